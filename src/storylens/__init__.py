@@ -1,0 +1,2 @@
+"""storylens: news story intelligence."""
+__version__ = "0.1.0"

@@ -1,0 +1,153 @@
+"""Clean: normalise a :class:`RawItem` into an :class:`Article`, noting every change."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from storylens.clean.credits import take_credits
+from storylens.clean.dates import parse_published
+from storylens.clean.outlets import resolve_outlet
+from storylens.clean.paragraphs import mark_captions, mark_headings, remove_repeats
+from storylens.clean.text import display, norm, sentences
+from storylens.errors import InputError
+from storylens.models import Article, Paragraph, RawItem, short_hash
+
+__all__ = ["CleanOptions", "canonical_url", "clean_item"]
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ocid|cmpid|ito|CMP|ns_\w+|at_\w+)$", re.I)
+_BYLINE = re.compile(r"^(?:by|from)\s+", re.IGNORECASE)
+_STOPWORDS = frozenset(
+    "the of and to in a is that for on was with he it as at by his be from are have has said"
+    " an they not were their been will who which its but after this had would".split()
+)
+
+
+@dataclass(slots=True)
+class CleanOptions:
+    """Everything the clean stage needs, built once from the settings."""
+
+    zone: ZoneInfo
+    repeat_share: float = 0.5
+    caption_max_words: int = 45
+    title_max_chars: int = 90
+    outlet: str | None = None
+    via: str | None = None
+    outlet_domains: dict[str, str] = field(default_factory=dict)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Lower-case scheme and host, no fragment, no tracking parameters, no trailing slash."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", parts.netloc.lower().removeprefix("www."), path, query, ""))
+
+
+def derive_title(paragraphs: list[Paragraph], max_chars: int) -> str:
+    """A short title from the lead sentence, cut at a word boundary."""
+    lead = next((p.text for p in paragraphs if p.kind == "body"), paragraphs[0].text)
+    first = sentences(lead)[0] if sentences(lead) else lead
+    first = first.rstrip(".")
+    if len(first) <= max_chars:
+        return first
+    cut = first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:—- ")
+    return cut + "…"
+
+
+def guess_language(text: str) -> str | None:
+    tokens = text.lower().split()[:400]
+    if len(tokens) < 20:
+        return None
+    share = sum(t in _STOPWORDS for t in tokens) / len(tokens)
+    return "en" if share >= 0.12 else None
+
+
+def clean_item(raw: RawItem, options: CleanOptions) -> Article:
+    """Turn what a reader found into an Article. Raises InputError when nothing usable is left."""
+    notes = list(raw.notes)
+    paragraphs = [Paragraph(display(p.text), p.kind) for p in raw.paragraphs]
+    paragraphs = [p for p in paragraphs if p.text]
+
+    paragraphs, credits, credit_notes = take_credits(paragraphs)
+    notes += credit_notes
+    paragraphs, repeat_notes = remove_repeats(paragraphs, options.repeat_share)
+    notes += repeat_notes
+    paragraphs = mark_headings(paragraphs)
+    paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words)
+    notes += caption_notes
+    body_paragraphs = [p for p in paragraphs if p.kind != "caption"]
+    if not any(p.kind == "body" for p in body_paragraphs):
+        raise InputError("no report text left after removing captions and credit lines")
+
+    title = display(raw.title) if raw.title else ""
+    title_derived = not title
+    if title_derived:
+        title = derive_title(body_paragraphs, options.title_max_chars)
+        notes.append("title derived from the lead sentence")
+
+    published, precision, date_note = parse_published(raw.published, raw.published_format, options.zone)
+    if date_note:
+        notes.append(date_note)
+    if published is None:
+        notes.append("no publication date")
+
+    url = canonical_url(raw.url)
+    if raw.url and url is None:
+        notes.append(f"not an http(s) URL, ignored: {raw.url[:80]!r}")
+    outlet, domain, how = resolve_outlet(
+        raw.outlet, url, raw.image, options.outlet, options.outlet_domains
+    )
+    if how:
+        notes.append(f"outlet {outlet!r} from the {how}")
+    via = raw.via or options.via
+    if via and outlet and via.casefold() == outlet.casefold():
+        via = None
+
+    extra: dict[str, Any] = dict(raw.extra)
+    featured = extra.pop("featured", None)
+    if domain:
+        extra["_domain"] = domain
+    body_key = norm("\n".join(p.text for p in body_paragraphs))
+    content_hash = short_hash(body_key, 32)
+    identity = f"url:{url}" if url else f"text:{norm(title)}\n{content_hash}"
+    authors = []
+    for author in raw.authors:
+        name = _BYLINE.sub("", display(author))
+        if name and name not in authors:
+            authors.append(name)
+    categories = list(dict.fromkeys(display(c) for c in raw.categories if display(c)))
+    return Article(
+        id=short_hash(identity),
+        outlet=outlet,
+        via=via,
+        url=url,
+        title=title,
+        title_derived=title_derived,
+        paragraphs=paragraphs,
+        published=published,
+        published_precision=precision,
+        format=raw.format,
+        origin=raw.where,
+        content_hash=content_hash,
+        description=display(raw.description) if raw.description else None,
+        authors=authors,
+        language=raw.language or guess_language(body_key),
+        categories=categories,
+        image=raw.image,
+        credits=credits,
+        featured=featured if isinstance(featured, bool) else None,
+        extra=extra,
+        notes=notes,
+    )

@@ -1,0 +1,75 @@
+"""Wire credits: "(With AP inputs)", "Reuters", "— AFP", "MINSK (Reuters) -" …
+
+Credit lines leave the body and the agency goes to ``Article.credits``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storylens.models import Paragraph
+
+AGENCIES: dict[str, str] = {
+    "ap": "AP", "associated press": "AP", "the associated press": "AP",
+    "reuters": "Reuters", "thomson reuters": "Reuters",
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP",
+    "pa": "PA", "press association": "PA", "pa media": "PA",
+    "dpa": "dpa", "ansa": "ANSA", "efe": "EFE", "upi": "UPI", "xinhua": "Xinhua",
+    "pti": "PTI", "ani": "ANI", "ians": "IANS", "bloomberg": "Bloomberg", "tass": "TASS",
+    "ria": "RIA Novosti", "interfax": "Interfax", "kyodo": "Kyodo", "yonhap": "Yonhap",
+}  # fmt: skip
+
+_NAMES = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
+_AGENCY_LIST = rf"(?:{_NAMES})(?:\s*(?:,|and|&|/)\s*(?:{_NAMES}))*"
+# A paragraph that is only a credit.
+_CREDIT_LINE = re.compile(
+    rf"^[\(\[]?\s*(?:[-–—]\s*)?(?:with\s+(?:inputs?\s+from\s+)?|additional\s+reporting\s+by\s+|"
+    rf"source:\s*|inputs?\s+from\s+)?(?:the\s+)?({_AGENCY_LIST})(?:\s+inputs?)?\s*[\)\]]?\.?$",
+    re.IGNORECASE,
+)
+# "MINSK (Reuters) - " or "(AP) — " opening the first paragraph.
+_DATELINE = re.compile(
+    rf"^(?:[A-Z][A-Za-z .'-]{{1,40}},?\s+)?\(({_AGENCY_LIST})\)\s*[-–—:]\s*", re.IGNORECASE
+)
+# "(Reporting by …; Editing by …)" staff lines of a wire report.
+_STAFF_LINE = re.compile(r"^\((?:reporting|writing|editing|additional reporting)\b[^)]*\)\.?$", re.I)
+
+
+def _agencies(text: str) -> list[str]:
+    found = []
+    for part in re.split(r"\s*(?:,|\band\b|&|/)\s*", text, flags=re.IGNORECASE):
+        name = AGENCIES.get(part.strip().lower().removeprefix("the ").strip())
+        if name is None:
+            name = AGENCIES.get(part.strip().lower())
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def take_credits(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[str], list[str]]:
+    """Remove credit lines; return (paragraphs, agencies, notes)."""
+    credits: list[str] = []
+    notes: list[str] = []
+    kept: list[Paragraph] = []
+    for index, para in enumerate(paragraphs):
+        text = para.text.strip()
+        match = _CREDIT_LINE.match(text) if len(text) < 80 else None
+        if match:
+            for name in _agencies(match.group(1)):
+                if name not in credits:
+                    credits.append(name)
+            notes.append(f"credit line removed from paragraph {index + 1}: {text!r}")
+            continue
+        if _STAFF_LINE.match(text):
+            notes.append(f"wire staff line removed from paragraph {index + 1}: {text!r}")
+            continue
+        if not kept:
+            lead = _DATELINE.match(text)
+            if lead:
+                for name in _agencies(lead.group(1)):
+                    if name not in credits:
+                        credits.append(name)
+                notes.append(f"wire dateline {lead.group(0).strip()!r} removed from paragraph 1")
+                para = Paragraph(text[lead.end() :], para.kind)
+        kept.append(para)
+    return kept, credits, notes

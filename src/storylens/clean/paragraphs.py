@@ -1,0 +1,140 @@
+"""Repeated paragraphs, image captions and page furniture in article bodies.
+
+Scrapers that keep every ``<p>`` of a page mix image captions into the text, and captions often
+repeat a paragraph of the article (seed 003 repeats "At least 100,000 protesters took to the
+streets …" as the tail of a caption). Repeats are removed; caption-like paragraphs are kept but
+marked ``caption`` so later stages skip them. Every change is returned as a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storylens.clean.text import norm, sentences, words
+from storylens.models import Paragraph
+
+MIN_REPEAT_WORDS = 6  # a shorter sentence ("He said.") repeating is not evidence
+
+_TERMINAL = tuple('.!?"\'”’)…:;')
+_CAPTION_CUES = re.compile(
+    r"\b(?:pictured|picture[ds]? above|above|below|left|right|centre|center|file (?:photo|image|"
+    r"picture)|photograph(?:ed)?|seen here|in this (?:photo|image|handout)|getty images|"
+    r"credit:|photo:|image:|ap photo|reuters/|afp via getty)\b",
+    re.IGNORECASE,
+)
+_FURNITURE = re.compile(
+    r"^(?:advertisement|share this article|share or comment on this article.*|related articles?|"
+    r"scroll down for (?:video|more)|read more:?|click here.*|sign up.*newsletter.*|"
+    r"follow us on .*|watch:?|video:?|listen:?|loading\.*|comments?)$",
+    re.IGNORECASE,
+)
+
+
+def _short(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def remove_repeats(
+    paragraphs: list[Paragraph], share: float
+) -> tuple[list[Paragraph], list[str]]:
+    """Drop paragraphs that repeat earlier text: exactly, or mostly (``share`` of their words
+    are in sentences that already appeared). Returns (kept, notes)."""
+    kept: list[Paragraph] = []
+    kept_index: list[int] = []
+    notes: list[str] = []
+    seen_exact: dict[str, int] = {}
+    earlier = ""  # normalised text of the kept paragraphs, for containment checks
+    for index, para in enumerate(paragraphs):
+        sentence_keys = [norm(sentence) for sentence in sentences(para.text)]
+        key = " ".join(k for k in sentence_keys if k)
+        if not key:
+            notes.append(f"paragraph {index + 1} removed: no words")
+            continue
+        if key in seen_exact:
+            notes.append(
+                f"paragraph {index + 1} removed: repeats paragraph {seen_exact[key] + 1} "
+                f"({_short(para.text)!r})"
+            )
+            continue
+        total = key.count(" ") + 1
+        repeated = 0
+        if earlier and para.kind != "heading":
+            for sent_key in sentence_keys:
+                n = sent_key.count(" ") + 1
+                if n >= MIN_REPEAT_WORDS and sent_key in earlier:
+                    repeated += n
+        if total and repeated / total >= share:
+            source = _find_source(paragraphs, kept_index, para.text)
+            notes.append(
+                f"paragraph {index + 1} removed: {repeated} of its {total} words repeat "
+                f"paragraph {source + 1} (a caption repeating the text?) ({_short(para.text)!r})"
+            )
+            continue
+        seen_exact[key] = index
+        kept.append(para)
+        kept_index.append(index)
+        earlier += " " + key + " |"
+    return kept, notes
+
+
+def _find_source(paragraphs: list[Paragraph], candidates: list[int], text: str) -> int:
+    """The earlier paragraph sharing the most sentences with ``text``, for the note."""
+    best, best_score = candidates[0], -1
+    probes = [norm(s) for s in sentences(text) if len(words(s)) >= MIN_REPEAT_WORDS]
+    for index in candidates:
+        target = norm(paragraphs[index].text)
+        score = sum(len(p) for p in probes if p in target)
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def mark_captions(
+    paragraphs: list[Paragraph], max_words: int
+) -> tuple[list[Paragraph], list[str]]:
+    """Mark caption-like paragraphs, drop page furniture ("Advertisement"). Returns notes."""
+    out: list[Paragraph] = []
+    notes: list[str] = []
+    for index, para in enumerate(paragraphs):
+        text = para.text
+        if len(text) < 60 and _FURNITURE.match(text):
+            notes.append(f"paragraph {index + 1} removed: page furniture ({text!r})")
+            continue
+        if para.kind == "body" and is_caption(text, max_words):
+            para = Paragraph(text, "caption")
+            notes.append(f"paragraph {index + 1} marked as a caption ({_short(text)!r})")
+        out.append(para)
+    return out, notes
+
+
+def is_caption(text: str, max_words: int) -> bool:
+    """Captions: unpunctuated descriptions of a picture, or short lines with picture cues.
+
+    Short unpunctuated lines (up to six words, like "Protests in Minsk") are subheadings,
+    not captions.
+    """
+    if text.rstrip().endswith(_TERMINAL):
+        return False
+    n = text.count(" ") + 1
+    if 6 < n <= max_words:
+        return True
+    if n > 1 and text[:1].islower():  # a caption that lost its first letter
+        return True
+    return n <= 6 and bool(_CAPTION_CUES.search(text))
+
+
+def mark_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Short unpunctuated lines between paragraphs are subheadings."""
+    out = []
+    for para in paragraphs:
+        text = para.text
+        n = len(text.split())
+        if (
+            para.kind == "body"
+            and 1 <= n <= 6
+            and not text.endswith(_TERMINAL)
+            and text[:1].isupper()
+        ):
+            para = Paragraph(text, "heading")
+        out.append(para)
+    return out

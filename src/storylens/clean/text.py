@@ -1,0 +1,52 @@
+"""Text normalisation. Display text keeps its quotes and dashes; matching uses :func:`norm`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-",
+    }
+)  # fmt: skip
+_WORDS = re.compile(r"\w+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def display(text: str) -> str:
+    """Text as shown: Unicode NFC, control characters removed, whitespace collapsed."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Quotes and dashes folded to ASCII, for matching (``’`` → ``'``, ``—`` → ``-``)."""
+    return text.translate(_QUOTES)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens: the unit of every text comparison.
+
+    Quotes and dashes are not word characters, so curly and straight forms already tokenise
+    alike ("Russia’s" and "Russia's" both give ``russia``, ``s``).
+    """
+    return _WORDS.findall(text.lower())
+
+
+def norm(text: str) -> str:
+    """One string for matching: words joined by single spaces."""
+    return " ".join(words(text))
+
+
+def sentences(text: str) -> list[str]:
+    """A light sentence split, good enough for repeat detection and derived titles."""
+    return [s for s in (part.strip() for part in _SENTENCE.split(text)) if s]

@@ -1,0 +1,163 @@
+"""Typed settings, declared once.
+
+Layering, lowest first: the defaults in :data:`SETTINGS` < ``storylens.toml`` (in the working
+directory, or the file named by ``STORYLENS_CONFIG``) < environment variables
+(``STORYLENS_<SECTION>_<NAME>``, plus ``STORYLENS_DB`` for the store path) < command-line flags.
+The docs page ``docs/configuration.md`` lists every setting; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storylens.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    section: str
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.name}"
+
+    @property
+    def env(self) -> str:
+        return f"STORYLENS_{self.section}_{self.name}".upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "path", "storylens.db", "SQLite file of the store (env STORYLENS_DB too)."),
+    Setting("ingest", "batch_size", 500, "Items written per transaction."),
+    Setting("ingest", "workers", 0, "Processes that read and clean inputs (0: one per core)."),
+    Setting("ingest", "max_file_mb", 50, "Single-document files larger than this are refused."),
+    Setting(
+        "ingest",
+        "timezone",
+        "UTC",
+        "Zone for dates that carry none (front matter `2020-09-14-10-20-36` is site-local).",
+    ),
+    Setting("ingest", "outlet", "", "Outlet for reports that name none (like --outlet)."),
+    Setting("ingest", "via", "", "Republishing site for this ingest (like --via)."),
+    Setting(
+        "clean",
+        "repeat_share",
+        0.5,
+        "A paragraph is dropped as a repeat when this share of its words repeat earlier text.",
+    ),
+    Setting("clean", "caption_max_words", 45, "Longer unpunctuated paragraphs are not captions."),
+    Setting("clean", "title_max_chars", 90, "Longest derived title before it is cut at a word."),
+)
+
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+@dataclass(slots=True)
+class Settings:
+    """Resolved settings. ``outlet_domains`` extends the built-in domain → outlet table."""
+
+    values: dict[str, Any]
+    outlet_domains: dict[str, str] = field(default_factory=dict)
+    source: str = "defaults"
+
+    def get(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.values["store.path"])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.values["ingest.timezone"])
+
+
+def _coerce(setting: Setting, raw: Any, where: str) -> Any:
+    kind = type(setting.default)
+    try:
+        if kind is bool:
+            if isinstance(raw, str):
+                return raw.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(raw)
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{setting.key} = {raw!r} in {where} is not a valid {kind.__name__}",
+            hint=f"{setting.help} Default: {setting.default!r}.",
+        ) from None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        raise ConfigError(f"{setting.key} must not be negative (got {raw!r} in {where})")
+    return value
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None,
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Resolve settings: defaults < config file < environment < ``overrides`` (flags)."""
+    env = os.environ if environ is None else environ
+    values = {s.key: s.default for s in SETTINGS}
+    domains: dict[str, str] = {}
+    sources = ["defaults"]
+
+    path = config_file or (Path(env["STORYLENS_CONFIG"]) if env.get("STORYLENS_CONFIG") else None)
+    if path is None and Path("storylens.toml").is_file():
+        path = Path("storylens.toml")
+    if path is not None:
+        data = _read_toml(path)
+        for section, table in data.items():
+            if section == "outlets":
+                domains.update({str(k).lower(): str(v) for k, v in dict(table).items()})
+                continue
+            if not isinstance(table, dict):
+                raise ConfigError(f"[{section}] in {path} should be a table of settings")
+            for name, raw in table.items():
+                key = f"{section}.{name}"
+                if key not in _BY_KEY:
+                    raise ConfigError(
+                        f"unknown setting {key} in {path}",
+                        hint="See docs/configuration.md for the settings storylens knows.",
+                    )
+                values[key] = _coerce(_BY_KEY[key], raw, str(path))
+        sources.append(str(path))
+
+    for s in SETTINGS:
+        if s.env in env:
+            values[s.key] = _coerce(s, env[s.env], f"${s.env}")
+    if env.get("STORYLENS_DB"):
+        values["store.path"] = env["STORYLENS_DB"]
+
+    for key, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if key not in _BY_KEY:
+            raise ConfigError(f"unknown setting {key}")
+        values[key] = _coerce(_BY_KEY[key], raw, "the command line")
+
+    try:
+        ZoneInfo(values["ingest.timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"ingest.timezone {values['ingest.timezone']!r} is not a known time zone",
+            hint="Use an IANA name such as UTC or Europe/London.",
+        ) from None
+    return Settings(values=values, outlet_domains=domains, source=" < ".join(sources))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None

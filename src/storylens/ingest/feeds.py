@@ -1,0 +1,79 @@
+"""RSS and Atom feeds through feedparser: one report per item, full content when present."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from storylens.errors import InputError
+from storylens.ingest.markup import html_to_paragraphs, strip_tags
+from storylens.models import Problem, RawItem
+
+
+def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
+    import feedparser  # imported only when a feed is read
+
+    parsed: Any = feedparser.parse(text)
+    version = parsed.get("version") or ""
+    if not parsed.entries:
+        if parsed.bozo and not version:
+            reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")() or str(
+                parsed.get("bozo_exception", "")
+            )
+            raise InputError(f"not a valid RSS or Atom feed: {reason or 'unrecognised markup'}")
+        raise InputError("feed has no items")
+    feed = parsed.feed
+    outlet = strip_tags(feed.get("title", "")) or None
+    fmt = "atom" if version.startswith("atom") else "rss"
+    for index, entry in enumerate(parsed.entries):
+        try:
+            yield _item(entry, origin, index, fmt, outlet, feed.get("language"))
+        except InputError as exc:
+            yield Problem(origin, exc.message, index)
+
+
+def _item(
+    entry: Any, origin: str, index: int, fmt: str, outlet: str | None, language: str | None
+) -> RawItem:
+    content = ""
+    for block in entry.get("content", []) or []:
+        if len(block.get("value", "")) > len(content):
+            content = block["value"]
+    summary = entry.get("summary", "") or ""
+    paragraphs = html_to_paragraphs(content or summary)
+    if not paragraphs:
+        raise InputError("feed item has no text (no content and no summary)")
+    notes = [] if content else ["feed item has only a summary, not the full text"]
+    authors = [a.get("name", "").strip() for a in entry.get("authors", []) if a.get("name")]
+    if not authors and entry.get("author"):
+        authors = [strip_tags(entry["author"])]
+    image = None
+    for media in list(entry.get("media_content", [])) + list(entry.get("enclosures", [])):
+        if str(media.get("type", "image")).startswith("image") and media.get("url", media.get("href")):
+            image = media.get("url") or media.get("href")
+            break
+    known = {
+        "title", "link", "links", "id", "guidislink", "published", "published_parsed", "updated",
+        "updated_parsed", "authors", "author", "author_detail", "summary", "summary_detail",
+        "content", "tags", "title_detail", "media_content", "enclosures",
+    }  # fmt: skip
+    extra = {k: v for k, v in entry.items() if k not in known and isinstance(v, str | int | float)}
+    if entry.get("id"):
+        extra["guid"] = entry["id"]
+    return RawItem(
+        origin=origin,
+        item=index,
+        format=fmt,
+        paragraphs=paragraphs,
+        title=strip_tags(entry.get("title", "")) or None,
+        url=entry.get("link") or None,
+        published=entry.get("published") or entry.get("updated") or None,
+        authors=authors,
+        description=strip_tags(summary) if content and summary else None,
+        outlet=outlet,
+        image=image,
+        categories=[t.get("term") for t in entry.get("tags", []) if t.get("term")],
+        language=language,
+        extra=extra,
+        notes=notes,
+    )

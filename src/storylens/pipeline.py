@@ -1,0 +1,201 @@
+"""Runs the stages in order, in batches, one transaction per batch, and reports what happened.
+
+Today the pipeline has two stages, ingest and clean; each batch of cleaned articles is written
+with its problems in one transaction, so a killed run leaves whole batches only, and running it
+again completes the work (already stored inputs count as unchanged).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from storylens.clean import CleanOptions, clean_item
+from storylens.config import Settings
+from storylens.errors import InputError
+from storylens.ingest import find_sources, read_source
+from storylens.ingest.sources import Source
+from storylens.models import Article, Problem, RawItem
+from storylens.store import Store
+from storylens.store.articles import write_article
+from storylens.store.problems import add_problem, clear_problems
+from storylens.store.runs import RunCounts, save_counts, start_run
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+Progress = Callable[[int, int | None, RunCounts], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did."""
+
+    run_id: int
+    counts: RunCounts
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    sources: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was used, 3 when some failed (the CLI's exit code)."""
+        return 3 if self.counts.problems else 0
+
+
+def clean_options(settings: Settings) -> CleanOptions:
+    return CleanOptions(
+        zone=settings.zone,
+        repeat_share=float(settings.get("clean.repeat_share")),
+        caption_max_words=int(settings.get("clean.caption_max_words")),
+        title_max_chars=int(settings.get("clean.title_max_chars")),
+        outlet=settings.get("ingest.outlet") or None,
+        via=settings.get("ingest.via") or None,
+        outlet_domains=settings.outlet_domains,
+    )
+
+
+def ingest(
+    store: Store,
+    inputs: list[str],
+    settings: Settings,
+    progress: Progress | None = None,
+    sources: Iterable[Source | Problem] | None = None,
+) -> IngestReport:
+    """Read, clean and store everything named in ``inputs``.
+
+    Bad inputs never stop the run: each becomes a :class:`Problem`, stored in ``problems`` and
+    returned in the report.
+    """
+    started = time.perf_counter()
+    options = clean_options(settings)
+    batch_size = max(1, int(settings.get("ingest.batch_size")))
+    max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
+    with store.transaction() as conn:
+        run_id = start_run(conn, "ingest", inputs)
+    report = IngestReport(run_id=run_id, counts=RunCounts())
+    found = list(sources if sources is not None else find_sources(inputs))
+    total = len(found)
+    pending: list[tuple[str, Article | Problem]] = []
+    done = 0
+    cleared: set[str] = set()  # inputs whose earlier problems this run has already replaced
+
+    def flush(status: str = "running") -> None:
+        with store.transaction() as conn:
+            for origin in dict.fromkeys(o for o, _ in pending):
+                if origin not in cleared:
+                    clear_problems(conn, origin)
+                    cleared.add(origin)
+            for _, entry in pending:
+                if isinstance(entry, Problem):
+                    add_problem(conn, run_id, entry)
+                else:
+                    outcome = write_article(conn, entry, run_id).outcome
+                    if outcome == "duplicate":
+                        report.counts.duplicates += 1
+                    else:
+                        setattr(report.counts, outcome, getattr(report.counts, outcome) + 1)
+            report.counts.problems = len(report.problems)
+            save_counts(conn, run_id, report.counts, status)
+        pending.clear()
+
+    try:
+        for entry, results in _process_all(found, options, max_bytes, _workers(settings, total)):
+            for result in results:
+                if isinstance(result, Problem):
+                    _problem(report, pending, result)
+                else:
+                    pending.append((entry.origin, result))
+            done += 1
+            if len(pending) >= batch_size:
+                flush()
+            if progress:
+                progress(done, total, report.counts)
+        flush("done")
+    except BaseException:
+        # The open batch rolls back with its transaction; the run is marked interrupted.
+        pending.clear()
+        with store.transaction() as conn:
+            save_counts(conn, run_id, report.counts, "interrupted")
+        raise
+    report.seconds = time.perf_counter() - started
+    report.sources = total
+    log.info(
+        "ingest run %d: %d added, %d updated, %d unchanged, %d duplicates, %d problems in %.1fs",
+        run_id,
+        report.counts.added,
+        report.counts.updated,
+        report.counts.unchanged,
+        report.counts.duplicates,
+        report.counts.problems,
+        report.seconds,
+    )
+    return report
+
+
+def _workers(settings: Settings, total: int) -> int:
+    wanted = int(settings.get("ingest.workers")) or (os.cpu_count() or 1)
+    return 1 if total < 64 else max(1, min(wanted, 8))
+
+
+_OPTIONS: tuple[CleanOptions, int | None] | None = None  # set in each worker process
+
+
+def _init_worker(options: CleanOptions, max_bytes: int | None) -> None:
+    global _OPTIONS
+    _OPTIONS = (options, max_bytes)
+
+
+def _process_in_worker(entry: Source | Problem) -> list[Article | Problem]:
+    assert _OPTIONS is not None
+    return _process(entry, *_OPTIONS)
+
+
+def _process(
+    entry: Source | Problem, options: CleanOptions, max_bytes: int | None
+) -> list[Article | Problem]:
+    """Read and clean one source: its articles and problems, in order. Never raises for input."""
+    if isinstance(entry, Problem):
+        return [entry]
+    out: list[Article | Problem] = []
+    for item in read_source(entry, max_bytes):
+        if isinstance(item, Problem):
+            out.append(item)
+            continue
+        try:
+            out.append(clean_item(item, options))
+        except InputError as exc:
+            out.append(_item_problem(item, exc))
+    return out
+
+
+def _process_all(
+    found: list[Source | Problem], options: CleanOptions, max_bytes: int | None, workers: int
+) -> Iterator[tuple[Source | Problem, list[Article | Problem]]]:
+    """Read and clean every source, in input order; in worker processes when there are many.
+
+    Only reading and cleaning run in the workers; all writes stay in this process, in order,
+    so the result is the same whatever the number of workers.
+    """
+    if workers <= 1:
+        for entry in found:
+            yield entry, _process(entry, options, max_bytes)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(options, max_bytes)) as pool:
+        results = pool.imap(_process_in_worker, found, chunksize=32)
+        yield from zip(found, results, strict=True)
+
+
+def _item_problem(item: RawItem, exc: InputError) -> Problem:
+    return Problem(item.origin, exc.message, item.item, exc.hint)
+
+
+def _problem(report: IngestReport, pending: list[tuple[str, Article | Problem]], p: Problem) -> None:
+    report.problems.append(p)
+    pending.append((p.origin, p))
