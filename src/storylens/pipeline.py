@@ -22,7 +22,7 @@ from storylens.ingest import find_sources, read_source
 from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
 from storylens.store import Store
-from storylens.store.articles import write_article
+from storylens.store.articles import relabel_outlets, write_article
 from storylens.store.problems import add_problem, clear_problems
 from storylens.store.runs import RunCounts, save_counts, start_run
 
@@ -101,6 +101,8 @@ def ingest(
                     else:
                         setattr(report.counts, outcome, getattr(report.counts, outcome) + 1)
             report.counts.problems = len(report.problems)
+            if status == "done":
+                relabel_outlets(conn)
             save_counts(conn, run_id, report.counts, status)
         pending.clear()
 

@@ -107,7 +107,11 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     if raw.url and url is None:
         notes.append(f"not an http(s) URL, ignored: {raw.url[:80]!r}")
     outlet, domain, how = resolve_outlet(
-        raw.outlet, url, raw.image, options.outlet, options.outlet_domains
+        display(raw.outlet) if raw.outlet else None,
+        url,
+        raw.image,
+        options.outlet,
+        options.outlet_domains,
     )
     if how:
         notes.append(f"outlet {outlet!r} from the {how}")

@@ -85,5 +85,5 @@ def resolve_outlet(
         if name:
             return name, image_host, f"image host {image_host}"
     if fallback:
-        return fallback, None, "--outlet option"
-    return None, None, None
+        return fallback, image_host, "--outlet option"
+    return None, image_host, None

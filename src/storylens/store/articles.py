@@ -14,7 +14,7 @@ from storylens.store.db import now_iso
 Outcome = Literal["added", "updated", "unchanged", "duplicate"]
 
 COLUMNS = (
-    "id, outlet, via, url, title, title_derived, description, authors, published,"
+    "id, outlet, via, domain, url, title, title_derived, description, authors, published,"
     " published_precision, language, categories, image, credits, featured, paragraphs, body,"
     " format, origin, content_hash, extra, notes, revision"
 )
@@ -94,6 +94,7 @@ def _upsert(conn: sqlite3.Connection, a: Article, run_id: int | None, *, replace
         a.id,
         a.outlet,
         a.via,
+        a.extra.get("_domain"),
         a.url,
         a.title,
         int(a.title_derived),
@@ -224,3 +225,26 @@ def sightings(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]
         (article_id,),
     )
     return [dict(r) for r in rows]
+
+
+def relabel_outlets(conn: sqlite3.Connection) -> int:
+    """Name outlets that were only known by a host, from what other reports taught.
+
+    A report that gives both an outlet name and a URL teaches that the domain belongs to that
+    outlet; reports known only by that domain (their URL or image host) then take the name.
+    Done after each ingest, so the result does not depend on the order inputs were read in.
+    """
+    learned = conn.execute(
+        "SELECT domain, name FROM outlets WHERE domain IS NOT NULL AND name != domain"
+    ).fetchall()
+    changed = 0
+    for domain, name in learned:
+        cur = conn.execute(
+            "UPDATE articles SET outlet=? WHERE (outlet IS NULL OR outlet=domain)"
+            " AND (domain=? OR domain LIKE ?)",
+            (name, domain, f"%.{domain}"),
+        )
+        changed += cur.rowcount
+    conn.execute("DELETE FROM outlets WHERE name NOT IN (SELECT DISTINCT outlet FROM articles"
+                 " WHERE outlet IS NOT NULL)")
+    return changed

@@ -23,6 +23,7 @@ CREATE TABLE articles (
     id                  TEXT PRIMARY KEY,
     outlet              TEXT REFERENCES outlets(name),
     via                 TEXT,
+    domain              TEXT,               -- host the outlet was (or could be) read from
     url                 TEXT,
     title               TEXT NOT NULL,
     title_derived       INTEGER NOT NULL,
@@ -51,6 +52,7 @@ CREATE INDEX articles_published ON articles(published);
 CREATE INDEX articles_outlet ON articles(outlet, published);
 CREATE INDEX articles_hash ON articles(content_hash);
 CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_domain ON articles(domain);
 
 -- Every input an article was seen in: re-ingests and exact copies are remembered, not lost.
 CREATE TABLE sightings (

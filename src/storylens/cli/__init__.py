@@ -1,0 +1,2 @@
+"""The storylens command line: thin commands over :mod:`storylens.pipeline` and
+:mod:`storylens.queries`."""

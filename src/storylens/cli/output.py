@@ -1,0 +1,31 @@
+"""Printing for the CLI: Rich tables on a terminal, JSON with --json, plain lines in pipes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+console = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def error(message: str, hint: str = "") -> None:
+    err.print(f"[bold red]Error:[/] {escape(message)}")
+    if hint:
+        err.print(f"[yellow]Hint:[/] {escape(hint)}")
+
+
+def day(iso: str | None) -> str:
+    return iso[:10] if iso else "—"
+
+
+def when(iso: str | None) -> str:
+    return iso[:16].replace("T", " ") if iso else "—"

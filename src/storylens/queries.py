@@ -1,0 +1,181 @@
+"""The read side shared by the CLI, the API and the web pages. No printing, no SQL outside."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
+
+from storylens.errors import NotFoundError, StorylensError
+from storylens.models import Article
+from storylens.store import Store
+from storylens.store.articles import find_ids, get_article, select_articles, sightings
+from storylens.store.search import MARK_END, MARK_START, Hit, search
+
+__all__ = [
+    "article_detail",
+    "article_summary",
+    "export_rows",
+    "find_article",
+    "list_articles",
+    "list_problems",
+    "search_articles",
+    "stats",
+]
+
+
+def article_summary(a: Article) -> dict[str, Any]:
+    """The fields a listing shows."""
+    return {
+        "id": a.id,
+        "published": a.published.isoformat() if a.published else None,
+        "outlet": a.outlet,
+        "title": a.title,
+        "title_derived": a.title_derived,
+        "format": a.format,
+        "words": len(a.body.split()),
+    }
+
+
+def article_record(a: Article) -> dict[str, Any]:
+    """Everything about an article, JSON-ready."""
+    record = asdict(a)
+    record["published"] = a.published.isoformat() if a.published else None
+    record["paragraphs"] = [{"text": p.text, "kind": p.kind} for p in a.paragraphs]
+    return record
+
+
+def find_article(store: Store, ref: str) -> Article:
+    """An article by id or unique id prefix (at least 4 characters)."""
+    article = get_article(store.conn, ref)
+    if article is not None:
+        return article
+    matches = find_ids(store.conn, ref) if len(ref) >= 4 else []
+    if len(matches) == 1:
+        found = get_article(store.conn, matches[0])
+        assert found is not None
+        return found
+    if len(matches) > 1:
+        raise StorylensError(
+            f"{ref!r} is the start of several article ids: {', '.join(matches)}",
+            hint="Give more characters of the id.",
+        )
+    raise NotFoundError(
+        f"no article with id {ref!r}",
+        hint="List ids with: storylens articles (or storylens search WORDS).",
+    )
+
+
+def article_detail(store: Store, ref: str) -> dict[str, Any]:
+    article = find_article(store, ref)
+    record = article_record(article)
+    record["sightings"] = sightings(store.conn, article.id)
+    return record
+
+
+def list_articles(
+    store: Store,
+    *,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    text: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> list[Article]:
+    try:
+        return select_articles(
+            store.conn,
+            outlet=outlet,
+            since=since,
+            until=until,
+            text=_match_text(text),
+            limit=limit,
+            offset=offset,
+        )
+    except Exception as exc:  # an FTS syntax error in --text
+        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+            raise StorylensError(f"cannot filter by text {text!r}: {exc}") from None
+        raise
+
+
+def _match_text(text: str | None) -> str | None:
+    if not text:
+        return None
+    from storylens.store.search import to_match
+
+    return to_match(text) or None
+
+
+def search_articles(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[Hit]:
+    return search(store.conn, query, limit, offset)
+
+
+def highlight(snippet: str, start: str, end: str) -> str:
+    """Replace the search markers with the caller's highlighting."""
+    return snippet.replace(MARK_START, start).replace(MARK_END, end)
+
+
+def list_problems(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+    sql = (
+        "SELECT p.origin, p.item, p.reason, p.detail, p.run_id, p.created_at FROM problems p"
+        " ORDER BY p.origin, p.item"
+    )
+    rows = store.conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""))
+    return [dict(r) for r in rows]
+
+
+def stats(store: Store) -> dict[str, Any]:
+    conn = store.conn
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    outlets = conn.execute(
+        "SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS articles FROM articles"
+        " GROUP BY outlet ORDER BY articles DESC, outlet"
+    ).fetchall()
+    formats = conn.execute(
+        "SELECT format, count(*) AS n FROM articles GROUP BY format ORDER BY n DESC"
+    ).fetchall()
+    last = conn.execute(
+        "SELECT id, started_at, status, added, updated, unchanged, duplicates, problems"
+        " FROM runs ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return {
+        "store": str(store.path),
+        "articles": one("SELECT count(*) FROM articles"),
+        "copies": one("SELECT count(*) FROM sightings WHERE kind='copy'"),
+        "revisions": one("SELECT coalesce(sum(revision - 1), 0) FROM articles"),
+        "problems": one("SELECT count(*) FROM problems"),
+        "outlets": {r["outlet"]: r["articles"] for r in outlets},
+        "formats": {r["format"]: r["n"] for r in formats},
+        "first_published": one("SELECT min(published) FROM articles"),
+        "last_published": one("SELECT max(published) FROM articles"),
+        "runs": one("SELECT count(*) FROM runs"),
+        "last_run": dict(last) if last else None,
+    }
+
+
+EXPORT_FIELDS = (
+    "id", "outlet", "via", "url", "title", "title_derived", "description", "authors",
+    "published", "published_precision", "language", "categories", "image", "credits", "format",
+    "origin", "content_hash", "body", "notes",
+)  # fmt: skip
+
+
+def export_rows(store: Store, outlet: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every article as a flat record (lists as lists; ``body`` without captions)."""
+    offset, page = 0, 1000
+    while True:
+        batch = select_articles(store.conn, outlet=outlet, limit=page, offset=offset)
+        if not batch:
+            return
+        for a in batch:
+            record = article_record(a)
+            record["body"] = a.body
+            yield {k: record[k] for k in EXPORT_FIELDS}
+        offset += page
+
+
+def flatten(row: dict[str, Any]) -> dict[str, Any]:
+    """Lists become JSON text, for CSV."""
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
