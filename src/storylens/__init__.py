@@ -1,2 +1,3 @@
 """storylens: news story intelligence."""
+
 __version__ = "0.1.0"

@@ -198,6 +198,8 @@ def _item_problem(item: RawItem, exc: InputError) -> Problem:
     return Problem(item.origin, exc.message, item.item, exc.hint)
 
 
-def _problem(report: IngestReport, pending: list[tuple[str, Article | Problem]], p: Problem) -> None:
+def _problem(
+    report: IngestReport, pending: list[tuple[str, Article | Problem]], p: Problem
+) -> None:
     report.problems.append(p)
     pending.append((p.origin, p))

@@ -128,7 +128,10 @@ def list_problems(store: Store, limit: int | None = None) -> list[dict[str, Any]
 
 def stats(store: Store) -> dict[str, Any]:
     conn = store.conn
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()[0]
+
     outlets = conn.execute(
         "SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS articles FROM articles"
         " GROUP BY outlet ORDER BY articles DESC, outlet"
@@ -178,4 +181,6 @@ def export_rows(store: Store, outlet: str | None = None) -> Iterator[dict[str, A
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
     """Lists become JSON text, for CSV."""
-    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
+    return {
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()
+    }

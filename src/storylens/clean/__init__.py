@@ -21,8 +21,10 @@ __all__ = ["CleanOptions", "canonical_url", "clean_item"]
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ocid|cmpid|ito|CMP|ns_\w+|at_\w+)$", re.I)
 _BYLINE = re.compile(r"^(?:by|from)\s+", re.IGNORECASE)
 _STOPWORDS = frozenset(
-    "the of and to in a is that for on was with he it as at by his be from are have has said"
-    " an they not were their been will who which its but after this had would".split()
+    (
+        "the of and to in a is that for on was with he it as at by his be from are have has"
+        " said an they not were their been will who which its but after this had would"
+    ).split()
 )
 
 
@@ -97,7 +99,9 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
         title = derive_title(body_paragraphs, options.title_max_chars)
         notes.append("title derived from the lead sentence")
 
-    published, precision, date_note = parse_published(raw.published, raw.published_format, options.zone)
+    published, precision, date_note = parse_published(
+        raw.published, raw.published_format, options.zone
+    )
     if date_note:
         notes.append(date_note)
     if published is None:

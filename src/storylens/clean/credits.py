@@ -32,7 +32,9 @@ _DATELINE = re.compile(
     rf"^(?:[A-Z][A-Za-z .'-]{{1,40}},?\s+)?\(({_AGENCY_LIST})\)\s*[-–—:]\s*", re.IGNORECASE
 )
 # "(Reporting by …; Editing by …)" staff lines of a wire report.
-_STAFF_LINE = re.compile(r"^\((?:reporting|writing|editing|additional reporting)\b[^)]*\)\.?$", re.I)
+_STAFF_LINE = re.compile(
+    r"^\((?:reporting|writing|editing|additional reporting)\b[^)]*\)\.?$", re.I
+)
 
 
 def _agencies(text: str) -> list[str]:

@@ -32,7 +32,8 @@ DOMAINS: dict[str, str] = {
     "axios.com": "Axios", "usatoday.com": "USA Today", "latimes.com": "Los Angeles Times",
     "venturebeat.com": "VentureBeat", "techcrunch.com": "TechCrunch", "theverge.com": "The Verge",
     "abc.net.au": "ABC News (Australia)", "smh.com.au": "The Sydney Morning Herald",
-    "cbc.ca": "CBC", "theglobeandmail.com": "The Globe and Mail", "irishtimes.com": "The Irish Times",
+    "cbc.ca": "CBC", "theglobeandmail.com": "The Globe and Mail",
+    "irishtimes.com": "The Irish Times",
 }  # fmt: skip
 
 _DOMAINISH = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$", re.I)

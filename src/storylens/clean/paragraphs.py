@@ -15,7 +15,7 @@ from storylens.models import Paragraph
 
 MIN_REPEAT_WORDS = 6  # a shorter sentence ("He said.") repeating is not evidence
 
-_TERMINAL = tuple('.!?"\'”’)…:;')
+_TERMINAL = tuple(".!?\"'”’)…:;")
 _CAPTION_CUES = re.compile(
     r"\b(?:pictured|picture[ds]? above|above|below|left|right|centre|center|file (?:photo|image|"
     r"picture)|photograph(?:ed)?|seen here|in this (?:photo|image|handout)|getty images|"
@@ -34,9 +34,7 @@ def _short(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def remove_repeats(
-    paragraphs: list[Paragraph], share: float
-) -> tuple[list[Paragraph], list[str]]:
+def remove_repeats(paragraphs: list[Paragraph], share: float) -> tuple[list[Paragraph], list[str]]:
     """Drop paragraphs that repeat earlier text: exactly, or mostly (``share`` of their words
     are in sentences that already appeared). Returns (kept, notes)."""
     kept: list[Paragraph] = []
@@ -89,9 +87,7 @@ def _find_source(paragraphs: list[Paragraph], candidates: list[int], text: str) 
     return best
 
 
-def mark_captions(
-    paragraphs: list[Paragraph], max_words: int
-) -> tuple[list[Paragraph], list[str]]:
+def mark_captions(paragraphs: list[Paragraph], max_words: int) -> tuple[list[Paragraph], list[str]]:
     """Mark caption-like paragraphs, drop page furniture ("Advertisement"). Returns notes."""
     out: list[Paragraph] = []
     notes: list[str] = []

@@ -31,7 +31,9 @@ app = typer.Typer(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Store file (default ./storylens.db, or $STORYLENS_DB).", show_default=False),
+    typer.Option(
+        "--db", help="Store file (default ./storylens.db, or $STORYLENS_DB).", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ConfigOption = Annotated[
@@ -72,14 +74,14 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    outlet: Annotated[
-        str | None, typer.Option(help="Outlet for reports that name none.")
-    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet for reports that name none.")] = None,
     via: Annotated[str | None, typer.Option(help="Site these reports were republished by.")] = None,
     timezone: Annotated[
         str | None, typer.Option(help="Zone for dates without one (default UTC).")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Processes for reading (0: per core).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes for reading (0: per core).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read news reports into the store. Exit code 3 when some inputs could not be used."""
@@ -221,12 +223,20 @@ def show(
     if as_json:
         print_json(record)
         return
-    console.print(f"[bold]{escape(record['title'])}[/]" + (" [dim](title derived)[/]" if record["title_derived"] else ""))
+    console.print(
+        f"[bold]{escape(record['title'])}[/]"
+        + (" [dim](title derived)[/]" if record["title_derived"] else "")
+    )
     meta = [
         ("id", record["id"]),
         ("outlet", record["outlet"] or "unknown"),
         ("via", record["via"]),
-        ("published", f"{when(record['published'])} UTC ({record['published_precision']})" if record["published"] else None),
+        (
+            "published",
+            f"{when(record['published'])} UTC ({record['published_precision']})"
+            if record["published"]
+            else None,
+        ),
         ("url", record["url"]),
         ("authors", ", ".join(record["authors"])),
         ("categories", ", ".join(record["categories"])),
@@ -303,7 +313,10 @@ def export(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout; required for parquet).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default: stdout; required for parquet)."
+        ),
     ] = None,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
 ) -> None:
@@ -311,9 +324,13 @@ def export(
     from storylens import queries
 
     if fmt not in {"jsonl", "csv", "parquet"}:
-        raise typer.BadParameter(f"{fmt!r} is not one of jsonl, csv, parquet", param_hint="--format")
+        raise typer.BadParameter(
+            f"{fmt!r} is not one of jsonl, csv, parquet", param_hint="--format"
+        )
     if fmt == "parquet" and output is None:
-        raise typer.BadParameter("parquet is binary: give a file with --output", param_hint="--output")
+        raise typer.BadParameter(
+            "parquet is binary: give a file with --output", param_hint="--output"
+        )
     with _open(db) as store:
         rows = list(queries.export_rows(store, outlet=outlet))
     if fmt == "parquet":

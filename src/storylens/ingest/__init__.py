@@ -52,8 +52,14 @@ def read_source(source: Source, max_bytes: int | None) -> Iterator[RawItem | Pro
             )
         notes = [encoding_note] if encoding_note else []
         hinted = SUFFIX_HINTS.get(source.suffix)
-        if hinted and hinted not in {fmt, "text"} and not (hinted == "frontmatter" and fmt == "text"):
-            notes.append(f"read as {fmt}: the content is {fmt}, although the name ends {source.suffix}")
+        if (
+            hinted
+            and hinted not in {fmt, "text"}
+            and not (hinted == "frontmatter" and fmt == "text")
+        ):
+            notes.append(
+                f"read as {fmt}: the content is {fmt}, although the name ends {source.suffix}"
+            )
         if fmt == "text" and source.suffix in {".md", ".markdown"}:
             items: Iterator[RawItem | Problem] = text.read(content, source.origin, markdown=True)
         else:

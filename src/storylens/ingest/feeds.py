@@ -49,7 +49,9 @@ def _item(
         authors = [strip_tags(entry["author"])]
     image = None
     for media in list(entry.get("media_content", [])) + list(entry.get("enclosures", [])):
-        if str(media.get("type", "image")).startswith("image") and media.get("url", media.get("href")):
+        if str(media.get("type", "image")).startswith("image") and media.get(
+            "url", media.get("href")
+        ):
             image = media.get("url") or media.get("href")
             break
     known = {

@@ -36,7 +36,9 @@ def read_lines(text: str, origin: str) -> Iterator[RawItem | Problem]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Problem(origin, f"line {lineno} is not valid JSON: {exc.msg} (column {exc.colno})", index)
+            yield Problem(
+                origin, f"line {lineno} is not valid JSON: {exc.msg} (column {exc.colno})", index
+            )
         else:
             if isinstance(record, dict):
                 try:

@@ -31,7 +31,7 @@ def markdown_to_paragraphs(text: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     in_fence = False
     for block in _BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = []
+        lines: list[str] = []
         for line in block.split("\n"):
             if line.strip().startswith("```"):
                 in_fence = not in_fence

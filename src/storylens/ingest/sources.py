@@ -48,7 +48,9 @@ def find_sources(inputs: list[str]) -> Iterator[Source | Problem]:
         elif path.is_file():
             yield Source(origin=str(path), path=path)
         elif path.is_symlink():
-            yield Problem(str(path), "broken symbolic link", detail=f"points to {os.readlink(path)}")
+            yield Problem(
+                str(path), "broken symbolic link", detail=f"points to {os.readlink(path)}"
+            )
         elif glob.has_magic(spec):
             matches = sorted(glob.glob(spec, recursive=True))
             if not matches:
@@ -130,7 +132,9 @@ def decode(data: bytes) -> tuple[str, str | None]:
     Returns the text and a note when the encoding was not UTF-8.
     """
     if looks_binary(data):
-        raise InputError("binary file, not text", hint="storylens reads text, HTML, feeds, JSON, CSV.")
+        raise InputError(
+            "binary file, not text", hint="storylens reads text, HTML, feeds, JSON, CSV."
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -245,6 +245,8 @@ def relabel_outlets(conn: sqlite3.Connection) -> int:
             (name, domain, f"%.{domain}"),
         )
         changed += cur.rowcount
-    conn.execute("DELETE FROM outlets WHERE name NOT IN (SELECT DISTINCT outlet FROM articles"
-                 " WHERE outlet IS NOT NULL)")
+    conn.execute(
+        "DELETE FROM outlets WHERE name NOT IN (SELECT DISTINCT outlet FROM articles"
+        " WHERE outlet IS NOT NULL)"
+    )
     return changed

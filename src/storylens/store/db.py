@@ -92,7 +92,8 @@ class Store:
             if pid == os.getpid() or _alive(pid):
                 continue
             self.conn.execute(
-                "UPDATE runs SET status='interrupted', finished_at=? WHERE id=?", (now_iso(), run_id)
+                "UPDATE runs SET status='interrupted', finished_at=? WHERE id=?",
+                (now_iso(), run_id),
             )
 
     @contextmanager

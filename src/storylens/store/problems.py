@@ -21,5 +21,5 @@ def add_problem(conn: sqlite3.Connection, run_id: int | None, problem: Problem) 
 
 
 def clear_problems(conn: sqlite3.Connection, origin: str) -> None:
-    """Forget the problems of an input that is being read again: this run's verdict replaces them."""
+    """Forget the problems of an input being read again: this run's verdict replaces them."""
     conn.execute("DELETE FROM problems WHERE origin=?", (origin,))
