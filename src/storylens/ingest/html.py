@@ -37,13 +37,20 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
     published = doc.date
     if published and (m := _DATE_ONLY.match(published)):
         published = m.group(1)  # trafilatura pads a bare date with midnight
+    title, extra = doc.title or None, {"tags": doc.tags} if doc.tags else {}
+    headline = _page_headline(text)
+    if headline and headline != title:
+        # The on-page headline wins over og:title, which is often a shorter social variant.
+        if title:
+            extra["social_title"] = title
+        title = headline
     authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
     categories = [c for c in (doc.categories or []) if c]
     yield RawItem(
         origin=origin,
         format="html",
         paragraphs=paragraphs,
-        title=doc.title or None,
+        title=title,
         url=doc.url or None,
         published=published or None,
         authors=authors,
@@ -52,7 +59,7 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
         image=doc.image or None,
         categories=categories,
         language=doc.language or None,
-        extra={"tags": doc.tags} if doc.tags else {},
+        extra=extra,
     )
 
 
@@ -71,3 +78,18 @@ def _paragraphs(body: Any) -> list[Paragraph]:
             continue
         out.append(Paragraph(text, kind))  # type: ignore[arg-type]
     return out
+
+
+def _page_headline(page: str) -> str | None:
+    """The page's single ``<h1>`` when the ``<title>`` confirms it is the article headline."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(page)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return None
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    titles = tree.findtext(".//title") or ""
+    if len(h1s) == 1 and h1s[0] and h1s[0] in " ".join(titles.split()):
+        return h1s[0]
+    return None
