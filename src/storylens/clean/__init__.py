@@ -89,6 +89,12 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     paragraphs = mark_headings(paragraphs)
     paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words)
     notes += caption_notes
+    if not any(p.kind == "body" for p in paragraphs) and any(
+        p.kind == "caption" for p in paragraphs
+    ):
+        # A short breaking report ("… has announced" with no full stop) looks like captions.
+        paragraphs = [Paragraph(p.text, "body") if p.kind == "caption" else p for p in paragraphs]
+        notes.append("only caption-like paragraphs: kept them as the report text")
     body_paragraphs = [p for p in paragraphs if p.kind != "caption"]
     if not any(p.kind == "body" for p in body_paragraphs):
         raise InputError("no report text left after removing captions and credit lines")
