@@ -61,7 +61,9 @@ def derive_title(paragraphs: list[Paragraph], max_chars: int) -> str:
     """A short title from the lead sentence, cut at a word boundary."""
     lead = next((p.text for p in paragraphs if p.kind == "body"), paragraphs[0].text)
     first = sentences(lead)[0] if sentences(lead) else lead
-    first = first.rstrip(".")
+    first = first.strip(". …")
+    if not any(ch.isalnum() for ch in first):
+        first = lead.strip(". …") or "Untitled report"
     if len(first) <= max_chars:
         return first
     cut = first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:—- ")
@@ -86,9 +88,9 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     notes += credit_notes
     paragraphs, repeat_notes = remove_repeats(paragraphs, options.repeat_share)
     notes += repeat_notes
-    paragraphs = mark_headings(paragraphs)
     paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words)
     notes += caption_notes
+    paragraphs = mark_headings(paragraphs)
     if not any(p.kind == "body" for p in paragraphs) and any(
         p.kind == "caption" for p in paragraphs
     ):

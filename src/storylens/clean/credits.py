@@ -29,7 +29,9 @@ _CREDIT_LINE = re.compile(
 )
 # "MINSK (Reuters) - " or "(AP) — " opening the first paragraph.
 _DATELINE = re.compile(
-    rf"^(?:[A-Z][A-Za-z .'-]{{1,40}},?\s+)?\(({_AGENCY_LIST})\)\s*[-–—:]\s*", re.IGNORECASE
+    rf"^(?:[A-Z][A-Za-z .'-]{{1,40}}(?:,\s*[A-Za-z0-9 .'-]{{1,30}})?,?\s+)?"
+    rf"\(({_AGENCY_LIST})\)\s*[-–—:]\s*",
+    re.IGNORECASE,
 )
 # "(Reporting by …; Editing by …)" staff lines of a wire report.
 _STAFF_LINE = re.compile(

@@ -35,15 +35,18 @@ def parse_published(
         text = value.strip()
         try:
             parsed, precision = _parse_text(text, fmt)
-        except (ValueError, OverflowError, TypeError):
+        except (ValueError, ArithmeticError, TypeError, OSError):
             raise InputError(f"unparseable date {text[:60]!r}") from None
-    if precision == "day":
-        day = parsed.date() if isinstance(parsed, datetime) else parsed
-        parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    elif parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-        note = f"date has no time zone: read as {zone.key}"
-    parsed = parsed.astimezone(UTC)
+    try:
+        if precision == "day":
+            day = parsed.date() if isinstance(parsed, datetime) else parsed
+            parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        elif parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+            note = f"date has no time zone: read as {zone.key}"
+        parsed = parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InputError(f"date {str(value)[:60]!r} is out of range") from None
     latest = datetime.now(UTC) + timedelta(days=2)
     if not EARLIEST <= parsed <= latest:
         raise InputError(f"date {parsed.date().isoformat()} is out of range (in the future?)")

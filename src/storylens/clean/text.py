@@ -47,6 +47,25 @@ def norm(text: str) -> str:
     return " ".join(words(text))
 
 
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Prof|Rev|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Inc|Ltd|Co|Corp|vs)\.)$"
+)
+
+
 def sentences(text: str) -> list[str]:
-    """A light sentence split, good enough for repeat detection and derived titles."""
-    return [s for s in (part.strip() for part in _SENTENCE.split(text)) if s]
+    """A light sentence split, good enough for repeat detection and derived titles.
+
+    A break after an initial or a common abbreviation ("U.S.", "Mr.", "Sept.") is not a
+    sentence end.
+    """
+    out: list[str] = []
+    for part in _SENTENCE.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out

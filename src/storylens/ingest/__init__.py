@@ -47,7 +47,7 @@ def read_source(source: Source, max_bytes: int | None) -> Iterator[RawItem | Pro
         fmt = detect(content, source.suffix)
         if fmt not in STREAMING_FORMATS and max_bytes is not None and len(data) > max_bytes:
             raise InputError(
-                f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.0f} MB",
+                f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:g} MB",
                 hint="Raise ingest.max_file_mb if this really is one report.",
             )
         notes = [encoding_note] if encoding_note else []

@@ -46,7 +46,8 @@ def detect(text: str, suffix: str = "") -> str:
     if stripped.startswith("{"):
         first = stripped.split("\n", 1)[0].rstrip()
         # one object per line, or one object spread over lines
-        if first.endswith("}") or suffix in {".jsonl", ".ndjson"}:
+        one_document = suffix == ".json" and not stripped.rstrip().count("\n")
+        if (first.endswith("}") and not one_document) or suffix in {".jsonl", ".ndjson"}:
             return "jsonl"
         return "json"
     if stripped.startswith("["):

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -23,9 +22,19 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _JIGSAW_DATE = re.compile(r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}")
 
 try:  # the C loader is several times faster on 25k posts
-    _Loader: Any = yaml.CSafeLoader
+    _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe YAML without timestamp resolution: dates stay text for the clean stage to read
+    (PyYAML raises ValueError on an impossible date such as 2020-02-30)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
 
 
 def split(text: str) -> tuple[str, str]:
@@ -43,7 +52,7 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
     head, body = split(text)
     try:
         meta = yaml.load(head, Loader=_Loader)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 2}" if where is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -60,8 +69,6 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
     published = meta.get(next((k for k in meta if k.lower() in ALIASES["published"]), ""))
     if isinstance(published, str) and _JIGSAW_DATE.fullmatch(published):
         item.published_format = "%Y-%m-%d-%H-%M-%S"
-    elif isinstance(published, datetime | date):
-        item.published = published.isoformat()
     yield item
 
 

@@ -39,6 +39,8 @@ def read_lines(text: str, origin: str) -> Iterator[RawItem | Problem]:
             yield Problem(
                 origin, f"line {lineno} is not valid JSON: {exc.msg} (column {exc.colno})", index
             )
+        except ValueError as exc:  # e.g. an integer of over 4,300 digits
+            yield Problem(origin, f"line {lineno} cannot be read: {exc}", index)
         else:
             if isinstance(record, dict):
                 try:
@@ -58,6 +60,8 @@ def read_document(text: str, origin: str) -> Iterator[RawItem | Problem]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except ValueError as exc:
+        raise InputError(f"JSON cannot be read: {exc}") from None
     if isinstance(data, dict):
         for key in LIST_KEYS:
             if isinstance(data.get(key), list):

@@ -110,7 +110,7 @@ def read_bytes(source: Source, max_bytes: int | None) -> bytes:
         size = source.path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             raise InputError(
-                f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.0f} MB",
+                f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:g} MB",
                 hint="Raise ingest.max_file_mb if this really is one report.",
             )
         return source.path.read_bytes()
@@ -147,8 +147,16 @@ def decode(data: bytes) -> tuple[str, str | None]:
             f"not valid UTF-8 (bad byte at offset {first_bad}) and no other encoding fits",
             hint="Convert the file to UTF-8.",
         )
+    encoding = best.encoding
+    if encoding.startswith(("cp125", "iso8859", "latin")) or encoding in {"mac_roman", "cp850"}:
+        # Single-byte Western text is far more often Windows-1252 than its neighbours.
+        try:
+            data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise InputError(f"not valid UTF-8, and not valid {best.encoding} either") from None
-    return text, f"decoded as {best.encoding} (not valid UTF-8)"
+        raise InputError(f"not valid UTF-8, and not valid {encoding} either") from None
+    return text, f"decoded as {encoding} (not valid UTF-8)"
