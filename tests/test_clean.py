@@ -109,10 +109,6 @@ def test_dateline_prefix_only_in_the_first_paragraph() -> None:
     assert credits == []
 
 
-@pytest.mark.xfail(
-    reason="wire datelines with a comma inside ('KYIV, Ukraine (AP) —') are not recognised",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "lead",
     [
