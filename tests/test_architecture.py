@@ -15,15 +15,17 @@ from .conftest import ROOT
 
 SRC = ROOT / "src" / "storylens"
 LAYERS = {  # a module may import from its own layer and the layers listed for it
-    "models": set(), "errors": set(), "config": {"errors"},
-    "store": {"models", "errors", "config"},
-    "ingest": {"models", "errors", "config"},
-    "clean": {"models", "errors", "config"},
-    "pipeline": {"models", "errors", "config", "store", "ingest", "clean"},
-    "queries": {"models", "errors", "config", "store"},
-    "cli": {"models", "errors", "config", "store", "pipeline", "queries", "cli"},
+    "models": set(), "errors": set(), "text": set(), "config": {"errors"},
+    "store": {"models", "errors", "config", "text"},
+    "ingest": {"models", "errors", "config", "text"},
+    "clean": {"models", "errors", "config", "text"},
+    "dedupe": {"models", "errors", "config", "text", "store"},
+    "cluster": {"models", "errors", "config", "text", "store"},
+    "pipeline": {"models", "errors", "config", "text", "store", "ingest", "clean", "dedupe", "cluster"},
+    "queries": {"models", "errors", "config", "text", "store"},
+    "cli": {"models", "errors", "config", "text", "store", "pipeline", "queries", "cli"},
 }  # fmt: skip
-HEAVY = {"trafilatura", "feedparser", "pyarrow", "spacy"}
+HEAVY = {"trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy"}
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

@@ -54,6 +54,23 @@ SETTINGS: tuple[Setting, ...] = (
         "A paragraph is dropped as a repeat when this share of its words repeat earlier text.",
     ),
     Setting("clean", "caption_max_words", 45, "Longer unpunctuated paragraphs are not captions."),
+    Setting(
+        "dedupe",
+        "near_threshold",
+        0.6,
+        "Texts at least this alike (Jaccard of 5-word shingles) are near duplicates.",
+    ),
+    Setting("dedupe", "num_perm", 64, "MinHash permutations (more: finer estimates, slower)."),
+    Setting(
+        "cluster",
+        "threshold",
+        0.25,
+        "Least similarity (cosine to the story centroid) for an article to join a story.",
+    ),
+    Setting("cluster", "entity_weight", 1.0, "Weight of name features against word features."),
+    Setting(
+        "cluster", "window_days", 7.0, "A story stays open this many days after its last report."
+    ),
     Setting("clean", "title_max_chars", 90, "Longest derived title before it is cut at a word."),
 )
 

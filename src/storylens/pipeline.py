@@ -7,6 +7,7 @@ again completes the work (already stored inputs count as unchanged).
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from storylens.clean import CleanOptions, clean_item
 from storylens.config import Settings
@@ -138,6 +140,15 @@ def ingest(
         report.seconds,
     )
     return report
+
+
+def ingest_records(store: Store, records: list[dict[str, Any]], settings: Settings) -> list[str]:
+    """Ingest in-memory records (JSON objects with the export field names); return each
+    record's origin, in order, so callers can find what became of it."""
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode("utf-8")
+    source = Source(origin="<records>", data=data)
+    ingest(store, ["<records>"], settings, sources=[source])
+    return [f"<records>#{i}" for i in range(len(records))]
 
 
 def _workers(settings: Settings, total: int) -> int:

@@ -184,3 +184,60 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     return {
         k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()
     }
+
+
+def list_stories(
+    store: Store, limit: int | None = 50, offset: int = 0, min_size: int = 1
+) -> list[dict[str, Any]]:
+    from storylens.store.stories import list_stories as rows
+
+    return [asdict(s) for s in rows(store.conn, limit, offset, min_size)]
+
+
+def story_detail(store: Store, story_id: str) -> dict[str, Any]:
+    """A story with its reports grouped by outlet, each group in time order."""
+    from storylens.store.stories import get_story, members
+
+    story = get_story(store.conn, story_id)
+    if story is None:
+        raise NotFoundError(
+            f"no story with id {story_id!r}", hint="List stories with: storylens stories"
+        )
+    reports = members(store.conn, story.id)
+    by_outlet: dict[str, list[dict[str, Any]]] = {}
+    for r in reports:
+        by_outlet.setdefault(r["outlet"] or "(unknown outlet)", []).append(r)
+    return {**asdict(story), "reports": reports, "by_outlet": by_outlet}
+
+
+def duplicate_groups(
+    store: Store, kind: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    from storylens.store.duplicates import groups
+
+    return groups(store.conn, kind, limit)
+
+
+def why(store: Store, ref: str) -> dict[str, Any]:
+    """Why an article is in its story: the score, the runner-up and the threshold."""
+    from storylens.store.duplicates import canonical_of
+    from storylens.store.stories import get_story, membership
+
+    article = find_article(store, ref)
+    m = membership(store.conn, article.id)
+    if m is None:
+        raise NotFoundError(
+            f"article {article.id} is in no story yet", hint="Run: storylens cluster"
+        )
+    story = get_story(store.conn, m.story_id)
+    runner = get_story(store.conn, m.runner_up) if m.runner_up else None
+    return {
+        "article": article_summary(article),
+        "story": {"id": m.story_id, "title": story.title if story else None},
+        "decision": m.decision,
+        "score": m.score,
+        "threshold": m.threshold,
+        "runner_up": {"id": m.runner_up, "title": runner.title if runner else None,
+                      "score": m.runner_up_score} if m.runner_up else None,
+        "canonical": canonical_of(store.conn).get(article.id),
+    }  # fmt: skip

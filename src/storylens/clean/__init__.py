@@ -12,9 +12,9 @@ from storylens.clean.credits import take_credits
 from storylens.clean.dates import parse_published
 from storylens.clean.outlets import resolve_outlet
 from storylens.clean.paragraphs import mark_captions, mark_headings, remove_repeats
-from storylens.clean.text import display, norm, sentences
 from storylens.errors import InputError
 from storylens.models import Article, Paragraph, RawItem, short_hash
+from storylens.text import display, norm, sentences
 
 __all__ = ["CleanOptions", "canonical_url", "clean_item"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from storylens.clean.text import norm, sentences, words
 from storylens.models import Paragraph
+from storylens.text import norm, sentences, words
 
 MIN_REPEAT_WORDS = 6  # a shorter sentence ("He said.") repeating is not evidence
 

@@ -417,3 +417,6 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+
+
+from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)

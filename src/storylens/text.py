@@ -1,4 +1,5 @@
-"""Text normalisation. Display text keeps its quotes and dashes; matching uses :func:`norm`."""
+"""Text normalisation shared by the stages. Display text keeps its quotes and dashes; matching
+uses :func:`norm`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""What the clusterer compares: sparse TF-IDF vectors of words, names and numbers.
+
+Words are lower-cased, stop words dropped, sublinear TF. Capitalised phrases inside sentences
+("Svetlana Alexievich", "Black Sea") stand in for named entities until the enrich stage provides
+real ones: each phrase, and each of its words, adds an ``E:`` feature weighted by
+``cluster.entity_weight``, because names are what separate two events of the same kind (two
+factory fires, two celebrities entering rehab). Numbers add ``#`` features. IDF is online: it is
+computed from the documents seen so far, so adding one article never needs a pass over the store.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    out over own said same say says she should so some such than that the their theirs them then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours told also one two new year years
+    would could may might must us mr mrs ms according last week day days time people""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+_NAME = re.compile(
+    r"(?<![.!?]\s)(?<!^)(?<![.!?][\"'”’]\s)\b([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*)"
+)
+_NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
+_NOT_NAMES = frozenset(
+    "The A An In On At He She It They We I But And Or If As For This That These Those His Her "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Mr Mrs Ms Dr".split()
+)
+
+Vector = dict[str, float]
+
+
+Counts = dict[str, float]
+
+
+def terms(title: str, body: str, entity_weight: float) -> Counts:
+    """Raw feature counts of one article (the title counts twice)."""
+    counts: defaultdict[str, float] = defaultdict(float)
+    for text, repeat in ((title, 2), (body, 1)):
+        for _ in range(repeat):
+            for w in _WORD.findall(text):
+                lw = w.lower().replace("’", "'")
+                if lw not in STOPWORDS and len(lw) > 1:
+                    counts[lw] += 1
+        for line in text.split("\n"):
+            for match in _NAME.finditer(line):
+                parts = [p for p in match.group(1).split() if p not in _NOT_NAMES]
+                if not parts:
+                    continue
+                counts["E:" + "_".join(parts).lower()] += entity_weight
+                if len(parts) > 1:
+                    for p in parts:
+                        counts["E:" + p.lower()] += entity_weight
+            for n in _NUMBER.findall(line):
+                counts["#" + n.replace(",", "")] += 1
+    return counts
+
+
+class Vectorizer:
+    """Online TF-IDF: document frequencies grow as articles arrive."""
+
+    def __init__(self) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+
+    def observe(self, counts: Counts) -> None:
+        self.n += 1
+        self.df.update(counts.keys())
+
+    def vector(self, counts: Counts) -> Vector:
+        """Unit-length TF-IDF vector (sublinear TF, smoothed IDF)."""
+        n = self.n + 1
+        vec = {
+            t: (1.0 + math.log(c)) * (math.log(n / (1 + self.df.get(t, 0))) + 1.0)
+            for t, c in counts.items()
+            if c > 0
+        }
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
