@@ -20,9 +20,10 @@ demo: $(STAMP)
 	rm -f demo.db demo.db-wal demo.db-shm
 	$(BIN)/storylens ingest examples/corpus --db demo.db || test $$? -eq 3
 	$(BIN)/storylens stats --db demo.db
-	$(BIN)/storylens articles --db demo.db --limit 12
+	$(BIN)/storylens cluster --db demo.db
+	COLUMNS=120 $(BIN)/storylens stories --db demo.db
 	@echo
-	@echo "Next: $(BIN)/storylens search 'dockers strike' --db demo.db   (or: show ID, export, problems)"
+	@echo "Next: $(BIN)/storylens story ID --db demo.db, why ARTICLE, dupes, search 'dockers strike'"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -34,6 +35,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_finescoop.py
+	$(BIN)/python benchmarks/cluster_finescoop.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

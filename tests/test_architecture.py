@@ -15,15 +15,18 @@ from .conftest import ROOT
 
 SRC = ROOT / "src" / "storylens"
 LAYERS = {  # a module may import from its own layer and the layers listed for it
-    "models": set(), "errors": set(), "text": set(), "config": {"errors"},
+    "models": set(), "errors": set(), "text": set(), "parallel": set(), "config": {"errors"},
     "store": {"models", "errors", "config", "text"},
     "ingest": {"models", "errors", "config", "text"},
     "clean": {"models", "errors", "config", "text"},
-    "dedupe": {"models", "errors", "config", "text", "store"},
-    "cluster": {"models", "errors", "config", "text", "store"},
-    "pipeline": {"models", "errors", "config", "text", "store", "ingest", "clean", "dedupe", "cluster"},
+    "dedupe": {"models", "errors", "config", "text", "parallel", "store"},
+    "cluster": {"models", "errors", "config", "text", "parallel", "store", "dedupe"},
+    "pipeline": {"models", "errors", "config", "text", "parallel", "store", "ingest", "clean",
+                 "dedupe", "cluster"},
+    "evaluation": {"models", "errors", "config", "text", "store", "dedupe", "cluster", "pipeline"},
     "queries": {"models", "errors", "config", "text", "store"},
-    "cli": {"models", "errors", "config", "text", "store", "pipeline", "queries", "cli"},
+    "cli": {"models", "errors", "config", "text", "store", "pipeline", "evaluation", "queries",
+            "cli"},
 }  # fmt: skip
 HEAVY = {"trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy"}
 

@@ -214,3 +214,13 @@ def _problem(
 ) -> None:
     report.problems.append(p)
     pending.append((p.origin, p))
+
+
+def build_stories(store: Store, settings: Settings, *, rebuild: bool = False) -> tuple[Any, Any]:
+    """Run dedupe then cluster over what is stored; return both stages' reports."""
+    from storylens.cluster import run_cluster
+    from storylens.dedupe import run_dedupe
+
+    return run_dedupe(store, settings, rebuild=rebuild), run_cluster(
+        store, settings, rebuild=rebuild
+    )

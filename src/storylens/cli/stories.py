@@ -24,13 +24,11 @@ def cluster(
     as_json: JsonOption = False,
 ) -> None:
     """Link duplicates and group articles into stories (only new articles, unless --rebuild)."""
-    from storylens.cluster import run_cluster
-    from storylens.dedupe import run_dedupe
+    from storylens.pipeline import build_stories
 
     settings = _settings(db, config)
     with Store(settings.db_path, create=False) as store:
-        dedupe = run_dedupe(store, settings, rebuild=rebuild)
-        report = run_cluster(store, settings, rebuild=rebuild)
+        dedupe, report = build_stories(store, settings, rebuild=rebuild)
     if as_json:
         print_json(
             {
@@ -208,7 +206,7 @@ def eval_clusters(
     """Cluster labelled articles in a temporary store and print B-cubed, pairwise F1 and ARI."""
     from dataclasses import asdict
 
-    from storylens.cluster.evaluate import cross_validate, evaluate
+    from storylens.evaluation import cross_validate, evaluate
 
     settings = _settings(None, config)
     report = evaluate(gold, settings, baselines=baselines)

@@ -11,9 +11,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from storylens.cluster.features import Counts, Vectorizer, terms
+from storylens.cluster.features import Counts, Vectorizer, article_terms
 from storylens.cluster.online import Decision, OnlineClusterer
 from storylens.config import Settings
+from storylens.parallel import parallel_map
 from storylens.store import Store
 from storylens.store import stories as story_table
 from storylens.store.duplicates import canonical_of
@@ -73,11 +74,12 @@ def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> C
     title_terms: dict[str, Counts] = {}
     position = story_table.positions(conn)
     new_stories = 0
-    for row in rows:
-        counts = terms(row.title, row.body, entity_weight)
+    work = ((r.id, r.title, r.body, entity_weight) for r in rows)
+    featured = parallel_map(article_terms, work, len(rows))
+    for row, (_, counts, title_counts) in zip(rows, featured, strict=True):
         vectorizer.observe(counts)
         vec = vectorizer.vector(counts)
-        title_terms[row.id] = terms(row.title, "", 1.0)
+        title_terms[row.id] = title_counts
         if row.id in known:  # replay what is stored: no decision, same state
             clusterer.add(known[row.id], row.id, vec, row.published)
             story_of[row.id] = known[row.id]

@@ -24,11 +24,8 @@ STOPWORDS = frozenset(
     which while who whom why will with would you your yours told also one two new year years
     would could may might must us mr mrs ms according last week day days time people""".split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-_NAME = re.compile(
-    r"(?<![.!?]\s)(?<!^)(?<![.!?][\"'”’]\s)\b([A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*)"
-)
-_NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[.!?:;\"“”()]|\n")
+_SENTENCE_END = frozenset('.!?:;"“”()\n')
 _NOT_NAMES = frozenset(
     "The A An In On At He She It They We I But And Or If As For This That These Those His Her "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
@@ -44,24 +41,53 @@ Counts = dict[str, float]
 def terms(title: str, body: str, entity_weight: float) -> Counts:
     """Raw feature counts of one article (the title counts twice)."""
     counts: defaultdict[str, float] = defaultdict(float)
-    for text, repeat in ((title, 2), (body, 1)):
-        for _ in range(repeat):
-            for w in _WORD.findall(text):
-                lw = w.lower().replace("’", "'")
-                if lw not in STOPWORDS and len(lw) > 1:
-                    counts[lw] += 1
-        for line in text.split("\n"):
-            for match in _NAME.finditer(line):
-                parts = [p for p in match.group(1).split() if p not in _NOT_NAMES]
-                if not parts:
-                    continue
-                counts["E:" + "_".join(parts).lower()] += entity_weight
-                if len(parts) > 1:
-                    for p in parts:
-                        counts["E:" + p.lower()] += entity_weight
-            for n in _NUMBER.findall(line):
-                counts["#" + n.replace(",", "")] += 1
+    _count(title, counts, 2.0, entity_weight)
+    _count(body, counts, 1.0, entity_weight)
     return counts
+
+
+def _count(text: str, counts: defaultdict[str, float], weight: float, entity_weight: float) -> None:
+    """One pass over the tokens: words, runs of capitalised words (names), numbers."""
+    name: list[str] = []
+    at_start = True  # the first word of a sentence is capitalised whatever it is
+    stop, not_names, ends = STOPWORDS, _NOT_NAMES, _SENTENCE_END
+    for token in _TOKEN.findall(text):
+        first = token[0]
+        if first.isalpha():
+            lower = token.lower()
+            if first.isupper() and not at_start and token not in not_names:
+                name.append(lower)
+            elif name:
+                _close(name, counts, entity_weight)
+            at_start = False
+            if len(lower) > 1 and lower not in stop:
+                counts[lower.replace("’", "'")] += weight
+            continue
+        if name:
+            _close(name, counts, entity_weight)
+        if token in ends:
+            at_start = True
+        else:  # a number
+            counts["#" + token.replace(",", "")] += 1.0
+            at_start = False
+    if name:
+        _close(name, counts, entity_weight)
+
+
+def _close(name: list[str], counts: defaultdict[str, float], entity_weight: float) -> None:
+    counts["E:" + "_".join(name)] += entity_weight
+    if len(name) > 1:
+        for part in name:
+            counts["E:" + part] += entity_weight
+    name.clear()
+
+
+def article_terms(
+    item: tuple[str, str, str, float],
+) -> tuple[str, Counts, Counts]:
+    """(id, title + body counts, title-only counts): the unit of work of a worker process."""
+    article_id, title, body, entity_weight = item
+    return article_id, terms(title, body, entity_weight), terms(title, "", 1.0)
 
 
 class Vectorizer:

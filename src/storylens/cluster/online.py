@@ -21,6 +21,8 @@ from storylens.cluster.features import Vector
 CENTROID_TERMS = 300  # terms kept per centroid
 INDEX_TERMS = 40  # of those, terms a story is findable by
 QUERY_TERMS = 25  # an article's heaviest terms used to find candidates
+SHORTLIST = 6  # candidates scored exactly, best first by their overlap in the index
+SCORE_TERMS = 10_000  # an article's heaviest terms used in the exact score (all, in practice)
 
 
 @dataclass(slots=True)
@@ -49,6 +51,8 @@ class OnlineClusterer:
         self.window = window_days
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
+        self.expiry: list[tuple[datetime, str]] = []  # (last seen, story): a heap
+        self.latest: datetime | None = None
 
     def _live(self, story: Story, when: datetime | None) -> bool:
         if when is None or story.last_seen is None:
@@ -56,12 +60,36 @@ class OnlineClusterer:
         gap = (when - story.last_seen).total_seconds() / 86400
         return gap <= self.window and gap >= -self.window
 
-    def candidates(self, vec: Vector) -> set[str]:
+    def _expire(self, when: datetime | None) -> None:
+        """Take stories quiet for longer than the window out of the index.
+
+        Articles arrive in time order, so a story that has gone quiet stays out of reach; it
+        stays in ``stories`` (a late article dated within its window can still be placed by
+        ``add``, but will not be found by ``assign``).
+        """
+        if when is None:
+            return
+        if self.latest is None or when > self.latest:
+            self.latest = when
+        horizon = self.latest.timestamp() - self.window * 86400
+        while self.expiry and self.expiry[0][0].timestamp() < horizon:
+            seen, story_id = heapq.heappop(self.expiry)
+            story = self.stories[story_id]
+            if story.last_seen != seen:
+                continue  # seen again since: a newer heap entry stands for it
+            for term in story.indexed:
+                self.index[term].discard(story_id)
+            story.indexed = set()
+
+    def candidates(self, vec: Vector) -> list[str]:
+        """Live stories sharing the article's heaviest terms, most overlap first."""
         top = heapq.nlargest(QUERY_TERMS, vec.items(), key=lambda kv: kv[1])
-        found: set[str] = set()
-        for term, _ in top:
-            found |= self.index.get(term, set())
-        return found
+        overlap: dict[str, float] = defaultdict(float)
+        for term, weight in top:
+            for story_id in self.index.get(term, ()):
+                overlap[story_id] += weight
+        best = heapq.nlargest(SHORTLIST, overlap.items(), key=lambda kv: (kv[1], kv[0]))
+        return [story_id for story_id, _ in best]
 
     def score(self, vec: Vector, story: Story) -> float:
         if not story.norm:
@@ -72,9 +100,15 @@ class OnlineClusterer:
 
     def assign(self, article_id: str, vec: Vector, when: datetime | None) -> Decision:
         """Choose a story for an article (and add it there)."""
+        self._expire(when)
+        probe = (
+            vec
+            if len(vec) <= SCORE_TERMS
+            else dict(heapq.nlargest(SCORE_TERMS, vec.items(), key=lambda kv: kv[1]))
+        )
         scored = sorted(
             (
-                (self.score(vec, self.stories[sid]), sid)
+                (self.score(probe, self.stories[sid]), sid)
                 for sid in self.candidates(vec)
                 if self._live(self.stories[sid], when)
             ),
@@ -107,6 +141,7 @@ class OnlineClusterer:
                 story.first_seen = when
             if story.last_seen is None or when > story.last_seen:
                 story.last_seen = when
+                heapq.heappush(self.expiry, (when, story_id))
         top = {
             t for t, _ in heapq.nlargest(INDEX_TERMS, story.centroid.items(), key=lambda kv: kv[1])
         }

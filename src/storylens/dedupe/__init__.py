@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from storylens.config import Settings
 from storylens.dedupe.near import NearIndex, from_bytes, sentence_diff, signature, to_bytes
+from storylens.parallel import parallel_map
 from storylens.store import Store
 from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
@@ -38,6 +39,11 @@ def _body_sentences(store: Store, article_id: str) -> list[str]:
     return [s for p in article.paragraphs if p.kind == "body" for s in sentences(p.text)]
 
 
+def _signed(item: tuple[str, str, int]) -> tuple[str, bytes]:
+    article_id, body, num_perm = item
+    return article_id, to_bytes(signature(words(body), num_perm))
+
+
 def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> DedupeReport:
     """Link near duplicates and wire copies across the whole store (deterministic)."""
     started = time.perf_counter()
@@ -50,9 +56,9 @@ def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> De
         missing = conn.execute(
             "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
         ).fetchall()
+        work = ((row[0], row[1], num_perm) for row in missing)
         conn.executemany(
-            "INSERT INTO minhashes VALUES (?, ?)",
-            [(row[0], to_bytes(signature(words(row[1]), num_perm))) for row in missing],
+            "INSERT INTO minhashes VALUES (?, ?)", parallel_map(_signed, work, len(missing))
         )
         rows = conn.execute(
             "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"

@@ -13,39 +13,73 @@ from storylens.text import norm
 SHINGLE = 5  # words per shingle
 
 
-def _hash32(data: bytes) -> int:
-    return zlib.crc32(data)
+_MAX_PERM = 512
+_RNG = np.random.default_rng(20200914)
+_A = _RNG.integers(0, 2**64 - 1, size=_MAX_PERM, dtype=np.uint64, endpoint=True) | np.uint64(1)
+_B = _RNG.integers(0, 2**64 - 1, size=_MAX_PERM, dtype=np.uint64, endpoint=True)
+_SHIFT = np.uint64(32)
+_MASK = np.uint64(0xFFFFFFFF)
+_word_ids: dict[str, int] = {}
 
 
-def shingles(words: list[str]) -> set[bytes]:
-    if len(words) < SHINGLE:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+def _word_id(word: str) -> int:
+    found = _word_ids.get(word)
+    if found is None:
+        found = _word_ids[word] = zlib.crc32(word.encode("utf-8"))
+    return found
+
+
+def shingle_hashes(words: list[str]) -> np.ndarray[Any, np.dtype[np.uint64]]:
+    """32-bit hashes of the distinct 5-word shingles (stable across runs and machines)."""
+    get = _word_ids.get
+    ids = np.array([get(w) or _word_id(w) for w in words], dtype=np.uint64)
+    if len(ids) < SHINGLE:
+        hashes = np.zeros(1, dtype=np.uint64)
+        for value in ids:
+            hashes = (hashes * np.uint64(1000003) + value) & _MASK
+        return hashes if len(ids) else np.zeros(0, dtype=np.uint64)
+    width = len(ids) - SHINGLE + 1
+    hashes = np.zeros(width, dtype=np.uint64)
+    for k in range(SHINGLE):
+        hashes = (hashes * np.uint64(1000003) + ids[k : k + width]) & _MASK
+    return np.unique(hashes)
 
 
 def signature(words: list[str], num_perm: int) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """The MinHash signature of a text's word shingles (stable across runs and machines)."""
-    from datasketch import MinHash
-
-    mh = MinHash(num_perm=num_perm, seed=1, hashfunc=_hash32, scheme="affine32")
-    mh.update_batch(list(shingles(words)))
-    return np.asarray(mh.hashvalues, dtype=np.uint64)
+    """The MinHash signature of a text's word shingles: for each of ``num_perm`` random
+    multiply-shift hash functions (``(a·x + b) mod 2^64``, high 32 bits), the least image of any
+    shingle hash."""
+    if not 1 <= num_perm <= _MAX_PERM:
+        raise ValueError(f"num_perm must be 1 to {_MAX_PERM}")
+    hashes = shingle_hashes(words)
+    if not len(hashes):
+        return np.full(num_perm, _MASK, dtype=np.uint64)
+    images = (np.outer(hashes, _A[:num_perm]) + _B[:num_perm]) >> _SHIFT  # wraps mod 2^64
+    least: np.ndarray[Any, np.dtype[np.uint64]] = images.min(axis=0)
+    return least
 
 
 class NearIndex:
     """An LSH index answering: which stored texts are probably at least ``threshold`` alike?"""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        from datasketch import MinHashLSH
+        from datasketch import MinHash, MinHashLSH
 
         self.num_perm = num_perm
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # the LSH only reads hash values; one set of permutations serves every wrapper
+        self._permutations = MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations
         self.signatures: dict[str, np.ndarray[Any, np.dtype[np.uint64]]] = {}
 
     def _minhash(self, sig: np.ndarray[Any, np.dtype[np.uint64]]) -> Any:
         from datasketch import MinHash
 
-        return MinHash(num_perm=self.num_perm, seed=1, hashvalues=sig, scheme="affine32")
+        return MinHash(
+            num_perm=self.num_perm,
+            hashvalues=sig,
+            permutations=self._permutations,
+            scheme="affine32",
+        )
 
     def add(self, key: str, sig: np.ndarray[Any, np.dtype[np.uint64]]) -> None:
         self.lsh.insert(key, self._minhash(sig))

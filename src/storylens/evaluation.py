@@ -23,6 +23,7 @@ from storylens.cluster.metrics import Scores, score
 from storylens.config import Settings, load_settings
 from storylens.dedupe import run_dedupe
 from storylens.errors import StorylensError
+from storylens.pipeline import ingest_records
 from storylens.store import Store
 
 
@@ -66,8 +67,6 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 def cluster_records(records: list[dict[str, Any]], settings: Settings) -> list[str]:
     """Predicted story per record, through ingest → dedupe → cluster in a temporary store."""
-    from storylens.pipeline import ingest_records
-
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
         origin_of = ingest_records(store, records, settings)
         run_dedupe(store, settings)
