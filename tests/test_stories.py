@@ -76,6 +76,18 @@ def test_rebuild_is_deterministic_and_ids_are_stable(store: Store, settings: Set
     # incremental: adding nothing changes nothing; ids survive a re-run
     report = run_cluster(store, settings)
     assert report.assigned == 0 and _stories(store) == first
+    # incremental after removing the newest reports: they come back to the same stories,
+    # and the stories they join keep their earlier members
+    newest = [r[0] for r in store.conn.execute(
+        "SELECT article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+        " ORDER BY a.published DESC LIMIT 5")]  # fmt: skip
+    with store.transaction():
+        store.conn.execute(
+            f"DELETE FROM story_members WHERE article_id IN ({','.join('?' * len(newest))})",
+            newest,
+        )
+    assert run_cluster(store, settings).assigned == 5
+    assert _stories(store) == first
 
 
 def test_wire_copies_are_linked_with_their_changes(store: Store, settings: Settings) -> None:
@@ -141,3 +153,37 @@ def test_eval_clusters_prints_metrics_and_baselines(tmp_path: Path) -> None:
     alone = data["results"][1]["scores"]
     assert alone["bcubed_p"] == 1.0 and alone["clusters"] == len(lines)
     assert 0 < data["results"][0]["scores"]["bcubed_f1"] <= 1
+
+
+def test_live_stories_place_new_articles_as_a_rebuild_would(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from storylens.pipeline import LiveStories, build_stories
+    from storylens.queries import list_articles
+
+    with Store(tmp_path / "batch.db") as batch:
+        ingest(batch, [str(CORPUS)], settings)
+        build_stories(batch, settings, rebuild=True)
+        expected = {frozenset(ids) for ids in _partition(batch).values()}
+        newest = list_articles(batch, limit=6)  # the six most recent reports
+    with Store(tmp_path / "live.db") as live:
+        ingest(live, [str(CORPUS)], settings)
+        with live.transaction():
+            for a in newest:
+                live.conn.execute("DELETE FROM articles WHERE id=?", (a.id,))
+        feed = LiveStories(live, settings)
+        in_order = sorted(newest, key=lambda a: (a.published, a.id))  # as a rebuild reads them
+        outcomes = [feed.add(a) for a in in_order]
+        assert [o["outcome"] for o in outcomes] == ["added"] * 6
+        assert {frozenset(ids) for ids in _partition(live).values()} == expected
+        again = feed.add(in_order[-1])
+        assert again["outcome"] == "unchanged" and again["story"] == outcomes[-1]["story"]
+
+
+def _partition(store: Store) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    for article_id, story_id in store.conn.execute(
+        "SELECT article_id, story_id FROM story_members"
+    ):
+        groups.setdefault(story_id, set()).add(article_id)
+    return groups

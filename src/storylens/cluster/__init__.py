@@ -8,6 +8,7 @@ output). Exact and near copies found by dedupe follow their canonical article's 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from storylens.store import Store
 from storylens.store import stories as story_table
 from storylens.store.duplicates import canonical_of
 
-__all__ = ["ClusterReport", "run_cluster"]
+__all__ = ["ClusterReport", "Row", "StoryBuilder", "restore", "run_cluster"]
 
 
 @dataclass(slots=True)
@@ -32,7 +33,7 @@ class ClusterReport:
 
 
 @dataclass(slots=True)
-class _Row:
+class Row:
     id: str
     title: str
     title_derived: bool
@@ -41,104 +42,145 @@ class _Row:
     body: str
 
 
-def _rows(store: Store) -> list[_Row]:
+def _rows(store: Store) -> list[Row]:
     cur = store.conn.execute(
         "SELECT id, title, title_derived, outlet, published, body FROM articles"
         " ORDER BY published IS NULL, published, id"
     )
     return [
-        _Row(r[0], r[1], bool(r[2]), r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5])
+        Row(r[0], r[1], bool(r[2]), r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5])
         for r in cur
     ]
 
 
+class StoryBuilder:
+    """The clustering state: vectorizer, stories, and what each article was assigned.
+
+    ``run_cluster`` drives it over the store; a long-lived process (a feed watcher, the API)
+    keeps one and calls :meth:`place` for each new article, so a new article costs one
+    assignment, not a rebuild.
+    """
+
+    def __init__(self, settings: Settings, position: int = 0) -> None:
+        self.threshold = float(settings.get("cluster.threshold"))
+        self.entity_weight = float(settings.get("cluster.entity_weight"))
+        self.clusterer = OnlineClusterer(self.threshold, float(settings.get("cluster.window_days")))
+        self.vectorizer = Vectorizer()
+        self.story_of: dict[str, str] = {}
+        self.title_terms: dict[str, Counts] = {}
+        self.heads: dict[str, tuple[str, bool, str | None]] = {}  # id → title, derived, outlet
+        self.position = position
+
+    def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
+        work = ((r.id, r.title, r.body, self.entity_weight) for r in rows)
+        for row, (_, counts, title_counts) in zip(
+            rows, parallel_map(article_terms, work, len(rows)), strict=True
+        ):
+            yield row, counts, title_counts
+
+    def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> dict[str, float]:
+        self.vectorizer.observe(counts)
+        self.title_terms[row.id] = title_counts
+        self.heads[row.id] = (row.title, row.title_derived, row.outlet)
+        return self.vectorizer.vector(counts)
+
+    def replay(self, row: Row, counts: Counts, title_counts: Counts, story_id: str) -> None:
+        """Restore a stored assignment: same state as when it was made, no new decision."""
+        vec = self._observe(row, counts, title_counts)
+        self.clusterer.add(story_id, row.id, vec, row.published)
+        self.story_of[row.id] = story_id
+
+    def place(
+        self, row: Row, counts: Counts, title_counts: Counts, canonical: str | None
+    ) -> story_table.Membership:
+        """Assign a new article: a copy follows its canonical article, others are scored."""
+        vec = self._observe(row, counts, title_counts)
+        if canonical is not None and canonical in self.story_of:
+            decision = Decision(self.story_of[canonical], 1.0, None, None, new=False)
+            self.clusterer.add(decision.story_id, row.id, vec, row.published)
+            kind = "copy"
+        else:
+            decision = self.clusterer.assign(row.id, vec, row.published)
+            kind = "new" if decision.new else "joined"
+        self.story_of[row.id] = decision.story_id
+        self.position += 1
+        return story_table.Membership(
+            row.id, decision.story_id, self.position - 1, round(decision.score, 4),
+            decision.runner_up,
+            None if decision.runner_up_score is None else round(decision.runner_up_score, 4),
+            self.threshold, kind,
+        )  # fmt: skip
+
+    def story_row(self, story_id: str) -> story_table.StoryRow:
+        return _story_row(self.clusterer, story_id, self.heads, self.title_terms)
+
+
+def restore(store: Store, settings: Settings) -> StoryBuilder:
+    """A builder holding the stored stories, for placing new articles one at a time."""
+    builder = StoryBuilder(settings, story_table.positions(store.conn))
+    known = dict(store.conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    for row, counts, title_counts in builder.features(_rows(store)):
+        if row.id in known:
+            builder.replay(row, counts, title_counts, known[row.id])
+    return builder
+
+
 def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> ClusterReport:
+    """Assign every article not yet in a story (all of them with ``rebuild``)."""
     started = time.perf_counter()
-    threshold = float(settings.get("cluster.threshold"))
-    entity_weight = float(settings.get("cluster.entity_weight"))
-    clusterer = OnlineClusterer(threshold, float(settings.get("cluster.window_days")))
-    vectorizer = Vectorizer()
     conn = store.conn
-    rows = _rows(store)
-    canonical = canonical_of(conn)
     if rebuild:
         with store.transaction():
             story_table.clear(conn)
-    known = {
-        r[0]: r[1]
-        for r in conn.execute("SELECT article_id, story_id FROM story_members ORDER BY position")
-    }
-    story_of: dict[str, str] = {}
+    builder = StoryBuilder(settings, story_table.positions(conn))
+    rows = _rows(store)
+    canonical = canonical_of(conn)
+    known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
     members: list[story_table.Membership] = []
-    touched: set[str] = set()
-    title_terms: dict[str, Counts] = {}
-    position = story_table.positions(conn)
-    new_stories = 0
-    work = ((r.id, r.title, r.body, entity_weight) for r in rows)
-    featured = parallel_map(article_terms, work, len(rows))
-    for row, (_, counts, title_counts) in zip(rows, featured, strict=True):
-        vectorizer.observe(counts)
-        vec = vectorizer.vector(counts)
-        title_terms[row.id] = title_counts
-        if row.id in known:  # replay what is stored: no decision, same state
-            clusterer.add(known[row.id], row.id, vec, row.published)
-            story_of[row.id] = known[row.id]
-            continue
-        root = canonical.get(row.id)
-        if root is not None and root in story_of:
-            decision = Decision(story_of[root], 1.0, None, None, new=False)
-            clusterer.add(decision.story_id, row.id, vec, row.published)
-            kind = "copy"
+    for row, counts, title_counts in builder.features(rows):
+        if row.id in known:
+            builder.replay(row, counts, title_counts, known[row.id])
         else:
-            decision = clusterer.assign(row.id, vec, row.published)
-            kind = "new" if decision.new else "joined"
-            new_stories += decision.new
-        story_of[row.id] = decision.story_id
-        touched.add(decision.story_id)
-        members.append(
-            story_table.Membership(
-                row.id, decision.story_id, position, round(decision.score, 4),
-                decision.runner_up,
-                None if decision.runner_up_score is None else round(decision.runner_up_score, 4),
-                threshold, kind,
-            )
-        )  # fmt: skip
-        position += 1
-    by_id = {r.id: r for r in rows}
-    stories = [_story_row(clusterer, sid, by_id, title_terms) for sid in sorted(touched)]
+            members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
+    touched = sorted({m.story_id for m in members})
+    stories = [builder.story_row(sid) for sid in touched]
     with store.transaction():
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
         story_table.prune(conn)
     return ClusterReport(
-        len(rows), len(members), len(clusterer.stories), new_stories, time.perf_counter() - started
+        len(rows),
+        len(members),
+        len(builder.clusterer.stories),
+        sum(m.decision == "new" for m in members),
+        time.perf_counter() - started,
     )
 
 
 def _story_row(
     clusterer: OnlineClusterer,
     story_id: str,
-    by_id: dict[str, _Row],
+    heads: dict[str, tuple[str, bool, str | None]],
     title_terms: dict[str, Counts],
 ) -> story_table.StoryRow:
+    """A story's row: its title is the member headline closest to the centroid."""
     story = clusterer.stories[story_id]
-    rows = [by_id[m] for m in story.members]
-    titled = [r for r in rows if not r.title_derived] or rows
+    members = story.members
+    titled = [m for m in members if not heads[m][1]] or members
     centroid = story.centroid
-    best = max(
-        titled,
-        key=lambda r: (
-            sum(centroid.get(t, 0.0) for t in title_terms[r.id]) / (1 + len(title_terms[r.id])),
-            r.id,
-        ),
-    )
-    outlets = list(dict.fromkeys(r.outlet for r in rows if r.outlet))
+
+    def closeness(article_id: str) -> tuple[float, str]:
+        words = title_terms[article_id]
+        return sum(centroid.get(t, 0.0) for t in words) / (1 + len(words)), article_id
+
+    best = max(titled, key=closeness)
+    outlets = list(dict.fromkeys(o for m in members if (o := heads[m][2])))
     return story_table.StoryRow(
         id=story_id,
-        title=best.title,
+        title=heads[best][0],
         first_seen=story.first_seen.isoformat() if story.first_seen else None,
         last_seen=story.last_seen.isoformat() if story.last_seen else None,
-        size=len(rows),
+        size=len(members),
         outlets=outlets,
         terms=clusterer.top_terms(story_id),
     )

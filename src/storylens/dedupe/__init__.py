@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from storylens.config import Settings
 from storylens.dedupe.near import NearIndex, from_bytes, sentence_diff, signature, to_bytes
@@ -21,7 +24,7 @@ from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
 from storylens.text import sentences, words
 
-__all__ = ["DedupeReport", "run_dedupe"]
+__all__ = ["DedupeReport", "DuplicateFinder", "describe", "run_dedupe", "sign_missing"]
 
 
 @dataclass(slots=True)
@@ -32,11 +35,45 @@ class DedupeReport:
     seconds: float
 
 
-def _body_sentences(store: Store, article_id: str) -> list[str]:
+class DuplicateFinder:
+    """The near-duplicate state: an LSH index of every article seen, and each one's canonical."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.threshold = float(settings.get("dedupe.near_threshold"))
+        self.num_perm = int(settings.get("dedupe.num_perm"))
+        self.index = NearIndex(self.threshold, self.num_perm)
+        self.canonical: dict[str, str] = {}
+        self.outlets: dict[str, str | None] = {}
+
+    def check(
+        self, article_id: str, outlet: str | None, sig: np.ndarray[Any, np.dtype[np.uint64]]
+    ) -> dup_table.Duplicate | None:
+        """Index an article (in publication order); return its link if it copies an earlier one."""
+        self.outlets[article_id] = outlet
+        match = next(((k, s) for k, s in self.index.similar(sig) if s >= self.threshold), None)
+        self.index.add(article_id, sig)
+        if match is None:
+            return None
+        root = self.canonical.get(match[0], match[0])
+        self.canonical[article_id] = root
+        root_outlet = self.outlets.get(root)
+        kind = "wire" if outlet and root_outlet and outlet != root_outlet else "near"
+        return dup_table.Duplicate(article_id, root, kind, match[1], [], [])
+
+
+def body_sentences(store: Store, article_id: str) -> list[str]:
     article = get_article(store.conn, article_id)
     if article is None:
         return []
     return [s for p in article.paragraphs if p.kind == "body" for s in sentences(p.text)]
+
+
+def describe(store: Store, dup: dup_table.Duplicate) -> dup_table.Duplicate:
+    """Fill in the sentences a copy adds and leaves out."""
+    dup.added, dup.removed = sentence_diff(
+        body_sentences(store, dup.article_id), body_sentences(store, dup.canonical_id)
+    )
+    return dup
 
 
 def _signed(item: tuple[str, str, int]) -> tuple[str, bytes]:
@@ -44,46 +81,33 @@ def _signed(item: tuple[str, str, int]) -> tuple[str, bytes]:
     return article_id, to_bytes(signature(words(body), num_perm))
 
 
+def sign_missing(store: Store, num_perm: int) -> None:
+    """Store the MinHash signature of every article that has none yet."""
+    missing = store.conn.execute(
+        "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
+    ).fetchall()
+    work = ((row[0], row[1], num_perm) for row in missing)
+    store.conn.executemany(
+        "INSERT INTO minhashes VALUES (?, ?)", parallel_map(_signed, work, len(missing))
+    )
+
+
 def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> DedupeReport:
     """Link near duplicates and wire copies across the whole store (deterministic)."""
     started = time.perf_counter()
-    threshold = float(settings.get("dedupe.near_threshold"))
-    num_perm = int(settings.get("dedupe.num_perm"))
+    finder = DuplicateFinder(settings)
     conn = store.conn
     with store.transaction():
         if rebuild:
             conn.execute("DELETE FROM minhashes")
-        missing = conn.execute(
-            "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
-        ).fetchall()
-        work = ((row[0], row[1], num_perm) for row in missing)
-        conn.executemany(
-            "INSERT INTO minhashes VALUES (?, ?)", parallel_map(_signed, work, len(missing))
-        )
+        sign_missing(store, finder.num_perm)
         rows = conn.execute(
             "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"
             " ON m.article_id = a.id ORDER BY a.published IS NULL, a.published, a.id"
         ).fetchall()
-        index = NearIndex(threshold, num_perm)
-        canonical: dict[str, str] = {}
-        outlets: dict[str, str | None] = {}
-        found: list[dup_table.Duplicate] = []
-        for article_id, outlet, blob in rows:
-            sig = from_bytes(blob)
-            outlets[article_id] = outlet
-            match = next(((k, s) for k, s in index.similar(sig) if s >= threshold), None)
-            if match is not None:
-                root = canonical.get(match[0], match[0])
-                canonical[article_id] = root
-                root_outlet = outlets.get(root)
-                kind = "wire" if outlet and root_outlet and outlet != root_outlet else "near"
-                found.append(dup_table.Duplicate(article_id, root, kind, match[1], [], []))
-            index.add(article_id, sig)
+        found = [d for a, o, blob in rows if (d := finder.check(a, o, from_bytes(blob)))]
         dup_table.clear(conn)
         for dup in found:
-            dup.added, dup.removed = sentence_diff(
-                _body_sentences(store, dup.article_id), _body_sentences(store, dup.canonical_id)
-            )
-            dup_table.save(conn, dup)
+            dup_table.save(conn, describe(store, dup))
     wire = sum(d.kind == "wire" for d in found)
     return DedupeReport(len(rows), len(found) - wire, wire, time.perf_counter() - started)

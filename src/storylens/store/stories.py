@@ -51,7 +51,11 @@ def save_members(conn: sqlite3.Connection, members: list[Membership]) -> None:
 
 def save_stories(conn: sqlite3.Connection, stories: list[StoryRow]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)",
+        # an upsert, not INSERT OR REPLACE: replacing would delete the row and, through the
+        # foreign key, every member of the story
+        "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " title=excluded.title, first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
+        " size=excluded.size, outlets=excluded.outlets, terms=excluded.terms",
         [
             (
                 s.id, s.title, s.first_seen, s.last_seen, s.size,
