@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +20,7 @@ from storylens.errors import InputError
 from storylens.ingest import find_sources, read_source
 from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
+from storylens.parallel import parallel_map, worker_count
 from storylens.store import Store
 from storylens.store.articles import relabel_outlets, write_article
 from storylens.store.problems import add_problem, clear_problems
@@ -152,21 +150,13 @@ def ingest_records(store: Store, records: list[dict[str, Any]], settings: Settin
 
 
 def _workers(settings: Settings, total: int) -> int:
-    wanted = int(settings.get("ingest.workers")) or (os.cpu_count() or 1)
-    return 1 if total < 64 else max(1, min(wanted, 8))
+    return 1 if total < 64 else worker_count(int(settings.get("ingest.workers")))
 
 
-_OPTIONS: tuple[CleanOptions, int | None] | None = None  # set in each worker process
-
-
-def _init_worker(options: CleanOptions, max_bytes: int | None) -> None:
-    global _OPTIONS
-    _OPTIONS = (options, max_bytes)
-
-
-def _process_in_worker(entry: Source | Problem) -> list[Article | Problem]:
-    assert _OPTIONS is not None
-    return _process(entry, *_OPTIONS)
+def _process_packed(
+    work: tuple[Source | Problem, CleanOptions, int | None],
+) -> list[Article | Problem]:
+    return _process(*work)
 
 
 def _process(
@@ -195,14 +185,11 @@ def _process_all(
     Only reading and cleaning run in the workers; all writes stay in this process, in order,
     so the result is the same whatever the number of workers.
     """
-    if workers <= 1:
-        for entry in found:
-            yield entry, _process(entry, options, max_bytes)
-        return
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(options, max_bytes)) as pool:
-        results = pool.imap(_process_in_worker, found, chunksize=32)
-        yield from zip(found, results, strict=True)
+    work = ((entry, options, max_bytes) for entry in found)
+    results = parallel_map(
+        _process_packed, work, len(found), workers=workers, chunk=32, min_items=2
+    )
+    yield from zip(found, results, strict=True)
 
 
 def _item_problem(item: RawItem, exc: InputError) -> Problem:

@@ -100,7 +100,7 @@ def story(
         return
     console.print(f"[bold]{escape(detail['title'])}[/]  [dim]{detail['id']}[/]")
     console.print(
-        f"{detail['size']} reports from {len(detail['by_outlet'])} outlets, "
+        f"{detail['size']} reports from {len(detail['outlets'])} outlets, "
         f"{day(detail['first_seen'])} → {day(detail['last_seen'])}; "
         f"terms: {escape(', '.join(detail['terms']))}\n"
     )
