@@ -65,6 +65,8 @@ def read_document(text: str, origin: str) -> Iterator[RawItem | Problem]:
     if isinstance(data, dict):
         for key in LIST_KEYS:
             if isinstance(data.get(key), list):
+                if not data[key]:
+                    raise InputError(f"empty JSON list under {key!r}: no reports")
                 yield from _items(data[key], origin, "json")
                 return
         yield record_to_item(data, origin, "json", None)
