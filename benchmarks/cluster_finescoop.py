@@ -3,9 +3,9 @@
 1. Ingest the 24,833 posts, then time dedupe and cluster (``--rebuild``) over them, beside a
    baseline measured in the same run on the same texts: tokenising every article (the least
    any text clusterer must do). Peak RSS is printed.
-2. Grow the store to 100,000 articles with re-dated copies of the corpus (each copy shifted by
-   five weeks, its words given a per-copy suffix so copies are neither exact nor near duplicates
-   of each other), bring the stories up to date, load a LiveStories (once), then add 200 more
+2. Grow the store to about 100,000 articles with re-dated copies of the corpus (each copy
+   shifted by five weeks, its words given a per-copy suffix so copies are neither exact nor
+   near duplicates of each other), bring the stories up to date, load a LiveStories (once), then add 200 more
    re-dated articles one at a time and print the 50th / 95th / 99th percentile latency of an add
    (store + dedupe + place, one transaction each).
 
@@ -97,10 +97,12 @@ def main() -> int:
                 return 0
             articles = list_articles(store, limit=None)
             copies = Path(tmp) / "copies.jsonl"
+            wanted = 100_000 - len(articles)
             with copies.open("w", encoding="utf-8") as out:
-                for k in (1, 2, 3):
-                    for a in articles:
+                for k in (1, 2, 3, 4, 5):
+                    for a in articles[: max(0, wanted)]:
                         out.write(json.dumps(copy_record(a, k), ensure_ascii=False) + "\n")
+                    wanted -= len(articles)
             grown = ingest(store, [str(copies)], settings)
             total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
             print(
@@ -114,7 +116,7 @@ def main() -> int:
             live = LiveStories(store, settings)
             print(f"LiveStories loaded in {time.perf_counter() - started:.0f} s (once per process)")
             options = clean_options(settings)
-            fresh = [copy_record(a, 4) for a in articles[:200]][::-1]
+            fresh = [copy_record(a, 9) for a in articles[:200]][::-1]
             timings = []
             for i, record in enumerate(fresh):
                 article = clean_item(record_to_item(record, "<bench>", "jsonl", i), options)
