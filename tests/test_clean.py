@@ -240,7 +240,6 @@ def test_short_caption_with_picture_cue_is_a_caption_in_clean_item() -> None:
     assert article.paragraphs[1].kind == "caption"
 
 
-@pytest.mark.xfail(reason="notes number paragraphs after earlier removals", strict=True)
 def test_note_paragraph_numbers_refer_to_the_input() -> None:
     article = clean(LEAD, "(With AP inputs)", PROTESTS, PROTESTS, title="T")
     assert any(n.startswith("paragraph 4 removed: repeats paragraph 3") for n in article.notes)

@@ -84,11 +84,12 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     paragraphs = [Paragraph(display(p.text), p.kind) for p in raw.paragraphs]
     paragraphs = [p for p in paragraphs if p.text]
 
-    paragraphs, credits, credit_notes = take_credits(paragraphs)
+    numbers = list(range(1, len(paragraphs) + 1))  # notes number paragraphs as in the input
+    paragraphs, credits, credit_notes = take_credits(paragraphs, numbers)
     notes += credit_notes
-    paragraphs, repeat_notes = remove_repeats(paragraphs, options.repeat_share)
+    paragraphs, repeat_notes = remove_repeats(paragraphs, options.repeat_share, numbers)
     notes += repeat_notes
-    paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words)
+    paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words, numbers)
     notes += caption_notes
     paragraphs = mark_headings(paragraphs)
     if not any(p.kind == "body" for p in paragraphs) and any(

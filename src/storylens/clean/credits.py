@@ -50,8 +50,16 @@ def _agencies(text: str) -> list[str]:
     return found
 
 
-def take_credits(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[str], list[str]]:
-    """Remove credit lines; return (paragraphs, agencies, notes)."""
+def take_credits(
+    paragraphs: list[Paragraph], numbers: list[int] | None = None
+) -> tuple[list[Paragraph], list[str], list[str]]:
+    """Remove credit lines; return (paragraphs, agencies, notes).
+
+    ``numbers`` are the paragraphs' numbers in the input, for the notes; when given, the list
+    is updated in place to the numbers of the paragraphs kept.
+    """
+    numbers = numbers if numbers is not None else list(range(1, len(paragraphs) + 1))
+    kept_numbers: list[int] = []
     credits: list[str] = []
     notes: list[str] = []
     kept: list[Paragraph] = []
@@ -62,10 +70,10 @@ def take_credits(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[str
             for name in _agencies(match.group(1)):
                 if name not in credits:
                     credits.append(name)
-            notes.append(f"credit line removed from paragraph {index + 1}: {text!r}")
+            notes.append(f"credit line removed from paragraph {numbers[index]}: {text!r}")
             continue
         if _STAFF_LINE.match(text):
-            notes.append(f"wire staff line removed from paragraph {index + 1}: {text!r}")
+            notes.append(f"wire staff line removed from paragraph {numbers[index]}: {text!r}")
             continue
         if not kept:
             lead = _DATELINE.match(text)
@@ -73,7 +81,11 @@ def take_credits(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[str
                 for name in _agencies(lead.group(1)):
                     if name not in credits:
                         credits.append(name)
-                notes.append(f"wire dateline {lead.group(0).strip()!r} removed from paragraph 1")
+                notes.append(
+                    f"wire dateline {lead.group(0).strip()!r} removed from paragraph {numbers[index]}"
+                )
                 para = Paragraph(text[lead.end() :], para.kind)
         kept.append(para)
+        kept_numbers.append(numbers[index])
+    numbers[:] = kept_numbers
     return kept, credits, notes

@@ -34,11 +34,14 @@ def _short(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def remove_repeats(paragraphs: list[Paragraph], share: float) -> tuple[list[Paragraph], list[str]]:
+def remove_repeats(
+    paragraphs: list[Paragraph], share: float, numbers: list[int] | None = None
+) -> tuple[list[Paragraph], list[str]]:
     """Drop paragraphs that repeat earlier text: exactly, or mostly (``share`` of their words
     are in sentences that already appeared). Returns (kept, notes)."""
     kept: list[Paragraph] = []
     kept_index: list[int] = []
+    numbers = numbers if numbers is not None else list(range(1, len(paragraphs) + 1))
     notes: list[str] = []
     seen_exact: dict[str, int] = {}
     earlier = ""  # normalised text of the kept paragraphs, for containment checks
@@ -46,11 +49,12 @@ def remove_repeats(paragraphs: list[Paragraph], share: float) -> tuple[list[Para
         sentence_keys = [norm(sentence) for sentence in sentences(para.text)]
         key = " ".join(k for k in sentence_keys if k)
         if not key:
-            notes.append(f"paragraph {index + 1} removed: no words")
+            notes.append(f"paragraph {numbers[index]} removed: no words")
             continue
         if key in seen_exact:
             notes.append(
-                f"paragraph {index + 1} removed: repeats paragraph {seen_exact[key] + 1} "
+                f"paragraph {numbers[index]} removed: repeats paragraph "
+                f"{numbers[seen_exact[key]]} "
                 f"({_short(para.text)!r})"
             )
             continue
@@ -64,14 +68,16 @@ def remove_repeats(paragraphs: list[Paragraph], share: float) -> tuple[list[Para
         if total and repeated / total >= share:
             source = _find_source(paragraphs, kept_index, para.text)
             notes.append(
-                f"paragraph {index + 1} removed: {repeated} of its {total} words repeat "
-                f"paragraph {source + 1} (a caption repeating the text?) ({_short(para.text)!r})"
+                f"paragraph {numbers[index]} removed: {repeated} of its {total} words repeat "
+                f"paragraph {numbers[source]} (a caption repeating the text?) "
+                f"({_short(para.text)!r})"
             )
             continue
         seen_exact[key] = index
         kept.append(para)
         kept_index.append(index)
         earlier += " " + key + " |"
+    numbers[:] = [numbers[i] for i in kept_index]
     return kept, notes
 
 
@@ -87,19 +93,28 @@ def _find_source(paragraphs: list[Paragraph], candidates: list[int], text: str) 
     return best
 
 
-def mark_captions(paragraphs: list[Paragraph], max_words: int) -> tuple[list[Paragraph], list[str]]:
-    """Mark caption-like paragraphs, drop page furniture ("Advertisement"). Returns notes."""
+def mark_captions(
+    paragraphs: list[Paragraph], max_words: int, numbers: list[int] | None = None
+) -> tuple[list[Paragraph], list[str]]:
+    """Mark caption-like paragraphs, drop page furniture ("Advertisement"). Returns notes.
+
+    ``numbers`` as for :func:`remove_repeats`.
+    """
+    numbers = numbers if numbers is not None else list(range(1, len(paragraphs) + 1))
+    kept_numbers: list[int] = []
     out: list[Paragraph] = []
     notes: list[str] = []
     for index, para in enumerate(paragraphs):
         text = para.text
         if len(text) < 60 and _FURNITURE.match(text):
-            notes.append(f"paragraph {index + 1} removed: page furniture ({text!r})")
+            notes.append(f"paragraph {numbers[index]} removed: page furniture ({text!r})")
             continue
         if para.kind == "body" and is_caption(text, max_words):
             para = Paragraph(text, "caption")
-            notes.append(f"paragraph {index + 1} marked as a caption ({_short(text)!r})")
+            notes.append(f"paragraph {numbers[index]} marked as a caption ({_short(text)!r})")
         out.append(para)
+        kept_numbers.append(numbers[index])
+    numbers[:] = kept_numbers
     return out, notes
 
 
