@@ -81,9 +81,8 @@ def take_credits(
                 for name in _agencies(lead.group(1)):
                     if name not in credits:
                         credits.append(name)
-                notes.append(
-                    f"wire dateline {lead.group(0).strip()!r} removed from paragraph {numbers[index]}"
-                )
+                prefix = lead.group(0).strip()
+                notes.append(f"wire dateline {prefix!r} removed from paragraph {numbers[index]}")
                 para = Paragraph(text[lead.end() :], para.kind)
         kept.append(para)
         kept_numbers.append(numbers[index])
