@@ -222,19 +222,13 @@ class LiveStories:
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
-        from storylens.cluster import restore
-        from storylens.dedupe import DuplicateFinder
-        from storylens.dedupe.near import from_bytes
+        from storylens.cluster import cluster_store
+        from storylens.dedupe import dedupe_store
 
         self.store, self.settings = store, settings
-        build_stories(store, settings)
-        self.finder = DuplicateFinder(settings)
-        for article_id, outlet, blob in store.conn.execute(
-            "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"
-            " ON m.article_id = a.id ORDER BY a.published IS NULL, a.published, a.id"
-        ).fetchall():
-            self.finder.check(article_id, outlet, from_bytes(blob))
-        self.builder = restore(store, settings)
+        # one pass brings the stored stories up to date and leaves the state in memory
+        self.finder = dedupe_store(store, settings)[1]
+        self.builder = cluster_store(store, settings)[1]
 
     def add(self, article: Article) -> dict[str, Any]:
         """Store, dedupe and place one cleaned article; say what happened."""

@@ -20,7 +20,7 @@ from storylens.store import Store
 from storylens.store import stories as story_table
 from storylens.store.duplicates import canonical_of
 
-__all__ = ["ClusterReport", "Row", "StoryBuilder", "restore", "run_cluster"]
+__all__ = ["ClusterReport", "Row", "StoryBuilder", "cluster_store", "run_cluster"]
 
 
 @dataclass(slots=True)
@@ -115,18 +115,15 @@ class StoryBuilder:
         return _story_row(self.clusterer, story_id, self.heads, self.title_terms)
 
 
-def restore(store: Store, settings: Settings) -> StoryBuilder:
-    """A builder holding the stored stories, for placing new articles one at a time."""
-    builder = StoryBuilder(settings, story_table.positions(store.conn))
-    known = dict(store.conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
-    for row, counts, title_counts in builder.features(_rows(store)):
-        if row.id in known:
-            builder.replay(row, counts, title_counts, known[row.id])
-    return builder
-
-
 def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> ClusterReport:
     """Assign every article not yet in a story (all of them with ``rebuild``)."""
+    return cluster_store(store, settings, rebuild=rebuild)[0]
+
+
+def cluster_store(
+    store: Store, settings: Settings, *, rebuild: bool = False
+) -> tuple[ClusterReport, StoryBuilder]:
+    """:func:`run_cluster`, also returning the builder, ready to place further articles."""
     started = time.perf_counter()
     conn = store.conn
     if rebuild:
@@ -148,13 +145,14 @@ def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> C
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
         story_table.prune(conn)
-    return ClusterReport(
+    report = ClusterReport(
         len(rows),
         len(members),
         len(builder.clusterer.stories),
         sum(m.decision == "new" for m in members),
         time.perf_counter() - started,
     )
+    return report, builder
 
 
 def _story_row(

@@ -24,7 +24,14 @@ from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
 from storylens.text import sentences, words
 
-__all__ = ["DedupeReport", "DuplicateFinder", "describe", "run_dedupe", "sign_missing"]
+__all__ = [
+    "DedupeReport",
+    "DuplicateFinder",
+    "dedupe_store",
+    "describe",
+    "run_dedupe",
+    "sign_missing",
+]
 
 
 @dataclass(slots=True)
@@ -94,6 +101,13 @@ def sign_missing(store: Store, num_perm: int) -> None:
 
 def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> DedupeReport:
     """Link near duplicates and wire copies across the whole store (deterministic)."""
+    return dedupe_store(store, settings, rebuild=rebuild)[0]
+
+
+def dedupe_store(
+    store: Store, settings: Settings, *, rebuild: bool = False
+) -> tuple[DedupeReport, DuplicateFinder]:
+    """:func:`run_dedupe`, also returning the finder, ready to check further articles."""
     started = time.perf_counter()
     finder = DuplicateFinder(settings)
     conn = store.conn
@@ -110,4 +124,5 @@ def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> De
         for dup in found:
             dup_table.save(conn, describe(store, dup))
     wire = sum(d.kind == "wire" for d in found)
-    return DedupeReport(len(rows), len(found) - wire, wire, time.perf_counter() - started)
+    report = DedupeReport(len(rows), len(found) - wire, wire, time.perf_counter() - started)
+    return report, finder
