@@ -245,7 +245,7 @@ class LiveStories:
             if result.outcome != "added":
                 story = self.builder.story_of.get(result.article_id)
                 return {"outcome": result.outcome, "article": result.article_id, "story": story}
-            sig = signature(words(article.body), self.finder.num_perm)
+            sig = signature(words(article.body)[: self.finder.max_words], self.finder.num_perm)
             conn.execute("INSERT INTO minhashes VALUES (?, ?)", (article.id, to_bytes(sig)))
             dup = self.finder.check(article.id, article.outlet, sig)
             if dup is not None:
@@ -255,12 +255,12 @@ class LiveStories:
                 article.published, article.body,
             )  # fmt: skip
             _, counts, title_counts = article_terms(
-                (row.id, row.title, row.body, self.builder.entity_weight)
+                (row.id, row.title, row.body, self.builder.entity_weight, self.builder.max_words)
             )
             member = self.builder.place(
                 row, counts, title_counts, self.finder.canonical.get(row.id)
             )
-            stories.save_stories(conn, [self.builder.story_row(member.story_id)])
+            stories.save_stories(conn, [self.builder.story_row(member.story_id, newcomer=row.id)])
             stories.save_members(conn, [member])
         return {
             "outcome": "added",

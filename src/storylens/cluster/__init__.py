@@ -64,15 +64,17 @@ class StoryBuilder:
     def __init__(self, settings: Settings, position: int = 0) -> None:
         self.threshold = float(settings.get("cluster.threshold"))
         self.entity_weight = float(settings.get("cluster.entity_weight"))
+        self.max_words = int(settings.get("cluster.max_words"))
         self.clusterer = OnlineClusterer(self.threshold, float(settings.get("cluster.window_days")))
         self.vectorizer = Vectorizer()
         self.story_of: dict[str, str] = {}
         self.title_terms: dict[str, Counts] = {}
         self.heads: dict[str, tuple[str, bool, str | None]] = {}  # id → title, derived, outlet
+        self.titles: dict[str, str] = {}  # story → the article whose headline is its title
         self.position = position
 
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
-        work = ((r.id, r.title, r.body, self.entity_weight) for r in rows)
+        work = ((r.id, r.title, r.body, self.entity_weight, self.max_words) for r in rows)
         for row, (_, counts, title_counts) in zip(
             rows, parallel_map(article_terms, work, len(rows)), strict=True
         ):
@@ -111,8 +113,14 @@ class StoryBuilder:
             self.threshold, kind,
         )  # fmt: skip
 
-    def story_row(self, story_id: str) -> story_table.StoryRow:
-        return _story_row(self.clusterer, story_id, self.heads, self.title_terms)
+    def story_row(self, story_id: str, newcomer: str | None = None) -> story_table.StoryRow:
+        """The story's row. With ``newcomer`` (a live add), the title is chosen between the
+        current title's article and the newcomer, not from every member again."""
+        known = self.titles.get(story_id)
+        pool = [known, newcomer] if newcomer and known else None
+        row, best = _story_row(self.clusterer, story_id, self.heads, self.title_terms, pool)
+        self.titles[story_id] = best
+        return row
 
 
 def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> ClusterReport:
@@ -160,11 +168,14 @@ def _story_row(
     story_id: str,
     heads: dict[str, tuple[str, bool, str | None]],
     title_terms: dict[str, Counts],
-) -> story_table.StoryRow:
-    """A story's row: its title is the member headline closest to the centroid."""
+    pool: list[str] | None = None,
+) -> tuple[story_table.StoryRow, str]:
+    """A story's row: its title is the member headline closest to the centroid (among
+    ``pool`` when given). Returns the row and the article the title comes from."""
     story = clusterer.stories[story_id]
     members = story.members
-    titled = [m for m in members if not heads[m][1]] or members
+    candidates = pool or members
+    titled = [m for m in candidates if not heads[m][1]] or candidates
     centroid = story.centroid
 
     def closeness(article_id: str) -> tuple[float, str]:
@@ -173,7 +184,7 @@ def _story_row(
 
     best = max(titled, key=closeness)
     outlets = list(dict.fromkeys(o for m in members if (o := heads[m][2])))
-    return story_table.StoryRow(
+    row = story_table.StoryRow(
         id=story_id,
         title=heads[best][0],
         first_seen=story.first_seen.isoformat() if story.first_seen else None,
@@ -182,3 +193,4 @@ def _story_row(
         outlets=outlets,
         terms=clusterer.top_terms(story_id),
     )
+    return row, best

@@ -48,6 +48,7 @@ class DuplicateFinder:
     def __init__(self, settings: Settings) -> None:
         self.threshold = float(settings.get("dedupe.near_threshold"))
         self.num_perm = int(settings.get("dedupe.num_perm"))
+        self.max_words = int(settings.get("dedupe.max_words"))
         self.index = NearIndex(self.threshold, self.num_perm)
         self.canonical: dict[str, str] = {}
         self.outlets: dict[str, str | None] = {}
@@ -83,17 +84,17 @@ def describe(store: Store, dup: dup_table.Duplicate) -> dup_table.Duplicate:
     return dup
 
 
-def _signed(item: tuple[str, str, int]) -> tuple[str, bytes]:
-    article_id, body, num_perm = item
-    return article_id, to_bytes(signature(words(body), num_perm))
+def _signed(item: tuple[str, str, int, int]) -> tuple[str, bytes]:
+    article_id, body, num_perm, max_words = item
+    return article_id, to_bytes(signature(words(body)[:max_words], num_perm))
 
 
-def sign_missing(store: Store, num_perm: int) -> None:
+def sign_missing(store: Store, num_perm: int, max_words: int) -> None:
     """Store the MinHash signature of every article that has none yet."""
     missing = store.conn.execute(
         "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
     ).fetchall()
-    work = ((row[0], row[1], num_perm) for row in missing)
+    work = ((row[0], row[1], num_perm, max_words) for row in missing)
     store.conn.executemany(
         "INSERT INTO minhashes VALUES (?, ?)", parallel_map(_signed, work, len(missing))
     )
@@ -114,7 +115,7 @@ def dedupe_store(
     with store.transaction():
         if rebuild:
             conn.execute("DELETE FROM minhashes")
-        sign_missing(store, finder.num_perm)
+        sign_missing(store, finder.num_perm, finder.max_words)
         rows = conn.execute(
             "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"
             " ON m.article_id = a.id ORDER BY a.published IS NULL, a.published, a.id"
