@@ -16,16 +16,9 @@ from storylens.dedupe import run_dedupe
 from storylens.pipeline import ingest
 from storylens.store import Store
 
-from .conftest import EXAMPLES, SEEDS, needs_shared
-
-CORPUS = EXAMPLES / "corpus"
-GOLD = [json.loads(x) for x in (EXAMPLES / "gold" / "stories.jsonl").read_text().splitlines()]
-
-
-def _gold_origin(g: dict[str, object]) -> str:
-    path = str(CORPUS / str(g["path"]))
-    multi = str(g["path"]).startswith(("feeds/", "exports/")) or str(g["path"]).endswith(".jsonl")
-    return f"{path}#{g['item']}" if multi else path
+from .conftest import SEEDS, needs_shared
+from .test_examples import CORPUS, GOLD
+from .test_examples import _origin as _gold_origin
 
 
 def _stories(store: Store) -> dict[str, str]:
