@@ -5,9 +5,9 @@
    any text clusterer must do). Peak RSS is printed.
 2. Grow the store to about 100,000 articles with re-dated copies of the corpus (each copy
    shifted by five weeks, its words given a per-copy suffix so copies are neither exact nor
-   near duplicates of each other), bring the stories up to date, load a LiveStories (once), then add 200 more
-   re-dated articles one at a time and print the 50th / 95th / 99th percentile latency of an add
-   (store + dedupe + place, one transaction each).
+   near duplicates of each other), bring the stories up to date, load a LiveStories (once),
+   then add 200 more re-dated articles one at a time and print the 50th / 95th / 99th
+   percentile latency of an add (store + dedupe + place, one transaction each).
 
     python benchmarks/cluster_finescoop.py [--corpus …/posts.tar.gz] [--skip-large]
 """
