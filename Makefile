@@ -36,6 +36,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_finescoop.py
 	$(BIN)/python benchmarks/cluster_finescoop.py
+	$(BIN)/python benchmarks/belarus_stories.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache
