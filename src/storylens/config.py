@@ -61,7 +61,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Texts at least this alike (Jaccard of 5-word shingles) are near duplicates.",
     ),
     Setting("dedupe", "num_perm", 64, "MinHash permutations (more: finer estimates, slower)."),
-    Setting("dedupe", "max_words", 3000, "Words of each text compared (the rest is not read)."),
+    Setting("dedupe", "max_words", 2000, "Words of each text compared (the rest is not read)."),
     Setting(
         "cluster",
         "threshold",
@@ -70,7 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("cluster", "entity_weight", 1.0, "Weight of name features against word features."),
     Setting(
-        "cluster", "max_words", 1500, "Words of each text read for its features (a lead suffices)."
+        "cluster", "max_words", 1000, "Words of each text read for its features (a lead suffices)."
     ),
     Setting(
         "cluster", "window_days", 7.0, "A story stays open this many days after its last report."
