@@ -10,18 +10,14 @@ like the Alexievich coverage but must stay out of it.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tarfile
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 
-from storylens.config import load_settings
+import finescoop
+
 from storylens.pipeline import build_stories, ingest
 from storylens.store import Store
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/corpora/finescoop-2020/posts.tar.gz"
 NAMES = ("Belarus", "Lukashenko", "Minsk", "Tsikhanouskaya", "Kolesnikova")
 SPOOF = "Frozen poo knife among the highlights of spoof Nobel awards"
 
@@ -31,23 +27,15 @@ def about_belarus(title: str) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT)
-    args = parser.parse_args()
-    if not args.corpus.exists():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 1
-    settings = load_settings(environ={}, overrides={"ingest.timezone": "Europe/London"})
-    with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(args.corpus) as tar:
-            tar.extractall(tmp, filter="data")
-        with Store(Path(tmp) / "belarus.db") as store:
-            ingest(store, [str(Path(tmp) / "posts")], settings)
-            build_stories(store, settings, rebuild=True)
-            rows = store.conn.execute(
-                "SELECT m.story_id, a.title, a.published FROM story_members m"
-                " JOIN articles a ON a.id = m.article_id ORDER BY a.published"
-            ).fetchall()
+    args = finescoop.parser(__doc__ or "").parse_args()
+    settings = finescoop.settings()
+    with finescoop.unpacked(args.corpus) as (posts, tmp), Store(tmp / "belarus.db") as store:
+        ingest(store, [str(posts)], settings)
+        build_stories(store, settings, rebuild=True)
+        rows = store.conn.execute(
+            "SELECT m.story_id, a.title, a.published FROM story_members m"
+            " JOIN articles a ON a.id = m.article_id ORDER BY a.published"
+        ).fetchall()
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for story_id, title, published in rows:
         members[story_id].append((title, published or ""))

@@ -14,26 +14,22 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import resource
 import sys
-import tarfile
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
+
+import finescoop
 
 from storylens.clean import clean_item
-from storylens.config import load_settings
 from storylens.ingest.fields import record_to_item
 from storylens.pipeline import LiveStories, build_stories, clean_options, ingest
 from storylens.queries import list_articles
 from storylens.store import Store
 from storylens.text import words
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/corpora/finescoop-2020/posts.tar.gz"
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -60,79 +56,70 @@ def copy_record(article, k: int) -> dict[str, object]:  # type: ignore[no-untype
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT)
+    parser = finescoop.parser(__doc__ or "")
     parser.add_argument("--skip-large", action="store_true", help="only part 1")
     args = parser.parse_args()
-    if not args.corpus.exists():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 1
-    settings = load_settings(environ={}, overrides={"ingest.timezone": "Europe/London"})
-    with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(args.corpus) as tar:
-            tar.extractall(tmp, filter="data")
-        with Store(Path(tmp) / "bench.db") as store:
-            report = ingest(store, [str(Path(tmp) / "posts")], settings)
-            print(f"ingested              {report.counts.added} articles in {report.seconds:.1f} s")
-            bodies = [r[0] for r in store.conn.execute("SELECT body FROM articles")]
+    settings = finescoop.settings()
+    with finescoop.unpacked(args.corpus) as (posts, tmp), Store(tmp / "bench.db") as store:
+        report = ingest(store, [str(posts)], settings)
+        print(f"ingested              {report.counts.added} articles in {report.seconds:.1f} s")
+        bodies = [r[0] for r in store.conn.execute("SELECT body FROM articles")]
+        started = time.perf_counter()
+        for body in bodies:
+            words(body)
+        base = time.perf_counter() - started
+        dedupe, cluster = build_stories(store, settings, rebuild=True)
+        n = cluster.articles
+        print(f"baseline tokenise     {base:6.1f} s")
+        print(
+            f"dedupe                {dedupe.seconds:6.1f} s"
+            f"  ({dedupe.near} near, {dedupe.wire} wire)"
+        )
+        print(
+            f"cluster               {cluster.seconds:6.1f} s"
+            f"  {n / cluster.seconds:6.0f} articles/s, {cluster.stories} stories"
+        )
+        print(f"ratio cluster/base    {cluster.seconds / base:6.1f}x")
+        print(f"peak RSS              {peak_mb()}")
+        print("target                cluster < 60 s")
+        if args.skip_large:
+            return 0
+        articles = list_articles(store, limit=None)
+        copies = tmp / "copies.jsonl"
+        wanted = 100_000 - len(articles)
+        with copies.open("w", encoding="utf-8") as out:
+            for k in (1, 2, 3, 4, 5):
+                for a in articles[: max(0, wanted)]:
+                    out.write(json.dumps(copy_record(a, k), ensure_ascii=False) + "\n")
+                wanted -= len(articles)
+        grown = ingest(store, [str(copies)], settings)
+        total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        print(
+            f"grown store           {total} articles"
+            f" (+{grown.counts.added} in {grown.seconds:.0f} s)"
+        )
+        started = time.perf_counter()
+        build_stories(store, settings)
+        print(f"stories brought up to date in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        live = LiveStories(store, settings)
+        print(f"LiveStories loaded in {time.perf_counter() - started:.0f} s (once per process)")
+        options = clean_options(settings)
+        fresh = [copy_record(a, 9) for a in articles[:200]][::-1]
+        timings = []
+        for i, record in enumerate(fresh):
+            article = clean_item(record_to_item(record, "<bench>", "jsonl", i), options)
             started = time.perf_counter()
-            for body in bodies:
-                words(body)
-            base = time.perf_counter() - started
-            dedupe, cluster = build_stories(store, settings, rebuild=True)
-            n = cluster.articles
-            print(f"baseline tokenise     {base:6.1f} s")
-            print(
-                f"dedupe                {dedupe.seconds:6.1f} s"
-                f"  ({dedupe.near} near, {dedupe.wire} wire)"
-            )
-            print(
-                f"cluster               {cluster.seconds:6.1f} s"
-                f"  {n / cluster.seconds:6.0f} articles/s, {cluster.stories} stories"
-            )
-            print(f"ratio cluster/base    {cluster.seconds / base:6.1f}x")
-            print(f"peak RSS              {peak_mb()}")
-            print("target                cluster < 60 s")
-            if args.skip_large:
-                return 0
-            articles = list_articles(store, limit=None)
-            copies = Path(tmp) / "copies.jsonl"
-            wanted = 100_000 - len(articles)
-            with copies.open("w", encoding="utf-8") as out:
-                for k in (1, 2, 3, 4, 5):
-                    for a in articles[: max(0, wanted)]:
-                        out.write(json.dumps(copy_record(a, k), ensure_ascii=False) + "\n")
-                    wanted -= len(articles)
-            grown = ingest(store, [str(copies)], settings)
-            total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-            print(
-                f"grown store           {total} articles"
-                f" (+{grown.counts.added} in {grown.seconds:.0f} s)"
-            )
-            started = time.perf_counter()
-            build_stories(store, settings)
-            print(f"stories brought up to date in {time.perf_counter() - started:.0f} s")
-            started = time.perf_counter()
-            live = LiveStories(store, settings)
-            print(f"LiveStories loaded in {time.perf_counter() - started:.0f} s (once per process)")
-            options = clean_options(settings)
-            fresh = [copy_record(a, 9) for a in articles[:200]][::-1]
-            timings = []
-            for i, record in enumerate(fresh):
-                article = clean_item(record_to_item(record, "<bench>", "jsonl", i), options)
-                started = time.perf_counter()
-                live.add(article)
-                timings.append((time.perf_counter() - started) * 1000)
-            timings.sort()
-            pct = {
-                p: timings[min(len(timings) - 1, int(len(timings) * p / 100))] for p in (50, 95, 99)
-            }
-            print(
-                f"add one article       p50 {pct[50]:.1f} ms, p95 {pct[95]:.1f} ms,"
-                f" p99 {pct[99]:.1f} ms (200 adds)"
-            )
-            print("target                p95 < 20 ms")
-            print(f"peak RSS              {peak_mb()}")
+            live.add(article)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        pct = {p: timings[min(len(timings) - 1, int(len(timings) * p / 100))] for p in (50, 95, 99)}
+        print(
+            f"add one article       p50 {pct[50]:.1f} ms, p95 {pct[95]:.1f} ms,"
+            f" p99 {pct[99]:.1f} ms (200 adds)"
+        )
+        print("target                p95 < 20 ms")
+        print(f"peak RSS              {peak_mb()}")
     return 0
 
 

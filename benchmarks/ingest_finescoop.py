@@ -10,21 +10,16 @@ says how much storylens adds to that floor.
 
 from __future__ import annotations
 
-import argparse
 import resource
 import sys
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
+import finescoop
 import yaml
 
-from storylens.config import load_settings
 from storylens.pipeline import ingest
 from storylens.store import Store
-
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/corpora/finescoop-2020/posts.tar.gz"
 
 
 def peak_mb() -> tuple[float, float]:
@@ -43,24 +38,14 @@ def baseline(files: list[Path]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT)
+    parser = finescoop.parser(__doc__ or "")
     parser.add_argument("--workers", type=int, default=0)
     args = parser.parse_args()
-    if not args.corpus.exists():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(args.corpus) as tar:
-            tar.extractall(tmp, filter="data")
-        posts = Path(tmp) / "posts"
+    with finescoop.unpacked(args.corpus) as (posts, tmp):
         files = sorted(posts.glob("*.md"))
         base = baseline(files)
-        settings = load_settings(
-            environ={},
-            overrides={"ingest.timezone": "Europe/London", "ingest.workers": args.workers},
-        )
-        with Store(Path(tmp) / "bench.db") as store:
+        settings = finescoop.settings(**{"ingest.workers": args.workers})
+        with Store(tmp / "bench.db") as store:
             report = ingest(store, [str(posts)], settings)
             again = time.perf_counter()
             rerun = ingest(store, [str(posts)], settings)

@@ -1,0 +1,37 @@
+"""The finescoop corpus for the benchmark scripts: arguments, unpacking, settings."""
+
+from __future__ import annotations
+
+import argparse
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from storylens.config import Settings, load_settings
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared/corpora/finescoop-2020/posts.tar.gz"
+
+
+def parser(doc: str) -> argparse.ArgumentParser:
+    """An argument parser with ``--corpus`` (the posts.tar.gz), described by ``doc``."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--corpus", type=Path, default=DEFAULT, help="finescoop posts.tar.gz")
+    return p
+
+
+def settings(**overrides: object) -> Settings:
+    """Default settings, with the corpus's scrape times read as Europe/London."""
+    return load_settings(environ={}, overrides={"ingest.timezone": "Europe/London", **overrides})
+
+
+@contextmanager
+def unpacked(corpus: Path) -> Iterator[tuple[Path, Path]]:
+    """A temporary folder holding the unpacked ``posts/``: yields (posts folder, scratch dir)."""
+    if not corpus.exists():
+        raise SystemExit(f"corpus not found: {corpus} (pass --corpus PATH)")
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(corpus) as tar:
+            tar.extractall(tmp, filter="data")
+        yield Path(tmp) / "posts", Path(tmp)
