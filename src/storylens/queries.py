@@ -84,28 +84,15 @@ def list_articles(
     limit: int | None = 50,
     offset: int = 0,
 ) -> list[Article]:
-    try:
-        return select_articles(
-            store.conn,
-            outlet=outlet,
-            since=since,
-            until=until,
-            text=_match_text(text),
-            limit=limit,
-            offset=offset,
-        )
-    except Exception as exc:  # an FTS syntax error in --text
-        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
-            raise StorylensError(f"cannot filter by text {text!r}: {exc}") from None
-        raise
-
-
-def _match_text(text: str | None) -> str | None:
-    if not text:
-        return None
-    from storylens.store.search import to_match
-
-    return to_match(text) or None
+    return select_articles(
+        store.conn,
+        outlet=outlet,
+        since=since,
+        until=until,
+        text=text,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def search_articles(store: Store, query: str, limit: int = 20, offset: int = 0) -> list[Hit]:

@@ -6,15 +6,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-        "\u2212": "-",
-    }
-)  # fmt: skip
 _WORDS = re.compile(r"\w+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -27,11 +18,6 @@ def display(text: str) -> str:
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     return " ".join(text.split())
-
-
-def fold(text: str) -> str:
-    """Quotes and dashes folded to ASCII, for matching (``’`` → ``'``, ``—`` → ``-``)."""
-    return text.translate(_QUOTES)
 
 
 def words(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -76,7 +76,3 @@ def _parse_text(text: str, fmt: str | None) -> tuple[datetime, Precision]:
     if parsed.year == 1:
         raise ValueError("no year")
     return parsed, ("minute" if _HAS_TIME.search(text) else "day")
-
-
-def day_of(value: date | datetime) -> str:
-    return value.strftime("%Y-%m-%d")

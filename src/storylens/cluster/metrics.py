@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -47,10 +47,3 @@ def score(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> Scores:
     maximum = (pred_pairs + gold_pairs) / 2
     ari = (together - expected) / (maximum - expected) if maximum != expected else 1.0
     return Scores(p, r, _f1(p, r), pp, pr, _f1(pp, pr), ari, len(pred_sizes), len(gold_sizes))
-
-
-def groups(labels: Sequence[Hashable]) -> dict[Hashable, list[int]]:
-    out: dict[Hashable, list[int]] = defaultdict(list)
-    for i, label in enumerate(labels):
-        out[label].append(i)
-    return out

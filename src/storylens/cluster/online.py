@@ -12,7 +12,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +21,6 @@ CENTROID_TERMS = 300  # terms kept per centroid
 INDEX_TERMS = 40  # of those, terms a story is findable by
 QUERY_TERMS = 25  # an article's heaviest terms used to find candidates
 SHORTLIST = 6  # candidates scored exactly, best first by their overlap in the index
-SCORE_TERMS = 10_000  # an article's heaviest terms used in the exact score (all, in practice)
 
 
 @dataclass(slots=True)
@@ -101,14 +99,9 @@ class OnlineClusterer:
     def assign(self, article_id: str, vec: Vector, when: datetime | None) -> Decision:
         """Choose a story for an article (and add it there)."""
         self._expire(when)
-        probe = (
-            vec
-            if len(vec) <= SCORE_TERMS
-            else dict(heapq.nlargest(SCORE_TERMS, vec.items(), key=lambda kv: kv[1]))
-        )
         scored = sorted(
             (
-                (self.score(probe, self.stories[sid]), sid)
+                (self.score(vec, self.stories[sid]), sid)
                 for sid in self.candidates(vec)
                 if self._live(self.stories[sid], when)
             ),
@@ -155,9 +148,3 @@ class OnlineClusterer:
         centroid = self.stories[story_id].centroid
         words = [(t, w) for t, w in centroid.items() if not t.startswith(("E:", "#"))]
         return [t for t, _ in heapq.nlargest(n, words, key=lambda kv: kv[1])]
-
-    def representative(self, story_id: str, vectors: Iterable[tuple[str, Vector]]) -> str:
-        """The member closest to the story's centroid."""
-        story = self.stories[story_id]
-        best = max(vectors, key=lambda kv: (self.score(kv[1], story), kv[0]))
-        return best[0]

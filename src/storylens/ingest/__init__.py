@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from storylens.errors import InputError
 from storylens.ingest import csvfile, dateline, feeds, frontmatter, html, jsonl, text
 from storylens.ingest.detect import SUFFIX_HINTS, detect
-from storylens.ingest.sources import Source, decode, find_sources, read_bytes
+from storylens.ingest.sources import Source, check_size, decode, find_sources, read_bytes
 from storylens.models import Problem, RawItem
 
 Reader = Callable[[str, str], Iterator[RawItem | Problem]]
@@ -45,11 +45,8 @@ def read_source(source: Source, max_bytes: int | None) -> Iterator[RawItem | Pro
             raise InputError("empty file")
         content, encoding_note = decode(data)
         fmt = detect(content, source.suffix)
-        if fmt not in STREAMING_FORMATS and max_bytes is not None and len(data) > max_bytes:
-            raise InputError(
-                f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:g} MB",
-                hint="Raise ingest.max_file_mb if this really is one report.",
-            )
+        if fmt not in STREAMING_FORMATS:
+            check_size(len(data), max_bytes)
         notes = [encoding_note] if encoding_note else []
         hinted = SUFFIX_HINTS.get(source.suffix)
         if (

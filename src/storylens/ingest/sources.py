@@ -102,17 +102,22 @@ def _walk(root: Path) -> Iterator[Source | Problem]:
     yield from visit(root)
 
 
+def check_size(size: int, max_bytes: int | None) -> None:
+    """Refuse an input over the ``ingest.max_file_mb`` limit."""
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(
+            f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:g} MB",
+            hint="Raise ingest.max_file_mb if this really is one report.",
+        )
+
+
 def read_bytes(source: Source, max_bytes: int | None) -> bytes:
     if source.data is not None:
         return source.data
     assert source.path is not None
     try:
         size = source.path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise InputError(
-                f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:g} MB",
-                hint="Raise ingest.max_file_mb if this really is one report.",
-            )
+        check_size(size, max_bytes)
         return source.path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None

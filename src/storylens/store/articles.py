@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from storylens.errors import StorylensError
 from storylens.models import Article, Paragraph
 from storylens.store.db import now_iso
+from storylens.store.search import to_match
 
 Outcome = Literal["added", "updated", "unchanged", "duplicate"]
 
@@ -195,7 +197,8 @@ def select_articles(
     limit: int | None = 50,
     offset: int = 0,
 ) -> list[Article]:
-    """Articles newest first, filtered by outlet (case-insensitive), date range and FTS text."""
+    """Articles newest first, filtered by outlet (case-insensitive), date range and the words
+    of ``text`` (full-text, as :func:`~storylens.store.search.to_match` reads them)."""
     where, args = [], []  # type: list[str], list[Any]
     if outlet:
         where.append("outlet = ? COLLATE NOCASE")
@@ -206,9 +209,10 @@ def select_articles(
     if until:
         where.append("published < ?")
         args.append(until)
-    if text:
+    match = to_match(text) if text else ""
+    if match:
         where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        args.append(text)
+        args.append(match)
     sql = f"SELECT {COLUMNS} FROM articles"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -216,7 +220,13 @@ def select_articles(
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         args += [limit, offset]
-    return [row_to_article(r) for r in conn.execute(sql, args)]
+    try:
+        return [row_to_article(r) for r in conn.execute(sql, args)]
+    except sqlite3.OperationalError as exc:  # FTS5 syntax in the text filter
+        raise StorylensError(
+            f"cannot filter by text {text!r}: {exc}",
+            hint='Check quotes and operators (OR, NOT, NEAR, "exact phrase", prefix*).',
+        ) from None
 
 
 def sightings(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:

@@ -79,15 +79,6 @@ def positions(conn: sqlite3.Connection) -> int:
     )
 
 
-def unassigned(conn: sqlite3.Connection) -> list[str]:
-    """Articles not yet in a story, in publication order (undated last, then by id)."""
-    rows = conn.execute(
-        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_members)"
-        " ORDER BY published IS NULL, published, id"
-    )
-    return [r[0] for r in rows]
-
-
 def list_stories(
     conn: sqlite3.Connection, limit: int | None = 50, offset: int = 0, min_size: int = 1
 ) -> list[StoryRow]:
