@@ -138,7 +138,7 @@ def test_eval_clusters_prints_metrics_and_baselines(tmp_path: Path) -> None:
         lines.append({"id": g["path"], "label": g["story"], "title": "", "body": text})
     gold = tmp_path / "gold.jsonl"
     gold.write_text("\n".join(json.dumps(x) for x in lines))
-    result = CliRunner().invoke(app, ["eval", "clusters", str(gold), "--json"])
+    result = CliRunner().invoke(app, ["eval", "clusters", str(gold), "--json", "--cv"])
     assert result.exit_code == 0, result.stdout
     data = json.loads(result.stdout)
     names = [r["name"] for r in data["results"]]
@@ -146,6 +146,9 @@ def test_eval_clusters_prints_metrics_and_baselines(tmp_path: Path) -> None:
     alone = data["results"][1]["scores"]
     assert alone["bcubed_p"] == 1.0 and alone["clusters"] == len(lines)
     assert 0 < data["results"][0]["scores"]["bcubed_f1"] <= 1
+    folds = data["cross_validation"]
+    assert [f["fold"] for f in folds] == [0, 1, 2, 3, 4]
+    assert all(0.15 <= f["threshold"] <= 0.35 and 0 <= f["test_bcubed_f1"] <= 1 for f in folds)
 
 
 def test_live_stories_place_new_articles_as_a_rebuild_would(

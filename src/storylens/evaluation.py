@@ -14,13 +14,13 @@ import json
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from storylens.cluster import run_cluster
 from storylens.cluster.metrics import Scores, score
-from storylens.config import Settings, load_settings
+from storylens.config import Settings
 from storylens.dedupe import run_dedupe
 from storylens.errors import StorylensError
 from storylens.pipeline import ingest_records
@@ -147,7 +147,11 @@ def evaluate(path: Path, settings: Settings, baselines: bool = True) -> EvalRepo
 
 
 def cross_validate(
-    path: Path, thresholds: Sequence[float], folds: int = 5, group_key: str = "topic"
+    path: Path,
+    settings: Settings,
+    thresholds: Sequence[float],
+    folds: int = 5,
+    group_key: str = "topic",
 ) -> list[dict[str, Any]]:
     """Choose the threshold on the other folds' topics, score it on this fold's topics."""
     records = load_gold(path)
@@ -164,7 +168,7 @@ def cross_validate(
         def f1(part: int, th: float) -> float:
             key = (part, th)
             if key not in cache:
-                s = load_settings(overrides={"cluster.threshold": th})
+                s = replace(settings, values={**settings.values, "cluster.threshold": th})
                 cache[key] = cluster_records(parts[part], s)
             return score(cache[key], [str(r["label"]) for r in parts[part]]).bcubed_f1
 

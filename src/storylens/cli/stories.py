@@ -210,7 +210,7 @@ def eval_clusters(
 
     settings = _settings(None, config)
     report = evaluate(gold, settings, baselines=baselines)
-    folds = cross_validate(gold, [0.15, 0.2, 0.225, 0.25, 0.275, 0.3, 0.35]) if cv else []
+    folds = cross_validate(gold, settings, [0.15, 0.2, 0.225, 0.25, 0.275, 0.3, 0.35]) if cv else []
     if as_json:
         print_json(
             {
