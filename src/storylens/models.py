@@ -101,3 +101,104 @@ class Problem:
 def short_hash(text: str, length: int = 16) -> str:
     """A stable hex digest used for ids and content hashes."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()[:length]
+
+
+# --- enrich: what an article says, each piece pointing at a sentence ------------------------------
+
+EntityLabel = Literal[
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "PRODUCT", "LAW", "WORK_OF_ART"
+]
+QuoteKind = Literal["direct", "indirect"]
+
+
+@dataclass(slots=True, frozen=True)
+class Sentence:
+    """A sentence of an article. ``start``/``end`` are character offsets into its paragraph's
+    text (``article.paragraphs[paragraph].text``), so a page can highlight it in place."""
+
+    article_id: str
+    index: int  # position in the article, counting from 0
+    paragraph: int  # index into Article.paragraphs
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Mention:
+    """A span of a sentence that names an entity. Offsets are into the sentence's text."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str
+    entity: str  # canonical entity key, ``label:name`` (see :func:`entity_key`)
+
+
+@dataclass(slots=True)
+class Entity:
+    """A canonical entity: one person, place or organisation however an article names it."""
+
+    key: str
+    name: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None  # ISO code, places only
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(slots=True)
+class Quote:
+    """Words attributed to a speaker. ``text`` is the quoted words (direct) or the reported
+    clause (indirect); ``speaker`` the speaker as named (resolved to a name where the text
+    allows), ``speaker_entity`` its canonical key when it is a known entity."""
+
+    sentence: int
+    text: str
+    speaker: str | None
+    kind: QuoteKind
+    cue: str  # the reporting verb: said, told, added ...
+    speaker_entity: str | None = None
+    start: int = 0  # offsets of ``text`` in the sentence
+    end: int = 0
+
+
+@dataclass(slots=True)
+class Claim:
+    """A number someone reported. The value is an interval ``[lo, hi]``; an open end is
+    ``None`` (no bound) and ``lo_open``/``hi_open`` say whether a finite bound is excluded:
+    "over 400" is lo=400, lo_open=True, hi=None; "at least 100,000" is lo=100000, lo_open=False.
+    """
+
+    sentence: int
+    subject: str  # what is counted, normalised: "protesters", "detained", "vote share"
+    lo: float | None
+    hi: float | None
+    text: str  # the words of the number as written: "over 100,000", "tens of thousands"
+    unit: str | None = None  # "%", "years", "people", "$" ...
+    qualifier: str | None = None  # "over", "at least", "about", "up to" ...
+    lo_open: bool = False
+    hi_open: bool = False
+    attribution: str | None = None  # who said so: "police"
+    start: int = 0  # offsets of ``text`` in the sentence
+    end: int = 0
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """Everything the enrich stage found in one article."""
+
+    article_id: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def entity_key(label: str, name: str) -> str:
+    """The canonical key of an entity: its coarse type and its normalised full name."""
+    kind = "PLACE" if label in ("GPE", "LOC", "FAC") else label
+    return f"{kind}:{' '.join(name.lower().split())}"
