@@ -21,6 +21,8 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
     "clean": {"models", "errors", "config", "text"},
     "dedupe": {"models", "errors", "config", "text", "parallel", "store"},
     "cluster": {"models", "errors", "config", "text", "parallel", "store", "dedupe"},
+    "enrich": {"models", "errors", "config", "text"},
+    "compare": {"models", "errors", "config", "text", "store"},
     "pipeline": {"models", "errors", "config", "text", "parallel", "store", "ingest", "clean",
                  "dedupe", "cluster"},
     "evaluation": {"models", "errors", "config", "text", "store", "dedupe", "cluster", "pipeline"},

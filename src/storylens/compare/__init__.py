@@ -1,0 +1,1 @@
+"""The compare stage: facts aligned across the outlets of a story."""

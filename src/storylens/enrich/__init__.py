@@ -1,0 +1,1 @@
+"""The enrich stage: sentences, entities, quotes, numeric claims and places."""
