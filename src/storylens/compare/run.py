@@ -1,0 +1,55 @@
+"""The compare stage over the store: a comparison for every story whose reports changed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from storylens.compare.story import compare_story, members_hash
+from storylens.store import Store, comparisons
+
+
+@dataclass(slots=True)
+class CompareReport:
+    stories: int = 0
+    computed: int = 0
+    facts: int = 0
+    seconds: float = 0.0
+
+
+def comparison(store: Store, story_id: str) -> dict[str, Any]:
+    """The comparison of a story: the stored one while it is current, else made now (not
+    stored: reading never writes; ``storylens compare --all`` stores them)."""
+    from storylens.store.stories import get_story
+
+    story = get_story(store.conn, story_id)
+    key = members_hash(store.conn, story.id) if story else ""
+    stored = comparisons.get(store.conn, story.id) if story else None
+    if stored is not None and stored[0] == key:
+        return stored[1]
+    return compare_story(store.conn, story_id)
+
+
+def run_compare(
+    store: Store, progress: Callable[[int, int], None] | None = None, min_size: int = 2
+) -> CompareReport:
+    """Compare every story of ``min_size`` reports or more whose stored comparison is stale."""
+    started = time.perf_counter()
+    report = CompareReport()
+    ids = comparisons.stale(store.conn, min_size)
+    report.stories = len(ids)
+    for n, story_id in enumerate(ids, 1):
+        key = members_hash(store.conn, story_id)
+        stored = comparisons.get(store.conn, story_id)
+        if stored is None or stored[0] != key:
+            data = compare_story(store.conn, story_id)
+            with store.transaction() as conn:
+                comparisons.save(conn, story_id, key, data)
+            report.computed += 1
+            report.facts += len(data["facts"])
+        if progress:
+            progress(n, len(ids))
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,101 @@
+"""The enrich stage over one article: sentences, entities, quotes and claims from spaCy parses.
+
+:func:`enrich_texts` is pure (paragraph texts in, :class:`Enrichment` out) so it runs the same
+in this process or in a worker. Captions are not read: they repeat or describe pictures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from storylens.enrich.claims import extract_claims
+from storylens.enrich.entities import ArticleEntities, clean_name
+from storylens.enrich.quotes import FoundQuote, find_quotes
+from storylens.models import Enrichment, Mention, Quote, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# one article's input: (article id, [(paragraph index, text)])
+ArticleTexts = tuple[str, list[tuple[int, str]]]
+
+
+def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enrichment:
+    """Everything the parses of one article's paragraphs say."""
+    out = Enrichment(article_id)
+    people = ArticleEntities()
+    found: list[tuple[int, int, FoundQuote]] = []  # (paragraph, first sentence index, quote)
+    for paragraph, doc in paragraphs:
+        first = len(out.sentences)
+        for sent in doc.sents:
+            text = sent.text.strip()
+            if not text:
+                continue
+            lead = len(sent.text) - len(sent.text.lstrip())
+            start = sent.start_char + lead
+            index = len(out.sentences)
+            out.sentences.append(
+                Sentence(article_id, index, paragraph, start, start + len(text), text)
+            )
+            for ent in sent.ents:
+                people.add(index, start, ent)
+            out.claims.extend(_shift_claims(extract_claims(sent, index), lead))
+        found.extend((paragraph, first, q) for q in find_quotes(doc))
+    out.mentions, out.entities = people.resolve()
+    out.quotes = [_resolve_quote(out, paragraph, q) for paragraph, _, q in found]
+    return out
+
+
+def _shift_claims(claims: list, lead: int) -> list:  # type: ignore[type-arg]
+    """Claim offsets count from the stripped sentence start."""
+    for claim in claims:
+        claim.start -= lead
+        claim.end -= lead
+    return claims
+
+
+def _sentence_at(e: Enrichment, paragraph: int, offset: int) -> Sentence | None:
+    for s in e.sentences:
+        if s.paragraph == paragraph and s.start <= offset < s.end + 1:
+            return s
+    return None
+
+
+def _resolve_quote(e: Enrichment, paragraph: int, q: FoundQuote) -> Quote:
+    sentence = _sentence_at(e, paragraph, q.start) or _sentence_at(e, paragraph, q.end - 1)
+    index = sentence.index if sentence else 0
+    start = q.start - sentence.start if sentence else 0
+    speaker, key = q.speaker, None
+    if q.speaker_at is not None and not q.pronoun:
+        at = _sentence_at(e, paragraph, q.speaker_at)
+        mention = _mention_at(e.mentions, at.index, q.speaker_at - at.start) if at else None
+        if mention is not None:
+            key = mention.entity
+            speaker = _name(e, key) or clean_name(mention.text, mention.label)
+    elif q.pronoun:
+        mention = _last_person(e.mentions, index)
+        if mention is not None:
+            key, speaker = mention.entity, _name(e, mention.entity)
+    return Quote(index, q.text, speaker, "direct" if q.kind == "direct" else "indirect",
+                 q.cue, key, start, start + len(q.text))  # fmt: skip
+
+
+def _mention_at(mentions: list[Mention], sentence: int, offset: int) -> Mention | None:
+    for m in mentions:
+        if m.sentence == sentence and m.start <= offset < m.end:
+            return m
+    return None
+
+
+def _last_person(mentions: list[Mention], sentence: int) -> Mention | None:
+    """The last person named up to and including ``sentence`` (the antecedent of he / she)."""
+    best = None
+    for m in mentions:
+        if m.label == "PERSON" and m.sentence <= sentence:
+            best = m
+    return best
+
+
+def _name(e: Enrichment, key: str) -> str | None:
+    return next((ent.name for ent in e.entities if ent.key == key), None)

@@ -1,0 +1,215 @@
+"""Sentences, entities, mentions, quotes and claims: written by the enrich stage."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from storylens.models import Claim, Enrichment, Quote, Sentence
+from storylens.store.db import now_iso
+
+TABLES = ("sentences", "mentions", "quotes", "claims", "enrichments")
+SURNAME_SHARE = 0.8  # a surname joins a full name that has this share of its candidates' mentions
+
+
+def clear(conn: sqlite3.Connection, article_ids: Iterable[str] | None = None) -> None:
+    """Forget the enrichment of ``article_ids`` (of every article when None)."""
+    if article_ids is None:
+        for table in (*TABLES, "entity_aliases", "entities"):
+            conn.execute(f"DELETE FROM {table}")
+        return
+    ids = [(i,) for i in article_ids]
+    for table in TABLES:
+        conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", ids)
+
+
+def pending(conn: sqlite3.Connection, limit: int | None = None) -> list[str]:
+    """Articles never enriched, or changed since, oldest first."""
+    rows = conn.execute(
+        "SELECT a.id FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id"
+        " WHERE e.article_id IS NULL OR e.content_hash != a.content_hash"
+        " ORDER BY a.published, a.id" + (f" LIMIT {int(limit)}" if limit else "")
+    )
+    return [r[0] for r in rows]
+
+
+def save(conn: sqlite3.Connection, e: Enrichment, content_hash: str, model: str) -> None:
+    """Replace what is stored for ``e.article_id`` by ``e``."""
+    aid = e.article_id
+    clear(conn, [aid])
+    conn.executemany(
+        "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+        [(aid, s.index, s.paragraph, s.start, s.end, s.text) for s in e.sentences],
+    )
+    conn.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+        [(x.key, x.name, x.label, x.country, x.lat, x.lon) for x in e.entities],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)",
+        [(x.key, alias) for x in e.entities for alias in x.aliases],
+    )
+    conn.executemany(
+        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(aid, m.sentence, m.start, m.end, m.text, m.label, m.entity) for m in e.mentions],
+    )
+    conn.executemany(
+        "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (aid, i, q.sentence, q.text, q.speaker, q.speaker_entity, q.kind, q.cue, q.start, q.end)
+            for i, q in enumerate(e.quotes)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                aid, i, c.sentence, c.subject, c.lo, c.hi, int(c.lo_open), int(c.hi_open),
+                c.qualifier, c.unit, c.text, c.attribution, c.start, c.end,
+            )
+            for i, c in enumerate(e.claims)
+        ],
+    )  # fmt: skip
+    conn.execute(
+        "INSERT INTO enrichments VALUES (?, ?, ?, ?, ?)",
+        (aid, content_hash, model, len(e.sentences), now_iso()),
+    )
+
+
+def merge_surnames(conn: sqlite3.Connection) -> int:
+    """Fold people stored under a surname only ("PERSON:lukashenko", from articles that never
+    give the full name) into the full name the store knows for that surname, when one full
+    name has most of the mentions. Returns how many entities were folded."""
+    counts = dict(
+        conn.execute("SELECT entity, count(*) FROM mentions WHERE label = 'PERSON' GROUP BY entity")
+    )
+    names = {
+        r[0]: r[1] for r in conn.execute("SELECT key, name FROM entities WHERE label = 'PERSON'")
+    }
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for key, name in names.items():
+        if " " in name:
+            by_last[name.split()[-1].lower()].append(key)
+    folded = 0
+    for key, name in names.items():
+        if " " in name or name.lower() not in by_last:
+            continue
+        candidates = Counter({k: counts.get(k, 0) for k in by_last[name.lower()]})
+        (best, n), total = candidates.most_common(1)[0], sum(candidates.values())
+        if total == 0 or n < SURNAME_SHARE * total:
+            continue
+        conn.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (best, key))
+        conn.execute("UPDATE quotes SET speaker_entity = ?, speaker = ? WHERE speaker_entity = ?",
+                     (best, names[best], key))  # fmt: skip
+        conn.execute(
+            "INSERT OR IGNORE INTO entity_aliases SELECT ?, alias FROM entity_aliases"
+            " WHERE entity = ?",
+            (best, key),
+        )
+        conn.execute("DELETE FROM entity_aliases WHERE entity = ?", (key,))
+        conn.execute("DELETE FROM entities WHERE key = ?", (key,))
+        folded += 1
+    return folded
+
+
+def prune_entities(conn: sqlite3.Connection) -> None:
+    """Drop entities no mention refers to any more."""
+    conn.execute("DELETE FROM entities WHERE key NOT IN (SELECT DISTINCT entity FROM mentions)")
+    conn.execute("DELETE FROM entity_aliases WHERE entity NOT IN (SELECT key FROM entities)")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def sentences(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[Sentence]]:
+    out: dict[str, list[Sentence]] = defaultdict(list)
+    for r in _rows(conn, "sentences", article_ids, "idx"):
+        out[r["article_id"]].append(
+            Sentence(r["article_id"], r["idx"], r["paragraph"], r["start"], r["end"], r["text"])
+        )
+    return out
+
+
+def claims(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[Claim]]:
+    out: dict[str, list[Claim]] = defaultdict(list)
+    for r in _rows(conn, "claims", article_ids, "idx"):
+        out[r["article_id"]].append(
+            Claim(
+                r["sentence"],
+                r["subject"],
+                r["lo"],
+                r["hi"],
+                r["text"],
+                r["unit"],
+                r["qualifier"],
+                bool(r["lo_open"]),
+                bool(r["hi_open"]),
+                r["attribution"],
+                r["start"],
+                r["end"],
+            )
+        )
+    return out
+
+
+def quotes(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[Quote]]:
+    out: dict[str, list[Quote]] = defaultdict(list)
+    for r in _rows(conn, "quotes", article_ids, "idx"):
+        out[r["article_id"]].append(
+            Quote(
+                r["sentence"],
+                r["text"],
+                r["speaker"],
+                r["kind"],
+                r["cue"],
+                r["speaker_entity"],
+                r["start"],
+                r["end"],
+            )
+        )
+    return out
+
+
+def mentions(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    query = (
+        "SELECT m.*, e.name, e.label AS entity_label FROM mentions m"
+        " JOIN entities e ON e.key = m.entity WHERE m.article_id IN ({})"
+        " ORDER BY m.sentence, m.start"
+    )
+    for chunk in _chunks(article_ids):
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(query.format(marks), chunk):
+            out[r["article_id"]].append(dict(r))
+    return out
+
+
+def enriched(conn: sqlite3.Connection, article_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(article_ids):
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT article_id FROM enrichments WHERE article_id IN ({marks})", chunk
+            )
+        )
+    return found
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _rows(
+    conn: sqlite3.Connection, table: str, article_ids: list[str], order: str
+) -> Iterable[sqlite3.Row]:
+    for chunk in _chunks(article_ids):
+        marks = ",".join("?" * len(chunk))
+        yield from conn.execute(
+            f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, {order}",
+            chunk,
+        )

@@ -1,0 +1,107 @@
+"""Reading entities, claims and quotes across the store (the enrich tables)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+
+def list_entities(
+    conn: sqlite3.Connection, query: str | None, label: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    where, args = ["1"], []
+    if query:
+        where.append(
+            "(e.name LIKE ? ESCAPE '\\' OR e.key IN (SELECT entity FROM entity_aliases"
+            " WHERE alias LIKE ? ESCAPE '\\'))"
+        )
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        args += [pattern, pattern]
+    if label:
+        where.append("e.label = ?")
+        args.append(label)
+    rows = conn.execute(
+        "SELECT e.key, e.name, e.label, e.country, e.lat, e.lon,"
+        " (SELECT count(DISTINCT article_id) FROM mentions m WHERE m.entity = e.key) AS articles,"
+        " (SELECT count(*) FROM mentions m WHERE m.entity = e.key) AS mentions"
+        f" FROM entities e WHERE {' AND '.join(where)}"
+        " ORDER BY articles DESC, e.key LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    )
+    return [dict(r) for r in rows]
+
+
+def find_entity(conn: sqlite3.Connection, ref: str) -> str | None:
+    """An entity key from a key, a name or an alias (the most mentioned when several match)."""
+    row = conn.execute("SELECT key FROM entities WHERE key = ?", (ref,)).fetchone()
+    if row:
+        return str(row[0])
+    row = conn.execute(
+        "SELECT e.key FROM entities e LEFT JOIN entity_aliases a ON a.entity = e.key"
+        " WHERE lower(e.name) = lower(?) OR lower(a.alias) = lower(?)"
+        " ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity = e.key) DESC, e.key LIMIT 1",
+        (ref, ref),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def entity_detail(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
+    head = dict(conn.execute("SELECT * FROM entities WHERE key = ?", (key,)).fetchone())
+    head["aliases"] = [
+        r[0] for r in conn.execute(
+            "SELECT alias FROM entity_aliases WHERE entity = ? ORDER BY alias", (key,)
+        )
+    ]  # fmt: skip
+    stories = conn.execute(
+        "SELECT s.id, s.title, s.first_seen, s.last_seen, s.size,"
+        " count(DISTINCT m.article_id) AS articles, count(*) AS mentions"
+        " FROM mentions m JOIN story_members sm ON sm.article_id = m.article_id"
+        " JOIN stories s ON s.id = sm.story_id WHERE m.entity = ?"
+        " GROUP BY s.id ORDER BY s.first_seen, s.id",
+        (key,),
+    )
+    head["stories"] = [dict(r) for r in stories]
+    articles = conn.execute(
+        "SELECT a.id, a.title, a.outlet, a.published, count(*) AS mentions FROM mentions m"
+        " JOIN articles a ON a.id = m.article_id WHERE m.entity = ?"
+        " GROUP BY a.id ORDER BY a.published DESC, a.id LIMIT 200",
+        (key,),
+    )
+    head["articles"] = [dict(r) for r in articles]
+    return head
+
+
+def facts(
+    conn: sqlite3.Connection,
+    table: str,
+    article_ids: list[str] | None,
+    who_or_what: str | None,
+    limit: int,
+    offset: int,
+) -> list[dict[str, Any]]:
+    """Rows of ``claims`` or ``quotes`` with their article and sentence."""
+    assert table in ("claims", "quotes")
+    where, args = ["1"], []
+    if article_ids is not None:
+        where.append(f"f.article_id IN ({','.join('?' * len(article_ids))})")
+        args += article_ids
+    if who_or_what:
+        column = "f.subject" if table == "claims" else "coalesce(f.speaker, '')"
+        where.append(f"lower({column}) LIKE ?")
+        args.append("%" + who_or_what.lower() + "%")
+    rows = conn.execute(
+        f"SELECT f.*, a.outlet, a.title, a.published, s.text AS sentence_text, s.paragraph"
+        f" FROM {table} f JOIN articles a ON a.id = f.article_id"
+        " LEFT JOIN sentences s ON s.article_id = f.article_id AND s.idx = f.sentence"
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY a.published DESC, f.article_id, f.idx LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    )
+    out = []
+    for r in rows:
+        row = dict(r)
+        for flag in ("lo_open", "hi_open"):
+            if flag in row:
+                row[flag] = bool(row[flag])
+        out.append(row)
+    return out

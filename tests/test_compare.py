@@ -1,0 +1,176 @@
+"""The comparison of a story, on the seeds (the issue's checks) and on reports written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from storylens.cli.app import app
+from storylens.compare.run import run_compare
+from storylens.config import Settings
+from storylens.enrich.run import run_enrich
+from storylens.pipeline import build_stories, ingest, ingest_records
+from storylens.queries import list_stories, story_comparison
+from storylens.store import Store
+
+from .conftest import SEEDS, needs_shared
+
+DAILY_MAIL = "Daily Mail"
+
+
+@pytest.fixture
+def seeds(store: Store, settings: Settings) -> dict[str, Any]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"../shared is not beside the project (looked for {SEEDS})")
+    ingest(store, [str(SEEDS)], settings)
+    build_stories(store, settings)
+    run_enrich(store, settings)
+    (story,) = list_stories(store)
+    return story_comparison(store, story["id"])
+
+
+def _facts(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [f for f in data["facts"] if f["kind"] == kind]
+
+
+def _reporting(fact: dict[str, Any]) -> list[str]:
+    return [o for o, cells in fact["outlets"].items() if cells]
+
+
+def _other(data: dict[str, Any]) -> str:
+    (other,) = [o for o in data["outlets"] if o != DAILY_MAIL]
+    return other
+
+
+@needs_shared
+def test_crowd_figures_are_one_claim_and_compatible(seeds: dict[str, Any]) -> None:
+    crowd = [f for f in _facts(seeds, "claim") if "protester" in f["key"]]
+    assert len(crowd) == 1
+    (fact,) = crowd
+    assert sorted(_reporting(fact)) == sorted(seeds["outlets"])
+    assert fact["status"] == "compatible"
+    values = {c["value"] for cells in fact["outlets"].values() for c in cells}
+    assert {"over 100,000", "At least 100,000"} <= values
+
+
+@needs_shared
+def test_detentions_only_in_the_daily_mail_attributed_to_police(seeds: dict[str, Any]) -> None:
+    (fact,) = [f for f in _facts(seeds, "claim") if f["label"] == "detained: over 400"]
+    assert _reporting(fact) == [DAILY_MAIL]
+    assert fact["status"] == "only_one"
+    (cell,) = fact["outlets"][DAILY_MAIL]
+    assert cell["claim"]["lo"] == 400 and cell["claim"]["lo_open"] is True
+    assert cell["claim"]["attribution"] == "police"
+    assert "Police said they detained over 400 people" in cell["text"]
+
+
+@needs_shared
+def test_alexievich_quote_only_in_000_with_its_speaker(seeds: dict[str, Any]) -> None:
+    (fact,) = [f for f in _facts(seeds, "quote") if "terror against our own people" in f["label"]]
+    assert fact["status"] == "only_one"
+    assert _reporting(fact) == [_other(seeds)]
+    (cell,) = fact["outlets"][_other(seeds)]
+    assert cell["quote"]["speaker"] == "Svetlana Alexievich"
+    assert cell["quote"]["kind"] == "direct"
+
+
+@needs_shared
+def test_paratroopers_only_in_003(seeds: dict[str, Any]) -> None:
+    found = [f for f in seeds["facts"] if "paratroopers" in f["label"]]
+    assert found
+    for fact in found:
+        assert _reporting(fact) == [DAILY_MAIL]
+        assert fact["status"] == "only_one"
+
+
+@needs_shared
+def test_protest_duration_is_one_fact_in_different_words(seeds: dict[str, Any]) -> None:
+    (fact,) = [
+        f for f in _facts(seeds, "claim")
+        if any("sixth week" in (c["value"] or "") for cs in f["outlets"].values() for c in cs)
+    ]  # fmt: skip
+    assert sorted(_reporting(fact)) == sorted(seeds["outlets"])
+    values = {c["value"] for cs in fact["outlets"].values() for c in cs}
+    assert any("fifth consecutive weekend" in v for v in values)
+    assert fact["status"] == "compatible"
+    assert "wording" in (fact["note"] or "")
+
+
+@needs_shared
+def test_every_cell_points_at_its_sentence(seeds: dict[str, Any], store: Store) -> None:
+    paragraphs = {
+        r[0]: [t for t, _ in json.loads(r[1])]
+        for r in store.conn.execute("SELECT id, paragraphs FROM articles")
+    }
+    cells = [c for f in seeds["facts"] for cs in f["outlets"].values() for c in cs]
+    assert len(cells) > 30
+    for c in cells:
+        assert paragraphs[c["article"]][c["paragraph"]][c["start"] : c["end"]] == c["text"]
+
+
+@needs_shared
+def test_summary_and_timeline(seeds: dict[str, Any]) -> None:
+    summary = seeds["summary"]
+    assert 3 <= len(summary) <= 5
+    assert any(len(s["outlets"]) == 2 for s in summary)  # confirmed by both comes first
+    assert any("100,000" in s["text"] for s in summary)
+    (day,) = seeds["timeline"]
+    assert day["day"] == "2020-09-14" and len(day["reports"]) == 2
+
+
+def _report(rid: str, outlet: str, body: str, day: str = "03") -> dict[str, Any]:
+    return {
+        "id": rid, "title": f"Harbour strike {rid}", "body": body, "source": outlet,
+        "url": f"https://{outlet.lower().replace(' ', '')}.example/{rid}",
+        "published": f"2025-04-{day}T09:00:00Z",
+    }  # fmt: skip
+
+
+def test_conflicting_figures_and_stored_comparisons(store: Store, settings: Settings) -> None:
+    ingest_records(store, [
+        _report("a", "North Post", "The dockers strike at Port Vell entered its third day. "
+                "Police said they arrested 12 people outside the gates on Tuesday."),
+        _report("b", "South Ledger", "The dockers strike at Port Vell entered its third day. "
+                "Police said they arrested 40 people outside the gates on Tuesday."),
+    ], settings)  # fmt: skip
+    build_stories(store, settings)
+    run_enrich(store, settings)
+    (story,) = list_stories(store)
+    report = run_compare(store)
+    assert report.computed == 1
+    assert run_compare(store).computed == 0  # nothing changed: nothing recomputed
+    data = story_comparison(store, story["id"])
+    (arrests,) = [f for f in _facts(data, "claim") if f["key"].startswith(("arrest", "detain"))]
+    assert arrests["status"] == "conflict"
+    statements = [f for f in _facts(data, "statement") if len(_reporting(f)) == 2]
+    assert any("third day" in f["label"] for f in statements)
+
+
+def test_cli_compare_json_and_table(tmp_path: Path, settings: Settings) -> None:
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        ingest_records(store, [
+            _report("a", "North Post", "Ana Ruiz, the union leader, said: “We will not go back "
+                    "to work until the port listens.” About 300 dockers marched on Monday."),
+            _report("b", "South Ledger", "About 300 dockers marched through the port on Monday, "
+                    "led by union leader Ana Ruiz."),
+        ], settings)  # fmt: skip
+        build_stories(store, settings)
+        run_enrich(store, settings)
+        (story,) = list_stories(store)
+    runner = CliRunner()
+    out = runner.invoke(app, ["compare", story["id"], "--db", str(db), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    (quote,) = _facts(data, "quote")
+    assert quote["status"] == "only_one" and "Ana Ruiz" in quote["label"]
+    table = runner.invoke(app, ["compare", story["id"], "--db", str(db)], env={"COLUMNS": "160"})
+    assert table.exit_code == 0
+    for expected in ("Summary", "North Post", "South Ledger", "only one", "Timeline"):
+        assert expected in table.output
+    missing = runner.invoke(app, ["compare", "nosuchstory", "--db", str(db)])
+    assert missing.exit_code == 1

