@@ -21,9 +21,17 @@ demo: $(STAMP)
 	$(BIN)/storylens ingest examples/corpus --db demo.db || test $$? -eq 3
 	$(BIN)/storylens stats --db demo.db
 	$(BIN)/storylens cluster --db demo.db
+	$(BIN)/storylens enrich --db demo.db
+	$(BIN)/storylens compare --all --db demo.db
 	COLUMNS=120 $(BIN)/storylens stories --db demo.db
 	@echo
-	@echo "Next: $(BIN)/storylens story ID --db demo.db, why ARTICLE, dupes, search 'dockers strike'"
+	@echo "The comparison of the largest story:"
+	COLUMNS=140 $(BIN)/storylens compare --db demo.db --kinds claim,quote \
+		$$($(BIN)/storylens stories --db demo.db --json --limit 1000 \
+		   | $(BIN)/python -c "import json,sys; print(max(json.load(sys.stdin), key=lambda s: s['size'])['id'])")
+	@echo
+	@echo "Next: $(BIN)/storylens story ID --db demo.db, compare ID, claims --story ID, quotes,"
+	@echo "      entities, why ARTICLE, dupes, search 'dockers strike'"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

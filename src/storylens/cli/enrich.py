@@ -225,6 +225,51 @@ def compare(
     _print_comparison(data, set(kinds.split(",")))
 
 
+WIDE_OUTLETS = 3  # more outlets than this: one row per fact listing who reported it
+
+
+def _status(f: dict[str, Any]) -> str:
+    style = STATUS_STYLE.get(f["status"], "")
+    status = f"[{style}]{f['status'].replace('_', ' ')}[/]"
+    return status + (f"\n[dim]{escape(f['note'])}[/]" if f.get("note") else "")
+
+
+def _value(cells: list[dict[str, Any]]) -> str:
+    return escape(cells[0]["value"] or cells[0]["text"][:140])
+
+
+def _wide(facts: list[dict[str, Any]], outlets: list[str]) -> Table:
+    """A column per outlet."""
+    table = Table(show_edge=False, pad_edge=False, show_lines=True)
+    table.add_column("fact", overflow="fold", ratio=3)
+    table.add_column("status")
+    for o in outlets:
+        table.add_column(escape(o), overflow="fold", ratio=2)
+    for f in facts:
+        cells = [_value(f["outlets"][o]) if f["outlets"].get(o) else "[dim]—[/]" for o in outlets]
+        table.add_row(f"[dim]{f['kind']}[/] {escape(f['label'][:160])}", _status(f), *cells)
+    return table
+
+
+def _long(facts: list[dict[str, Any]], outlets: list[str]) -> Table:
+    """Many outlets: each fact with the outlets that report it (and what), and how many do not."""
+    table = Table(show_edge=False, pad_edge=False, show_lines=True)
+    table.add_column("fact", overflow="fold", ratio=3)
+    table.add_column("status")
+    table.add_column("reported by", overflow="fold", ratio=3)
+    for f in facts:
+        found = [(o, f["outlets"][o]) for o in outlets if f["outlets"].get(o)]
+        who = "\n".join(
+            f"[bold]{escape(o)}[/]" + (f": {_value(cells)}" if f["kind"] == "claim" else "")
+            for o, cells in found
+        )
+        missing = len(outlets) - len(found)
+        if missing:
+            who += f"\n[dim]not in {missing} other outlet{'s' if missing > 1 else ''}[/]"
+        table.add_row(f"[dim]{f['kind']}[/] {escape(f['label'][:200])}", _status(f), who)
+    return table
+
+
 def _print_comparison(data: dict[str, Any], kinds: set[str]) -> None:
     head = data["story"]
     console.print(f"[bold]{escape(head['title'])}[/]  ({head['id']})")
@@ -239,25 +284,8 @@ def _print_comparison(data: dict[str, Any], kinds: set[str]) -> None:
     for s in data["summary"]:
         console.print(f"• {escape(s['text'])} [dim]({escape(', '.join(s['outlets']))})[/]")
     outlets = data["outlets"]
-    table = Table(show_edge=False, pad_edge=False, show_lines=True)
-    table.add_column("fact", overflow="fold", ratio=3)
-    table.add_column("status")
-    for o in outlets:
-        table.add_column(escape(o), overflow="fold", ratio=2)
-    for f in data["facts"]:
-        if f["kind"] not in kinds:
-            continue
-        style = STATUS_STYLE.get(f["status"], "")
-        status = f"[{style}]{f['status'].replace('_', ' ')}[/]"
-        if f.get("note"):
-            status += f"\n[dim]{escape(f['note'])}[/]"
-        cells = []
-        for o in outlets:
-            found = f["outlets"].get(o) or []
-            cells.append(
-                "[dim]—[/]" if not found else escape(found[0]["value"] or found[0]["text"][:140])
-            )
-        table.add_row(f"[dim]{f['kind']}[/] {escape(f['label'][:160])}", status, *cells)
+    facts = [f for f in data["facts"] if f["kind"] in kinds]
+    table = _wide(facts, outlets) if len(outlets) <= WIDE_OUTLETS else _long(facts, outlets)
     console.print()
     console.print(table)
     console.print("\n[bold]Timeline[/]")

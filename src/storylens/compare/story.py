@@ -192,7 +192,7 @@ def _claim_facts(reports: list[Report], outlets: list[str]) -> list[dict[str, An
             groups[claim_key(c)].append((r, c))
     facts = []
     for key, items in groups.items():
-        for chunk in (f for t in _by_time(items) for f in _one_per_report(t)):
+        for chunk in _one_per_report(items):
             claims = [c for _, c in chunk]
             reporting = {r.outlet for r, _ in chunk}
             relation, note = group_relation(claims) if len(reporting) > 1 else ("agree", "")
@@ -209,39 +209,26 @@ def _claim_facts(reports: list[Report], outlets: list[str]) -> list[dict[str, An
     return sorted(facts, key=lambda f: (-_reporting(f), f["label"]))
 
 
-def _by_time(items: list[tuple[Report, Claim]]) -> list[list[tuple[Report, Claim]]]:
-    """Claims about the same thing from reports more than a day apart are different facts
-    (a crowd counted on two weekends): chain the reports by publication time."""
-    ordered = sorted(
-        items, key=lambda rc: rc[0].published.timestamp() if rc[0].published else float("inf")
-    )
-    chunks: list[list[tuple[Report, Claim]]] = []
-    last: datetime | None = None
-    for r, c in ordered:
-        if chunks and (last is None or r.published is None or (r.published - last).days < 1):
-            chunks[-1].append((r, c))
-        else:
-            chunks.append([(r, c)])
-        last = r.published or last
-    return chunks
-
-
 RANK = {"agree": 0, "compatible": 1, "conflict": 2}
 
 
 def _one_per_report(items: list[tuple[Report, Claim]]) -> list[list[tuple[Report, Claim]]]:
-    """Split claims about the same thing into facts with at most one claim per report ("
-    thousands arrested since the election" and "over 400 detained on Sunday" in one report are
-    two facts). A claim joins the fact it agrees with best, and only a fact whose sentence
-    shares something besides the thing counted ("the two countries" is not a count of
-    "at least seven countries")."""
+    """Split claims about the same thing into facts with at most one claim per report
+    ("thousands arrested since the election" and "over 400 detained on Sunday" in one report
+    are two facts). In time order, a claim joins the fact it agrees with best, and only a fact
+    whose sentence shares something besides the thing counted ("the two countries" is not a
+    count of "at least seven countries"). Figures that disagree are a conflict only when
+    reported within a day of each other: days apart, the later one is an update (44 ships
+    waiting on Wednesday, 61 on Thursday)."""
     found: list[list[tuple[Report, Claim]]] = []
-    for r, c in items:
+    for r, c in sorted(items, key=lambda rc: _when(rc[0])):
         best, rank = None, len(RANK)
         for fact in found:
             if any(fr.id == r.id for fr, _ in fact) or not _same_context(r, c, *fact[0]):
                 continue
             status = RANK.get(relation(fact[0][1], c)[0], len(RANK))
+            if status == RANK["conflict"] and not _same_day(fact[0][0], r):
+                continue  # a new figure days later is an update, not a conflict
             if status < rank:
                 best, rank = fact, status
         if best is None:
@@ -249,6 +236,15 @@ def _one_per_report(items: list[tuple[Report, Claim]]) -> list[list[tuple[Report
         else:
             best.append((r, c))
     return found
+
+
+def _when(r: Report) -> float:
+    return r.published.timestamp() if r.published else float("inf")
+
+
+def _same_day(a: Report, b: Report) -> bool:
+    """Published within a day of each other (an undated report is not)."""
+    return abs(_when(a) - _when(b)) < 86400
 
 
 def _same_context(r: Report, c: Claim, r0: Report, c0: Claim) -> bool:
