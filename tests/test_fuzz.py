@@ -485,3 +485,11 @@ def test_any_date_string_parses_or_raises_input_error(value: str) -> None:
     if parsed is not None:
         assert parsed.tzinfo is UTC
         assert precision in {"day", "minute", "second"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab c.’'\n-É1", max_size=300), st.integers(0, 40))
+def test_first_words_is_a_prefix_of_words(text: str, limit: int) -> None:
+    from storylens.text import first_words, words
+
+    assert first_words(text, limit) == (words(text)[:limit] if limit > 0 else words(text))

@@ -237,7 +237,7 @@ class LiveStories:
         from storylens.dedupe import describe
         from storylens.dedupe.near import signature, to_bytes
         from storylens.store import duplicates, stories
-        from storylens.text import words
+        from storylens.text import first_words
 
         conn = self.store.conn
         with self.store.transaction():
@@ -245,7 +245,7 @@ class LiveStories:
             if result.outcome != "added":
                 story = self.builder.story_of.get(result.article_id)
                 return {"outcome": result.outcome, "article": result.article_id, "story": story}
-            sig = signature(words(article.body)[: self.finder.max_words], self.finder.num_perm)
+            sig = signature(first_words(article.body, self.finder.max_words), self.finder.num_perm)
             conn.execute("INSERT INTO minhashes VALUES (?, ?)", (article.id, to_bytes(sig)))
             dup = self.finder.check(article.id, article.outlet, sig)
             if dup is not None:

@@ -29,6 +29,19 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text.lower())
 
 
+def first_words(text: str, limit: int) -> list[str]:
+    """``words(text)[:limit]`` without tokenising the rest of a long text."""
+    if limit <= 0:
+        return words(text)
+    size = limit * 12  # characters per word, generously; doubled until enough words are read
+    while True:
+        found = words(text[:size])
+        # the cut may split the last word read; with more than ``limit`` words it is not kept
+        if len(found) > limit or size >= len(text):
+            return found[:limit]
+        size *= 2
+
+
 def norm(text: str) -> str:
     """One string for matching: words joined by single spaces."""
     return " ".join(words(text))

@@ -22,7 +22,7 @@ from storylens.parallel import parallel_map
 from storylens.store import Store
 from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
-from storylens.text import sentences, words
+from storylens.text import first_words, sentences
 
 __all__ = [
     "DedupeReport",
@@ -86,7 +86,7 @@ def describe(store: Store, dup: dup_table.Duplicate) -> dup_table.Duplicate:
 
 def _signed(item: tuple[str, str, int, int]) -> tuple[str, bytes]:
     article_id, body, num_perm, max_words = item
-    return article_id, to_bytes(signature(words(body)[:max_words], num_perm))
+    return article_id, to_bytes(signature(first_words(body, max_words), num_perm))
 
 
 def sign_missing(store: Store, num_perm: int, max_words: int) -> None:
