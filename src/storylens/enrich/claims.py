@@ -63,6 +63,7 @@ def _claim(toks: list[Token], p: nb.Phrase, sent: Span, index: int) -> Claim | N
 
 # --- what is counted -----------------------------------------------------------------------------
 
+_MASS = {"staff", "personnel", "police", "livestock", "cattle", "crew", "equipment"}
 _GENERIC = {"people", "person", "persons", "individual", "individuals", "other", "others"}
 _SYNONYMS = {  # plural noun -> the subject it merges into (see docs/claims.md)
     "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters",
@@ -88,13 +89,22 @@ _AMOUNT_VERBS = {
     "cost": "cost", "spend": "spending", "lose": "loss", "raise": "raised", "fine": "fine",
     "charge": "charge", "save": "savings", "pay": "payment", "earn": "earnings",
 }  # fmt: skip
+_EVENTS = {
+    "walkout": "strike",
+    "stoppage": "strike",
+    "demonstration": "protest",
+    "rally": "protest",
+}
+_REFERENCE = {"capacity", "average", "total", "supply", "normal", "level", "target", "budget"}
 _VOTE_VERBS = {"win", "take", "get", "receive", "secure", "poll", "gain"}
 
 
 def _plural(lemma: str) -> str:
-    irregular = {"person": "people", "man": "men", "woman": "women", "child": "children"}
+    irregular = {"person": "people", "man": "men", "woman": "women"}
     if lemma in irregular:
         return irregular[lemma]
+    if lemma.endswith("child"):
+        return lemma + "ren"
     if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
         return lemma[:-1] + "ies"
     if lemma.endswith(("s", "x", "ch", "sh")):
@@ -107,7 +117,10 @@ def _noun(tok: Token, plural: bool = True) -> str:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "PROPN":
         return tok.text
-    word = _plural(lemma) if plural else lemma
+    if tok.tag_ in ("NNS", "NNPS") or tok.pos_ not in ("NOUN", "PROPN") or lemma in _MASS:
+        word = tok.lower_  # already plural, or "four of the injured"
+    else:
+        word = _plural(lemma) if plural else lemma
     return _SYNONYMS.get(word, word)
 
 
@@ -118,8 +131,7 @@ def _phrase_noun(tok: Token) -> str:
         for t in tok.lefts
         if t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN") and not nb.unit_of(t.lower_)
     ]
-    words = [t.lower_ for t in parts] + [tok.lemma_.lower()]
-    return " ".join(words)
+    return " ".join(t.lower_ for t in [*parts, tok])
 
 
 def _verb_subject(verb: Token) -> str:
@@ -132,7 +144,7 @@ def _verb_subject(verb: Token) -> str:
         return _VERB_SUBJECTS[lemma]
     if lemma in ("take", "turn") and any(c.lower_ in ("part", "out") for c in verb.children):
         return "participants"
-    return verb.lower_ if verb.tag_ in ("VBN", "VBD") else lemma
+    return "people"
 
 
 def _of_object(tok: Token) -> Token | None:
@@ -154,7 +166,7 @@ def counted_subject(anchor: Token) -> str | None:
         tok = anchor.head
     if tok is anchor:
         obj = _of_object(anchor)
-        if obj is not None:  # "thousands of people", "three of the nine members"
+        if obj is not None and obj.pos_ != "PRON":  # "thousands of people", "three of the nine"
             tok = obj
     if tok is anchor:
         if anchor.dep_ in ("conj", "appos") and anchor.head.like_num:
@@ -167,11 +179,11 @@ def counted_subject(anchor: Token) -> str | None:
         if tok.dep_ == "pobj" and governor.head.i == anchor.i:  # "thousands of people"
             governor = anchor.head
         for child in tok.children:
-            if child.dep_ in ("relcl", "acl") and child.pos_ == "VERB":
+            if child.dep_ in ("amod", "acl") and child.lower_ in _STATES:
+                return _STATES[child.lower_]  # "the 19 people injured"
+            if child.dep_ in ("relcl", "acl") and _verb_subject(child) != "people":
                 return _verb_subject(child)
-        if governor.pos_ == "VERB":
-            return _verb_subject(governor)
-        return "people"
+        return _verb_subject(governor) if governor.pos_ in ("VERB", "AUX") else "people"
     return _noun(tok)
 
 
@@ -180,17 +192,14 @@ def context_subject(anchor: Token, family: str) -> str | None:
     if family == "ordinal":
         return _ordinal_subject(anchor)
     obj = _of_object(anchor)
-    if obj is not None and family in ("percent", "money", "length", "mass", "volume", "area"):
-        if obj.lemma_.lower() in ("vote", "votes"):
-            return "vote share"
-        return _phrase_noun(obj)
+    if obj is not None and obj.lemma_.lower() == "vote":
+        return "vote share"
+    if obj is not None and obj.lemma_.lower() not in _REFERENCE and family != "time":
+        determined = any(c.dep_ in ("det", "poss") for c in obj.children)
+        if family in ("percent", "money") or not determined:  # "of rain", not "of the plant"
+            return _phrase_noun(obj)
     if family == "time":
-        for child in anchor.children:
-            if child.dep_ == "prep" and child.lower_ in ("in", "of", "as"):
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN":
-                        return f"duration {child.lower_} {pobj.lemma_.lower()}"
-        return "duration"
+        return _duration_subject(anchor)
     head = anchor.head
     modifies = anchor.dep_ in ("compound", "amod", "nmod", "nummod", "npadvmod")
     if modifies and head.pos_ == "NOUN" and head.i > anchor.i:
@@ -202,10 +211,39 @@ def context_subject(anchor: Token, family: str) -> str | None:
     return _from_verb(anchor, family)
 
 
+def _duration_subject(anchor: Token) -> str:
+    """ "26 years in power" -> "duration in power"; "19 hours of talks" -> "talks duration";
+    "an eight-day strike" -> "strike duration"; otherwise "duration"."""
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "of"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN":
+                    if child.lower_ == "in":
+                        return f"duration in {pobj.lower_}"
+                    return f"{_event(pobj)} duration"
+    head = anchor.head
+    modifies = anchor.dep_ in ("compound", "amod", "nmod", "npadvmod") and head.i > anchor.i
+    if modifies and head.pos_ == "NOUN" and not nb.unit_of(head.lower_):
+        return f"{_event(head, compounds=True)} duration"
+    return "duration"
+
+
+def _event(tok: Token, compounds: bool = False) -> str:
+    """An event noun, merged: strike / walkout / stoppage -> strike; protests -> protest."""
+    word = tok.lemma_.lower()
+    word = _EVENTS.get(word, word)
+    if compounds:
+        parts = [t for t in tok.lefts if t.dep_ == "compound" and not nb.unit_of(t.lower_)]
+        return " ".join([*(t.lower_ for t in parts), word])
+    return word
+
+
 def _from_verb(anchor: Token, family: str) -> str | None:
     """The subject from the verb a value hangs from: "inflation fell to 2.4%" -> inflation."""
     verb = anchor.head
-    if anchor.dep_ == "pobj":
+    while verb.dep_ in ("prep", "advmod", "quantmod") and verb.head.i != verb.i:
+        verb = verb.head  # "fined up to £1,000", "fell to 2.4%"
+    if anchor.dep_ == "pobj" and verb.pos_ == "ADP":
         verb = verb.head
     if verb.pos_ == "ADJ" and verb.head.pos_ == "NOUN":  # "bonuses worth £2.4m"
         return _phrase_noun(verb.head)
@@ -245,7 +283,7 @@ def _ordinal_subject(anchor: Token) -> str:
             event = verb.head
     if event is None or event.pos_ not in ("NOUN", "PROPN"):
         return "duration"
-    return f"{event.lemma_.lower()} duration"
+    return f"{_event(event)} duration"
 
 
 # --- who said so ---------------------------------------------------------------------------------

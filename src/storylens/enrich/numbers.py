@@ -51,7 +51,7 @@ VAGUE: dict[str, tuple[float, float]] = {
 # Qualifier phrases, longest first when matched, and the interval kind each one makes.
 QUALIFIERS: dict[str, str] = {
     "more than": "over", "over": "over", "above": "over", "in excess of": "over",
-    "just over": "over", "well over": "over", "upwards of": "over", "nearly all": "",
+    "just over": "over", "well over": "over", "upwards of": "over",
     "at least": "at least", "no fewer than": "at least", "no less than": "at least",
     "a minimum of": "at least",
     "up to": "up to", "as many as": "up to", "as much as": "up to", "at most": "up to",
@@ -85,8 +85,6 @@ _UNITS: dict[str, tuple[str, str]] = {  # word -> (unit, family)
     "tonne": ("tonnes", "mass"), "ton": ("tonnes", "mass"), "kilogram": ("kg", "mass"),
     "kg": ("kg", "mass"), "litre": ("litres", "volume"), "liter": ("litres", "volume"),
 }  # fmt: skip
-_FAMILY = {unit: family for unit, family in _UNITS.values()}
-TIME_UNITS = {w for w, (_, fam) in _UNITS.items() if fam == "time"}
 CURRENCY_SYMBOLS = {"£", "$", "€"}
 
 _DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
@@ -126,12 +124,6 @@ def _word_value(word: str) -> float | None:
     if m:
         return float(m.group(1)) * _SCALE[m.group(2).lower()]
     return None
-
-
-def is_number_word(word: str) -> bool:
-    """True for a word that is or continues a number: digits, "seven", "million", "bn"."""
-    w = word.lower()
-    return _word_value(w) is not None or w in _SCALE or w in ("hundred", "a", "and", "half")
 
 
 def parse_number(words: list[str]) -> float | None:
@@ -217,6 +209,8 @@ _PHONE = re.compile(r"^\+?\d[\d\- ]{6,}\d$")
 _DASHES = {"-", "–", "—"}
 _PREP_QUALIFIERS = {"over", "under", "above", "below"}
 _ORDINAL_VERBS = {"enter", "reach", "begin", "start", "mark", "go", "stretch", "continue"}
+_SINGLE_TIME = {"hour", "day", "week", "fortnight", "month", "year", "decade", "century"}
+_BEFORE_SINGLE = {"than", "for", "within", "after", "about", "almost", "nearly"}
 _ORDINAL_UNITS = {"day", "week", "weekend", "month", "year"}
 
 
@@ -264,8 +258,6 @@ def phrase_at(toks: list[Token], i: int) -> tuple[Phrase | None, int]:
         return None, end
     if phrase.lo == phrase.hi and phrase.qualifier is None:
         _qualify(toks, phrase)
-    if phrase.family == "time" and _is_clock(toks, i, end):
-        return None, end
     if toks[i].ent_type_ in ("DATE", "TIME") and phrase.family not in ("time", "percent"):
         return None, end
     return phrase, end
@@ -280,6 +272,8 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None] |
         if span is not None and (size == 3 or low != "scores" or _low(toks, i + 1) == "of"):
             return i + size, span[0], span[1]
     if low in ("a", "an"):
+        if _low(toks, i + 1) in _SINGLE_TIME and _low(toks, i - 1) in _BEFORE_SINGLE:
+            return i + 1, 1.0, 1.0  # "more than a week", "for a fortnight"
         if _low(toks, i + 1) not in ("dozen", "hundred", "thousand", "million", "billion"):
             return None
     elif not (toks[i].like_num or parse_number([low]) is not None) or low in ORDINALS:
@@ -312,9 +306,11 @@ def _skipped(toks: list[Token], i: int, end: int) -> bool:
     """Numbers that are not claims: "one", years, times, ages, identifiers, list numbers."""
     t = toks[i]
     low = t.lower_
-    if low in ("one", "a", "an") and end == i + 1:
+    if low in ("one", "a", "an") and end == i + 1 and _low(toks, end) not in _SINGLE_TIME:
         return True
     if _PHONE.match(t.text) or re.match(r"^\d+(s|'s)$", low):  # phone numbers, the 1950s
+        return True
+    if _low(toks, end) in ("times", "fold"):  # multiples: "six times the limit"
         return True
     if _low(toks, end) in _TIME_WORDS or re.search(r"\d(am|pm)$", low):
         return True
@@ -386,6 +382,8 @@ def _unit(toks: list[Token], p: Phrase, end: int) -> int:
     hyphen = _low(toks, j) in _DASHES
     if hyphen:
         j += 1
+    elif _low(toks, j) == "of" and p.lo != p.hi and p.qualifier and unit_of(_low(toks, j + 1)):
+        j += 1  # "thousands of tonnes"
     words = [_low(toks, j), _low(toks, j + 1)]
     found: tuple[int, tuple[str, str]] | None = None
     for n in (2, 1):
@@ -408,10 +406,6 @@ def _unit(toks: list[Token], p: Phrase, end: int) -> int:
             p.last = p.anchor = nxt[0]
             return nxt[0] + 1
     return end
-
-
-def _is_clock(toks: list[Token], i: int, end: int) -> bool:
-    return _low(toks, end) in _TIME_WORDS
 
 
 def _qualify(toks: list[Token], p: Phrase) -> None:
