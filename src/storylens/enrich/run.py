@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from storylens.config import Settings
-from storylens.enrich import nlp
+from storylens.enrich import nlp, places
 from storylens.enrich.stage import enrich_docs
 from storylens.models import Enrichment
 from storylens.parallel import parallel_map
@@ -54,6 +54,7 @@ def run_enrich(
     batch = max(1, int(settings.get("enrich.batch_size")))
     max_chars = int(settings.get("enrich.max_chars"))
     nlp.load(model)  # fail early with the install hint; forked workers inherit the model
+    places.lookup("")  # and the place tables, instead of each worker reading them again
     if rebuild:
         with store.transaction() as conn:
             enrich_store.clear(conn)
