@@ -162,3 +162,26 @@ def test_cli_enrich_entities_quotes(tmp_path: Path, settings: Settings) -> None:
     assert "terror against our own people" in quotes.output
     missing = runner.invoke(app, ["entity", "Nobody Atall", "--db", str(db)])
     assert missing.exit_code == 1
+
+
+def test_cli_enrich_one_story(tmp_path: Path, settings: Settings) -> None:
+    from storylens.pipeline import build_stories
+    from storylens.queries import list_stories
+
+    db = tmp_path / "one.db"
+    with Store(db) as store:
+        ingest_records(
+            store,
+            [
+                _record("a", PARAGRAPHS[:2]),
+                _record("b", ["A flood closed the coastal road near Harwick on Friday."], "X"),
+            ],
+            settings,
+        )
+        build_stories(store, settings)
+        story = next(s["id"] for s in list_stories(store) if s["title"] == "Report b")
+    out = CliRunner().invoke(app, ["enrich", "--db", str(db), "--story", story, "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["articles"] == 1
+    with Store(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM enrichments").fetchone()[0] == 1

@@ -33,6 +33,9 @@ def enrich(
     db: DbOption = None,
     config: ConfigOption = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Enrich every article again.")] = False,
+    story: Annotated[
+        str | None, typer.Option("--story", help="Only this story's reports (a big store).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -43,7 +46,12 @@ def enrich(
     printer = _progress_printer(quiet or as_json, "enriching", every=500)
     progress = (lambda done, total: printer(done, total, None)) if printer else None
     with Store(settings.db_path, create=False) as store:
-        report = run_enrich(store, settings, rebuild=rebuild, progress=progress)
+        only = None
+        if story is not None:
+            from storylens import queries
+
+            only = [r["id"] for r in queries.story_detail(store, story)["reports"]]
+        report = run_enrich(store, settings, rebuild=rebuild, progress=progress, only=only)
     if as_json:
         print_json({k: getattr(report, k) for k in report.__slots__})
         return

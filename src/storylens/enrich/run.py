@@ -47,8 +47,10 @@ def run_enrich(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
+    only: list[str] | None = None,
 ) -> EnrichReport:
-    """Enrich what is not enriched yet (everything, with ``rebuild``)."""
+    """Enrich what is not enriched yet (everything, with ``rebuild``); with ``only``, just those
+    of the articles listed that need it."""
     started = time.perf_counter()
     model = str(settings.get("enrich.model"))
     batch = max(1, int(settings.get("enrich.batch_size")))
@@ -59,6 +61,9 @@ def run_enrich(
         with store.transaction() as conn:
             enrich_store.clear(conn)
     ids = enrich_store.pending(store.conn)
+    if only is not None:
+        wanted = set(only)
+        ids = [i for i in ids if i in wanted]
     report = EnrichReport()
     chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
     tasks = ((model, article_work(store, chunk, max_chars)) for chunk in chunks)
