@@ -12,22 +12,17 @@ from typing import TYPE_CHECKING
 from storylens.enrich.claims import extract_claims
 from storylens.enrich.entities import ArticleEntities, clean_name
 from storylens.enrich.quotes import FoundQuote, find_quotes
-from storylens.models import Enrichment, Mention, Quote, Sentence
+from storylens.models import Claim, Enrichment, Mention, Quote, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-# one article's input: (article id, [(paragraph index, text)])
-ArticleTexts = tuple[str, list[tuple[int, str]]]
-
 
 def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enrichment:
     """Everything the parses of one article's paragraphs say."""
     out = Enrichment(article_id)
     people = ArticleEntities()
-    found: list[tuple[int, int, FoundQuote]] = []  # (paragraph, first sentence index, quote)
+    found: list[tuple[int, FoundQuote]] = []  # (paragraph, quote)
     for paragraph, doc in paragraphs:
-        first = len(out.sentences)
         for sent in doc.sents:
             text = sent.text.strip()
             if not text:
@@ -41,13 +36,13 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
             for ent in sent.ents:
                 people.add(index, start, ent)
             out.claims.extend(_shift_claims(extract_claims(sent, index), lead))
-        found.extend((paragraph, first, q) for q in find_quotes(doc))
+        found.extend((paragraph, q) for q in find_quotes(doc))
     out.mentions, out.entities = people.resolve()
-    out.quotes = [_resolve_quote(out, paragraph, q) for paragraph, _, q in found]
+    out.quotes = [_resolve_quote(out, paragraph, q) for paragraph, q in found]
     return out
 
 
-def _shift_claims(claims: list, lead: int) -> list:  # type: ignore[type-arg]
+def _shift_claims(claims: list[Claim], lead: int) -> list[Claim]:
     """Claim offsets count from the stripped sentence start."""
     for claim in claims:
         claim.start -= lead
