@@ -120,6 +120,22 @@ def entity(
     console.print(table)
 
 
+def _listing(
+    rows: list[dict[str, Any]], as_json: bool, what: str, columns: tuple[str, ...]
+) -> Table:
+    """The empty table for ``rows``; prints JSON or an empty-result line and stops instead."""
+    if as_json:
+        print_json(rows)
+        raise typer.Exit()
+    if not rows:
+        console.print(f"No {what} found (run storylens enrich first).")
+        raise typer.Exit()
+    table = Table(show_edge=False, pad_edge=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    return table
+
+
 @app.command()
 def claims(
     db: DbOption = None,
@@ -134,15 +150,8 @@ def claims(
 
     with _open(db) as store:
         rows = queries.list_claims(store, story, article, subject, limit)
-    if as_json:
-        print_json(rows)
-        return
-    if not rows:
-        console.print("No claims found (run storylens enrich first).")
-        return
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("outlet", "what", "value", "interval", "said by", "sentence"):
-        table.add_column(col, overflow="fold")
+    table = _listing(rows, as_json, "claims", ("outlet", "what", "value", "interval", "said by",
+                                               "sentence"))  # fmt: skip
     for c in rows:
         table.add_row(
             escape(c["outlet"] or "—"), escape(c["subject"]), escape(c["text"]),
@@ -178,15 +187,7 @@ def quotes(
 
     with _open(db) as store:
         rows = queries.list_quotes(store, story, article, speaker, limit)
-    if as_json:
-        print_json(rows)
-        return
-    if not rows:
-        console.print("No quotes found (run storylens enrich first).")
-        return
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("outlet", "speaker", "kind", "words"):
-        table.add_column(col, overflow="fold")
+    table = _listing(rows, as_json, "quotes", ("outlet", "speaker", "kind", "words"))
     for q in rows:
         words = f"“{q['text']}”" if q["kind"] == "direct" else q["text"]
         table.add_row(

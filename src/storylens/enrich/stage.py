@@ -17,6 +17,7 @@ from storylens.models import Claim, Enrichment, Mention, Quote, Sentence
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+
 def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enrichment:
     """Everything the parses of one article's paragraphs say."""
     out = Enrichment(article_id)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from storylens.models import Claim, Enrichment, Quote, Sentence
 from storylens.store.db import now_iso
 
 TABLES = ("sentences", "mentions", "quotes", "claims", "enrichments")
+T = TypeVar("T")
 SURNAME_SHARE = 0.8  # a surname joins a full name that has this share of its candidates' mentions
 
 
@@ -124,51 +126,33 @@ def prune_entities(conn: sqlite3.Connection) -> None:
 
 
 def sentences(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[Sentence]]:
-    out: dict[str, list[Sentence]] = defaultdict(list)
-    for r in _rows(conn, "sentences", article_ids, "idx"):
-        out[r["article_id"]].append(
-            Sentence(r["article_id"], r["idx"], r["paragraph"], r["start"], r["end"], r["text"])
-        )
-    return out
+    return _read(conn, "sentences", article_ids, Sentence, index="index")
 
 
 def claims(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[Claim]]:
-    out: dict[str, list[Claim]] = defaultdict(list)
-    for r in _rows(conn, "claims", article_ids, "idx"):
-        out[r["article_id"]].append(
-            Claim(
-                r["sentence"],
-                r["subject"],
-                r["lo"],
-                r["hi"],
-                r["text"],
-                r["unit"],
-                r["qualifier"],
-                bool(r["lo_open"]),
-                bool(r["hi_open"]),
-                r["attribution"],
-                r["start"],
-                r["end"],
-            )
-        )
-    return out
+    return _read(conn, "claims", article_ids, Claim, flags=("lo_open", "hi_open"))
 
 
 def quotes(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[Quote]]:
-    out: dict[str, list[Quote]] = defaultdict(list)
-    for r in _rows(conn, "quotes", article_ids, "idx"):
-        out[r["article_id"]].append(
-            Quote(
-                r["sentence"],
-                r["text"],
-                r["speaker"],
-                r["kind"],
-                r["cue"],
-                r["speaker_entity"],
-                r["start"],
-                r["end"],
-            )
-        )
+    return _read(conn, "quotes", article_ids, Quote)
+
+
+def _read(
+    conn: sqlite3.Connection,
+    table: str,
+    article_ids: list[str],
+    cls: type[T],
+    index: str = "",
+    flags: tuple[str, ...] = (),
+) -> dict[str, list[T]]:
+    """Rows of ``table`` as ``cls`` records (columns named as the fields, but the field
+    ``index``, stored as ``idx``), by article."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    out: dict[str, list[T]] = defaultdict(list)
+    for r in _rows(conn, table, article_ids, "idx"):
+        values = {n: r["idx" if n == index else n] for n in names}
+        values.update({f: bool(values[f]) for f in flags})
+        out[r["article_id"]].append(cls(**values))
     return out
 
 
