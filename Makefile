@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install lint bench clean
 
+# Debian's chromium drives the page tests (through Playwright, never `playwright install`).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 $(STAMP): pyproject.toml
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		echo "warning: chromium could not be installed: the page tests will be skipped"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
