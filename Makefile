@@ -30,6 +30,9 @@ demo: $(STAMP)
 	COLUMNS=120 $(BIN)/storylens stories --db demo.db
 	@echo
 	@echo "Next: $(BIN)/storylens story ID --db demo.db, why ARTICLE, dupes, search 'dockers strike'"
+	@echo
+	@echo "Open the web app on these stories: $(BIN)/storylens serve --db demo.db"
+	@echo "then http://127.0.0.1:8000 in a browser (Ctrl+C stops the server)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -43,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_finescoop.py
 	$(BIN)/python benchmarks/cluster_finescoop.py
 	$(BIN)/python benchmarks/belarus_stories.py
+	$(BIN)/python benchmarks/web_story.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -40,7 +40,7 @@ def activity_svg(
     if not series:
         return ""
     top = max(n for _, n in series) or 1
-    step = width / len(series)
+    step = min(width / len(series), 12.0)  # a short span keeps narrow bars, on the left
     gap = 1.0 if step >= 4 else 0.0
     bars = []
     for i, (day, n) in enumerate(series):

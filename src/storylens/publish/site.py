@@ -77,7 +77,9 @@ class _Writer:
         )
         self.env.filters["day"] = lambda iso: iso[:10] if iso else "undated"
         self.env.filters["when"] = lambda iso: (
-            iso[:16].replace("T", " ") + " UTC" if iso and len(iso) > 10 else (iso or "undated")
+            iso[:16].replace("T", " ") + " UTC"
+            if iso and len(iso) > 10 and iso[11:19] != "00:00:00"
+            else (iso[:10] if iso else "undated")
         )
 
     def page(self, rel: str, template: str, **context: Any) -> None:

@@ -96,7 +96,10 @@ def day(iso: str | None) -> str:
 
 
 def when(iso: str | None) -> str:
-    return iso[:16].replace("T", " ") + " UTC" if iso and len(iso) > 10 else day(iso)
+    """Day and minute in UTC; the day alone for a date known to the day (stored as midnight)."""
+    if not iso or len(iso) <= 10 or iso[11:19] == "00:00:00":
+        return day(iso)
+    return iso[:16].replace("T", " ") + " UTC"
 
 
 def span(first: str | None, last: str | None) -> str:

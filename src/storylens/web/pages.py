@@ -153,6 +153,9 @@ def outlet(request: Request, state: State, name: str, page: PageNo = 1) -> HTMLR
     items, total = queries.stories_page(
         store, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, outlet=info["name"]
     )
+    days = queries.story_activity(store, [s["id"] for s in items])
+    for s in items:
+        s["chart"] = chart(days[s["id"]], width=120, height=24)
     recent = queries.list_articles(store, outlet=info["name"], limit=10)
     return state.render(
         "outlet.html",
