@@ -44,6 +44,10 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+PAGE_NOT_FOUND_HINT = (
+    "The link may come from another store, or the stories were rebuilt since: find it again from"
+    " the list of stories or with the search."
+)
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
          422: "validation_error", 500: "internal_error"}  # fmt: skip
 
@@ -204,7 +208,10 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(StorylensError)
     async def storylens_error(request: Request, exc: StorylensError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) else 400
-        return error_response(request, status, exc.message, exc.hint or None)
+        hint = exc.hint or None
+        if status == 404 and not _wants_json(request.url.path):
+            hint = PAGE_NOT_FOUND_HINT
+        return error_response(request, status, exc.message, hint)
 
 
 def _validation_hint(request: Request) -> str:
