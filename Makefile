@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install lint bench clean
 
+# Debian's chromium drives the page tests (through Playwright, never `playwright install`).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 $(STAMP): pyproject.toml
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		echo "warning: chromium could not be installed: the page tests will be skipped"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -32,6 +38,9 @@ demo: $(STAMP)
 	@echo
 	@echo "Next: $(BIN)/storylens story ID --db demo.db, compare ID, claims --story ID, quotes,"
 	@echo "      entities, why ARTICLE, dupes, search 'dockers strike'"
+	@echo
+	@echo "Open the web app on these stories: $(BIN)/storylens serve --db demo.db"
+	@echo "then http://127.0.0.1:8000 in a browser (Ctrl+C stops the server)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -45,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_finescoop.py
 	$(BIN)/python benchmarks/cluster_finescoop.py
 	$(BIN)/python benchmarks/belarus_stories.py
+	$(BIN)/python benchmarks/web_story.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

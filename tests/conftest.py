@@ -29,3 +29,45 @@ def settings() -> Settings:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "test.db") as s:
         yield s
+
+
+# A report written to attack the pages: markup in its title, text and outlet must show as text.
+SCRIPT_TITLE = "<script>window.__pwned=1</script> Harbour alarm sounded at Saltmere harbour"
+SCRIPT_REPORT = f"""date 2025-06-20
+{SCRIPT_TITLE} on Monday, officials said. <img src=x onerror="window.__pwned=3"> Nothing was wrong.
+
+A second paragraph with </textarea> and {{{{ 7*7 }}}} and <b>bold</b> in it.
+"""
+SCRIPT_JSON = {
+    "title": "Alarm drill at the harbour",
+    "text": "The drill <script>window.__pwned=2</script> ran on Tuesday at Saltmere harbour.",
+    "outlet": "Evil <b>Gazette</b>",
+    "published": "2025-06-21T10:00:00Z",
+    "url": "https://evil.example/drill",
+}
+
+
+def build_demo_store(db: Path, scratch: Path) -> Path:
+    """A store of examples/corpus, the seeds when ../shared is present, and the <script>
+    reports, clustered: what `make demo` builds, plus the attacks."""
+    import json
+
+    from storylens.pipeline import build_stories, ingest
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    (scratch / "script_report.txt").write_text(SCRIPT_REPORT, encoding="utf-8")
+    (scratch / "script_report.json").write_text(json.dumps(SCRIPT_JSON), encoding="utf-8")
+    inputs = [str(EXAMPLES / "corpus"), str(scratch)]
+    if SEEDS.is_dir():
+        inputs.append(str(SEEDS))
+    settings = load_settings(environ={}, config_file=None)
+    with Store(db) as store:
+        ingest(store, inputs, settings)
+        build_stories(store, settings)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    return build_demo_store(root / "demo.db", root / "attack")

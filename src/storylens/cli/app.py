@@ -422,3 +422,4 @@ def main() -> None:
 
 from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)
+from storylens.cli import web as _web  # noqa: E402,F401  (registers serve and site)

@@ -79,6 +79,11 @@ class Store:
             if number in done:
                 continue
             with self.transaction():
+                # another process may have applied it since we looked (two opening a new store)
+                if self.conn.execute(
+                    "SELECT 1 FROM migrations WHERE number=?", (number,)
+                ).fetchone():
+                    continue
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
                 self.conn.execute(

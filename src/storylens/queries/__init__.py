@@ -13,17 +13,6 @@ from storylens.store import Store
 from storylens.store.articles import find_ids, get_article, select_articles, sightings
 from storylens.store.search import MARK_END, MARK_START, Hit, search
 
-__all__ = [
-    "article_detail",
-    "article_summary",
-    "export_rows",
-    "find_article",
-    "list_articles",
-    "list_problems",
-    "search_articles",
-    "stats",
-]
-
 
 def article_summary(a: Article) -> dict[str, Any]:
     """The fields a listing shows."""
@@ -230,95 +219,60 @@ def why(store: Store, ref: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-# --- enrich and compare ----------------------------------------------------------------------
+# The rest of the read side, in modules of their own (they build on the functions above).
+from storylens.queries.facts import (  # noqa: E402
+    article_enrichment,
+    entity_detail,
+    list_claims,
+    list_entities,
+    list_quotes,
+    story_comparison,
+)
+from storylens.queries.pages import (  # noqa: E402
+    activity,
+    article_context,
+    articles_page,
+    list_outlets,
+    outlet_detail,
+    problems_page,
+    search_page,
+    stored_in_run,
+    stories_page,
+    story_activity,
+    story_copies,
+)
 
-
-def article_enrichment(store: Store, ref: str) -> dict[str, Any]:
-    """What the enrich stage found in an article: sentences (with paragraph offsets), entity
-    mentions, quotes and claims, each pointing at its sentence."""
-    from storylens.store import enrich
-
-    article = find_article(store, ref)
-    ids = [article.id]
-    return {
-        "article": article.id,
-        "enriched": bool(enrich.enriched(store.conn, ids)),
-        "sentences": [asdict(s) for s in enrich.sentences(store.conn, ids).get(article.id, [])],
-        "mentions": enrich.mentions(store.conn, ids).get(article.id, []),
-        "quotes": [asdict(q) for q in enrich.quotes(store.conn, ids).get(article.id, [])],
-        "claims": [asdict(c) for c in enrich.claims(store.conn, ids).get(article.id, [])],
-    }
-
-
-def list_entities(
-    store: Store,
-    query: str | None = None,
-    label: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    """Entities by number of articles that name them."""
-    from storylens.store.entities import list_entities as rows
-
-    return rows(store.conn, query, label.upper() if label else None, limit, offset)
-
-
-def entity_detail(store: Store, ref: str) -> dict[str, Any]:
-    """An entity (by key, or by name), its aliases and its stories over time."""
-    from storylens.store.entities import entity_detail as detail
-    from storylens.store.entities import find_entity
-
-    key = find_entity(store.conn, ref)
-    if key is None:
-        raise NotFoundError(
-            f"no entity {ref!r}", hint="List entities with: storylens entities --search NAME"
-        )
-    return detail(store.conn, key)
-
-
-def list_claims(
-    store: Store,
-    story: str | None = None,
-    article: str | None = None,
-    subject: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    """Numeric claims with their sentence, newest reports first."""
-    from storylens.store.entities import facts
-
-    return facts(store.conn, "claims", _ids(store, story, article), subject, limit, offset)
-
-
-def list_quotes(
-    store: Store,
-    story: str | None = None,
-    article: str | None = None,
-    speaker: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    """Quotes with their speaker and sentence, newest reports first."""
-    from storylens.store.entities import facts
-
-    return facts(store.conn, "quotes", _ids(store, story, article), speaker, limit, offset)
-
-
-def _ids(store: Store, story: str | None, article: str | None) -> list[str] | None:
-    from storylens.store.stories import get_story, members
-
-    if article:
-        return [find_article(store, article).id]
-    if story:
-        found = get_story(store.conn, story)
-        if found is None:
-            raise NotFoundError(f"no story with id {story!r}", hint="List them: storylens stories")
-        return [m["id"] for m in members(store.conn, found.id)]
-    return None
-
-
-def story_comparison(store: Store, story_id: str) -> dict[str, Any]:
-    """Facts × outlets, summary and timeline of a story (see :mod:`storylens.compare.story`)."""
-    from storylens.compare.run import comparison
-
-    return comparison(store, story_id)
+__all__ = [
+    "activity",
+    "article_context",
+    "article_detail",
+    "article_enrichment",
+    "article_record",
+    "article_summary",
+    "articles_page",
+    "duplicate_groups",
+    "entity_detail",
+    "export_rows",
+    "find_article",
+    "flatten",
+    "highlight",
+    "list_articles",
+    "list_claims",
+    "list_entities",
+    "list_outlets",
+    "list_problems",
+    "list_quotes",
+    "list_stories",
+    "outlet_detail",
+    "problems_page",
+    "search_articles",
+    "search_page",
+    "stats",
+    "stored_in_run",
+    "stories_page",
+    "story_activity",
+    "story_comparison",
+    "story_copies",
+    "story_detail",
+    "why",
+]

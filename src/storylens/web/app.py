@@ -1,0 +1,254 @@
+"""The web app: FastAPI, server-rendered pages (pages.py) and a JSON API (api.py).
+
+``create_app(settings_or_store_path)`` builds it over an existing store. Every response carries
+a strict Content-Security-Policy and the other security headers below; every API error, from
+a 404 to an unhandled exception, has one JSON shape (:func:`error_body`); page errors render
+``error.html`` with the hint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from storylens import __version__
+from storylens.config import Settings, load_settings
+from storylens.errors import NotFoundError, StorylensError
+from storylens.store import Store
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+HERE = Path(__file__).parent
+API_PREFIX = "/api/v1"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+PAGE_NOT_FOUND_HINT = (
+    "The link may come from another store, or the stories were rebuilt since: find it again from"
+    " the list of stories or with the search."
+)
+CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+         422: "validation_error", 500: "internal_error"}  # fmt: skip
+
+
+class Web:
+    """What the routes share: settings, one store connection per worker thread, templates."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db_path = settings.db_path
+        Store(self.db_path, create=False).close()  # fail now, with a hint, if it is missing
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self._guard = threading.Lock()
+        self.write_lock = threading.Lock()  # one ingest at a time
+        self.templates = jinja2.Environment(
+            loader=jinja2.PackageLoader("storylens.web", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.globals.update(version=__version__, api=API_PREFIX)
+        self.templates.filters.update(day=day, when=when, span=span)
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection (SQLite connections are not shared between threads)."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.db_path, create=False)
+            self._local.store = store
+            with self._guard:
+                self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._guard:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
+
+    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.templates.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status)
+
+
+def day(iso: str | None) -> str:
+    return iso[:10] if iso else "undated"
+
+
+def when(iso: str | None) -> str:
+    """Day and minute in UTC; the day alone for a date known to the day (stored as midnight)."""
+    if not iso or len(iso) <= 10 or iso[11:19] == "00:00:00":
+        return day(iso)
+    return iso[:16].replace("T", " ") + " UTC"
+
+
+def span(first: str | None, last: str | None) -> str:
+    """``2020-09-14 → 09-20`` (one day: just the day)."""
+    a, b = day(first), day(last)
+    if a == b or not last:
+        return a
+    return f"{a} → {b[5:]}" if a[:4] == b[:4] else f"{a} → {b}"
+
+
+def web(request: Request) -> Web:
+    state: Web = request.app.state.web
+    return state
+
+
+def error_body(status: int, message: str, hint: str | None = None) -> dict[str, Any]:
+    """The one JSON error shape of the API."""
+    code = CODES.get(status, "error")
+    return {"error": {"status": status, "code": code, "message": message, "hint": hint or None}}
+
+
+def _wants_json(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def error_response(
+    request: Request, status: int, message: str, hint: str | None = None
+) -> Response:
+    if _wants_json(request.url.path):
+        return JSONResponse(error_body(status, message, hint), status_code=status)
+    return request.app.state.web.render(  # type: ignore[no-any-return]
+        "error.html", status=status, status_code=status, message=message, hint=hint
+    )
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, and turns an unhandled exception into a
+    500 in the API's error shape (or the error page), with the headers too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("unhandled error on %s", scope.get("path"))
+            if started:
+                raise
+            path = scope.get("path", "")
+            body = error_body(500, "internal error", "This is a bug in storylens: please report.")
+            if _wants_json(path):
+                payload, kind = json.dumps(body).encode(), b"application/json"
+            else:
+                payload = b"<!doctype html><title>Error</title><h1>Internal error</h1>"
+                kind = b"text/html; charset=utf-8"
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", kind), (b"content-length", b"%d" % len(payload))],
+                }
+            )
+            await send_with_headers({"type": "http.response.body", "body": payload})
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        message = str(exc.detail) if exc.detail else "error"
+        hint = None
+        if exc.status_code == 404:
+            message = f"nothing at {request.url.path}"
+            hint = f"See {API_PREFIX}/openapi.json" if _wants_json(request.url.path) else None
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        return error_response(request, exc.status_code, message, hint)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path"))
+            problems.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", ""))
+        status = 422 if _wants_json(request.url.path) else 400
+        return error_response(
+            request, status, "; ".join(problems) or "invalid request", _validation_hint(request)
+        )
+
+    @app.exception_handler(StorylensError)
+    async def storylens_error(request: Request, exc: StorylensError) -> Response:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        hint = exc.hint or None
+        if status == 404 and not _wants_json(request.url.path):
+            hint = PAGE_NOT_FOUND_HINT
+        return error_response(request, status, exc.message, hint)
+
+
+def _validation_hint(request: Request) -> str:
+    if _wants_json(request.url.path):
+        return f"The parameters are described in {API_PREFIX}/openapi.json"
+    return "Check the address: a number or a date (YYYY-MM-DD) was expected."
+
+
+def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
+    """The web app over an existing store (a :class:`Settings` or the store's path)."""
+    from storylens.web import api, pages
+
+    if isinstance(settings_or_store_path, Settings):
+        settings = settings_or_store_path
+    else:
+        settings = load_settings(overrides={"store.path": str(settings_or_store_path)})
+    state = Web(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="storylens",
+        version=__version__,
+        description="News stories from many outlets: stories, reports, outlets, search, "
+        'ingest. Every error has the shape `{"error": {status, code, message, hint}}`.',
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = state
+    app.add_middleware(SecurityHeaders)
+    _install_errors(app)
+    app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

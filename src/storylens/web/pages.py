@@ -1,0 +1,223 @@
+"""The HTML pages: home, story, article, outlets, search, problems. Server-rendered with Jinja2
+(autoescaped: all article text is untrusted); the only script is static/app.js."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from storylens import queries
+from storylens.errors import StorylensError
+from storylens.models import Article
+from storylens.publish.charts import activity_svg
+from storylens.web.app import Web, web
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[Web, Depends(web)]
+PER_PAGE = 30
+SIDE_BY_SIDE = 4  # reports read side by side on a story page
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+Day = Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+
+
+def chart(counts: list[tuple[str, int]], **kw: Any) -> Markup:
+    return Markup(activity_svg(counts, **kw))
+
+
+def pager(request: Request, page: int, total: int, per: int = PER_PAGE) -> dict[str, Any]:
+    """Previous / next links that keep the other query parameters."""
+    params = {k: v for k, v in request.query_params.items() if k != "page"}
+
+    def link(n: int) -> str:
+        return "?" + urlencode({**params, "page": n})
+
+    last = max(1, -(-total // per))
+    return {
+        "page": page,
+        "pages": last,
+        "total": total,
+        "prev": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < last else None,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    state: State,
+    page: PageNo = 1,
+    min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    outlet: Annotated[str | None, Query(max_length=500)] = None,
+) -> HTMLResponse:
+    store = state.store
+    items, total = queries.stories_page(
+        store, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, min_size=min_size,
+        outlet=outlet or None,
+    )  # fmt: skip
+    days = queries.story_activity(store, [s["id"] for s in items])
+    for s in items:
+        s["chart"] = chart(days[s["id"]], width=120, height=24)
+    return state.render(
+        "home.html",
+        stories=items,
+        pager=pager(request, page, total),
+        overall=chart(queries.activity(store), width=640, height=48),
+        outlets=[o["name"] for o in queries.list_outlets(store)],
+        min_size=min_size,
+        outlet=outlet or "",
+    )
+
+
+def _side_by_side(store: Any, detail: dict[str, Any], read: str | None) -> list[Article]:
+    """The reports to read side by side: those named in ``read``, else the first original
+    report of each outlet (up to :data:`SIDE_BY_SIDE`)."""
+    members = {r["id"] for r in detail["reports"]}
+    if read:
+        ids = [i for i in dict.fromkeys(read.split(",")) if i in members][:SIDE_BY_SIDE]
+    else:
+        ids = []
+        for reports in detail["by_outlet"].values():
+            originals = [r for r in reports if r["decision"] != "copy"] or reports
+            ids.append(originals[0]["id"])
+        ids = ids[:SIDE_BY_SIDE]
+    return [queries.find_article(store, i) for i in ids]
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story(
+    state: State,
+    story_id: str,
+    read: Annotated[str | None, Query(max_length=2000)] = None,
+) -> HTMLResponse:
+    store = state.store
+    detail = queries.story_detail(store, story_id)
+    copies = queries.story_copies(store, detail["id"])
+    reading = _side_by_side(store, detail, read)
+    return state.render(
+        "story.html",
+        story=detail,
+        chart=chart(queries.story_activity(store, [detail["id"]])[detail["id"]], width=320,
+                    height=40),
+        copies=copies,
+        copy_of={c["copy"]["id"]: c for c in copies},
+        reading=reading,
+        reading_ids=[a.id for a in reading],
+    )  # fmt: skip
+
+
+def locate(article: Article, sentence: str) -> tuple[int, int, int] | None:
+    """Where a sentence is in an article: (paragraph index, start, end) in that paragraph."""
+    sentence = sentence.strip()
+    if not sentence:
+        return None
+    for i, p in enumerate(article.paragraphs):
+        at = p.text.find(sentence)
+        if at >= 0:
+            return i, at, at + len(sentence)
+    return None
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(
+    state: State,
+    article_id: str,
+    find: Annotated[str | None, Query(max_length=5000)] = None,
+) -> HTMLResponse:
+    store = state.store
+    found = queries.find_article(store, article_id)
+    record = queries.article_detail(store, found.id)
+    context = queries.article_context(store, found.id)
+    where = locate(found, find) if find else None
+    return state.render(
+        "article.html",
+        a=record,
+        ctx=context,
+        highlight=f"p-{found.id}-{where[0]}:{where[1]}:{where[2]}" if where else "",
+        not_found=bool(find) and where is None,
+    )
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets(state: State) -> HTMLResponse:
+    return state.render("outlets.html", outlets=queries.list_outlets(state.store))
+
+
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)
+def outlet(request: Request, state: State, name: str, page: PageNo = 1) -> HTMLResponse:
+    store = state.store
+    info = queries.outlet_detail(store, name)
+    items, total = queries.stories_page(
+        store, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, outlet=info["name"]
+    )
+    days = queries.story_activity(store, [s["id"] for s in items])
+    for s in items:
+        s["chart"] = chart(days[s["id"]], width=120, height=24)
+    recent = queries.list_articles(store, outlet=info["name"], limit=10)
+    return state.render(
+        "outlet.html",
+        outlet=info,
+        stories=items,
+        pager=pager(request, page, total),
+        chart=chart(queries.activity(store, info["name"]), width=640, height=48),
+        recent=[queries.article_summary(a) for a in recent],
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request,
+    state: State,
+    q: Annotated[str, Query(max_length=500)] = "",
+    outlet: Annotated[str, Query(max_length=500)] = "",
+    since: Day = None,
+    until: Day = None,
+    page: PageNo = 1,
+) -> HTMLResponse:
+    """Full-text search with filters; with no words, the articles newest first."""
+    store = state.store
+    filters = {"outlet": outlet or None, "since": since or None, "until": until or None}
+    offset = (page - 1) * PER_PAGE
+    hits: list[dict[str, Any]] = []
+    error, hint, status = "", "", 200
+    try:
+        if q.strip():
+            found, total = queries.search_page(store, q, **filters, limit=PER_PAGE, offset=offset)
+            hits = [
+                {"id": h.article_id, "title": h.title, "outlet": h.outlet,
+                 "published": h.published, "snippet": _marked(h.snippet)}
+                for h in found
+            ]  # fmt: skip
+        else:
+            listed, total = queries.articles_page(store, **filters, limit=PER_PAGE, offset=offset)
+            hits = [queries.article_summary(a) for a in listed]
+    except StorylensError as exc:
+        error, hint, status, total = exc.message, exc.hint, 400, 0
+    return state.render(
+        "search.html",
+        status=status,
+        q=q,
+        outlet=outlet,
+        since=since or "",
+        until=until or "",
+        hits=hits,
+        pager=pager(request, page, total),
+        outlets=[o["name"] for o in queries.list_outlets(store)],
+        error=error,
+        hint=hint,
+    )
+
+
+def _marked(snippet: str) -> Markup:
+    """A search snippet: the text escaped, the matched words in <mark>."""
+    escaped = str(Markup.escape(snippet))  # the markers are control characters: kept as they are
+    return Markup(queries.highlight(escaped, "<mark>", "</mark>"))
+
+
+@router.get("/problems", response_class=HTMLResponse)
+def problems(request: Request, state: State, page: PageNo = 1) -> HTMLResponse:
+    rows, total = queries.problems_page(state.store, PER_PAGE, (page - 1) * PER_PAGE)
+    return state.render("problems.html", problems=rows, pager=pager(request, page, total))

@@ -1,0 +1,202 @@
+"""The shapes of the API's answers, for validation and for the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str = Field(description="not_found, validation_error, bad_request, internal_error …")
+    message: str
+    hint: str | None
+
+
+class ErrorBody(BaseModel):
+    """Every API error, whatever its status."""
+
+    error: ErrorDetail
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="How many match in all (not only in this page).")
+    limit: int
+    offset: int
+
+
+class StorySummary(BaseModel):
+    id: str
+    title: str
+    first_seen: str | None
+    last_seen: str | None
+    size: int = Field(description="Number of reports.")
+    outlets: list[str]
+    terms: list[str] = Field(description="The story's top terms.")
+
+
+class ArticleRef(BaseModel):
+    id: str
+    title: str
+    outlet: str | None
+    published: str | None
+
+
+class Report(ArticleRef):
+    score: float = Field(description="Similarity to the story when the report joined it.")
+    decision: str = Field(description="joined, new (started the story) or copy.")
+
+
+class Copy(BaseModel):
+    kind: str = Field(description="wire (another outlet) or near (same outlet / unknown).")
+    similarity: float
+    copy_: ArticleRef = Field(alias="copy")
+    original: ArticleRef
+    added: list[str] = Field(description="Sentences the copy adds.")
+    removed: list[str] = Field(description="Sentences of the original the copy leaves out.")
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class DayCount(BaseModel):
+    day: str
+    reports: int
+
+
+class StoryDetail(StorySummary):
+    reports: list[Report] = Field(description="In time order.")
+    copies: list[Copy] = Field(description="Wire copies and near duplicates among the reports.")
+    activity: list[DayCount] = Field(description="Reports per day (UTC).")
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    published: str | None
+    outlet: str | None
+    title: str
+    title_derived: bool
+    format: str
+    words: int
+
+
+class Paragraph(BaseModel):
+    text: str
+    kind: str = Field(description="body, heading or caption.")
+
+
+class Sighting(BaseModel):
+    origin: str
+    kind: str = Field(description="original, or copy (an exact copy seen in another input).")
+    seen_at: str
+
+
+class StoryRef(BaseModel):
+    id: str
+    title: str
+    size: int
+    decision: str
+
+
+class CopyOf(ArticleRef):
+    kind: str
+    similarity: float
+    added: list[str]
+    removed: list[str]
+
+
+class CopyRef(ArticleRef):
+    kind: str
+    similarity: float
+
+
+class ArticleDetail(BaseModel):
+    id: str
+    outlet: str | None
+    via: str | None
+    url: str | None
+    title: str
+    title_derived: bool
+    description: str | None
+    authors: list[str]
+    published: str | None
+    published_precision: str | None
+    language: str | None
+    categories: list[str]
+    image: str | None
+    credits: list[str]
+    featured: bool | None
+    paragraphs: list[Paragraph] = Field(description="Index i is paragraph p-{id}-{i} on pages.")
+    format: str
+    origin: str
+    content_hash: str
+    extra: dict[str, Any]
+    notes: list[str] = Field(description="What cleaning changed, and why.")
+    revision: int
+    sightings: list[Sighting]
+    story: StoryRef | None
+    copy_of: CopyOf | None
+    copies: list[CopyRef]
+
+
+class SearchHit(ArticleRef):
+    score: float
+    snippet: str = Field(description="The matched words between ** and **.")
+
+
+class Outlet(BaseModel):
+    name: str
+    domain: str | None
+    articles: int
+    stories: int | None = None
+    first_published: str | None
+    last_published: str | None
+
+
+class ProblemRecord(BaseModel):
+    origin: str
+    item: int | None
+    reason: str
+    detail: str
+    run_id: int | None = None
+    created_at: str | None = None
+
+
+class Stored(ArticleRef):
+    origin: str
+    kind: str = Field(description="original, or copy (exact copy of a stored article).")
+    story_id: str | None
+
+
+class IngestResult(BaseModel):
+    run: int
+    added: int
+    updated: int
+    unchanged: int
+    duplicates: int
+    articles: list[Stored] = Field(description="What this input stored or matched.")
+    problems: list[ProblemRecord]
+    stories: int | None = Field(None, description="Stories in all, when cluster=true.")
+    seconds: float
+
+
+class ArticleIn(BaseModel):
+    """One report as JSON. Other fields are kept (``extra``); the same names as JSON exports
+    are understood (see docs/ingest.md)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str = Field(description="The report's text; paragraphs separated by blank lines.")
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = Field(None, description="ISO 8601 or another common date form.")
+    authors: list[str] = []
+    description: str | None = None
+    via: str | None = None
+    categories: list[str] = []
+    language: str | None = None
+    image: str | None = None

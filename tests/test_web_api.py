@@ -1,0 +1,234 @@
+"""The REST API through an in-process client, on real stores: pages, filters, errors, ingest."""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storylens.errors import StoreError
+
+from .conftest import EXAMPLES, SCRIPT_JSON, SCRIPT_TITLE, needs_shared
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+from storylens.web.app import CSP, create_app
+
+API = "/api/v1"
+UPLOAD = """date 2025-06-22
+Saltmere harbour pilots ended their work-to-rule on Sunday after the port authority agreed
+to hire six more pilots, the union said.
+
+The dispute had slowed ship movements for a week.
+"""
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_db)) as c:
+        yield c
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, demo_db: Path) -> Iterator[TestClient]:
+    """A client over a copy of the demo store, for tests that write."""
+    db = tmp_path / "copy.db"
+    src = sqlite3.connect(demo_db)
+    src.backup(sqlite3.connect(db))
+    src.close()
+    with TestClient(create_app(db), raise_server_exceptions=False) as c:
+        yield c
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"status", "code", "message", "hint"}
+    assert body["error"]["status"] == status and body["error"]["code"] == code
+    assert body["error"]["message"]
+    return dict(body["error"])
+
+
+def test_stories_pages_and_totals(client: TestClient) -> None:
+    first = client.get(f"{API}/stories", params={"limit": 5}).json()
+    assert first["limit"] == 5 and first["offset"] == 0 and len(first["items"]) == 5
+    assert first["total"] >= 16
+    second = client.get(f"{API}/stories", params={"limit": 5, "offset": 5}).json()
+    assert {s["id"] for s in first["items"]}.isdisjoint(s["id"] for s in second["items"])
+    everything = client.get(f"{API}/stories", params={"limit": 200}).json()
+    assert len(everything["items"]) == everything["total"] == first["total"]
+    seen = [s["last_seen"] for s in everything["items"]]
+    assert seen == sorted(seen, reverse=True)  # most recently active first
+
+
+def test_story_filters(client: TestClient) -> None:
+    big = client.get(f"{API}/stories", params={"min_size": 3}).json()
+    assert big["items"] and all(s["size"] >= 3 for s in big["items"])
+    outlet = client.get(f"{API}/stories", params={"outlet": "valley ledger"}).json()
+    assert outlet["items"] and all("Valley Ledger" in s["outlets"] for s in outlet["items"])
+    dated = client.get(f"{API}/stories", params={"since": "2025-06-01"}).json()
+    assert dated["items"] and all(s["last_seen"] >= "2025-06-01" for s in dated["items"])
+    assert dated["total"] < client.get(f"{API}/stories").json()["total"]
+
+
+def test_story_detail_has_reports_copies_and_activity(client: TestClient) -> None:
+    stories = client.get(f"{API}/stories", params={"limit": 200}).json()["items"]
+    biggest = max(stories, key=lambda s: s["size"])
+    detail = client.get(f"{API}/stories/{biggest['id']}").json()
+    assert detail["id"] == biggest["id"] and len(detail["reports"]) == biggest["size"]
+    assert sum(d["reports"] for d in detail["activity"]) <= biggest["size"]
+    published = [r["published"] for r in detail["reports"] if r["published"]]
+    assert published == sorted(published)
+    # the example corpus has a near duplicate: the story holding it lists it with its diff
+    with_copies = [
+        d for s in stories if (d := client.get(f"{API}/stories/{s['id']}").json())["copies"]
+    ]
+    assert with_copies
+    copy = with_copies[0]["copies"][0]
+    assert {"copy", "original", "added", "removed", "kind", "similarity"} <= set(copy)
+    assert copy["copy"]["id"] in {r["id"] for r in with_copies[0]["reports"]}
+    # a unique prefix works like the CLI
+    assert client.get(f"{API}/stories/{biggest['id'][:8]}").json()["id"] == biggest["id"]
+
+
+def test_articles_filters_and_detail(client: TestClient) -> None:
+    page = client.get(
+        f"{API}/articles", params={"outlet": "The Meridian Herald", "limit": 2}
+    ).json()
+    assert page["total"] > 2 and len(page["items"]) == 2
+    assert all(a["outlet"] == "The Meridian Herald" for a in page["items"])
+    text = client.get(f"{API}/articles", params={"q": "dockers strike"}).json()
+    assert text["items"] and text["total"] == len(text["items"])
+    article = client.get(f"{API}/articles/{text['items'][0]['id']}").json()
+    assert article["paragraphs"] and article["sightings"] and article["story"]["id"]
+    assert {"notes", "credits", "copy_of", "copies"} <= set(article)
+
+
+def test_search_with_filters(client: TestClient) -> None:
+    hits = client.get(f"{API}/search", params={"q": "strike", "limit": 3}).json()
+    assert hits["total"] >= len(hits["items"]) > 0
+    assert all("**" in h["snippet"] for h in hits["items"])
+    narrowed = client.get(f"{API}/search", params={"q": "strike", "outlet": "valley ledger"})
+    assert all(h["outlet"] == "Valley Ledger" for h in narrowed.json()["items"])
+    err = assert_error(client.get(f"{API}/search", params={"q": '"unclosed'}), 400, "bad_request")
+    assert err["hint"]
+
+
+def test_outlets_and_problems(client: TestClient) -> None:
+    outlets = client.get(f"{API}/outlets").json()
+    names = {o["name"] for o in outlets}
+    assert {"Valley Ledger", "The Meridian Herald"} <= names
+    one = client.get(f"{API}/outlets/valley ledger").json()
+    assert one["name"] == "Valley Ledger" and one["articles"] > 0
+    assert_error(client.get(f"{API}/outlets/No Such Outlet"), 404, "not_found")
+    problems = client.get(f"{API}/problems", params={"limit": 2}).json()
+    assert problems["total"] == 4 and len(problems["items"]) == 2  # the corpus's broken files
+
+
+def test_one_error_shape(client: TestClient) -> None:
+    missing = assert_error(client.get(f"{API}/stories/nosuchstory"), 404, "not_found")
+    assert "storylens stories" in (missing["hint"] or "")
+    assert_error(client.get(f"{API}/articles/nosucharticle"), 404, "not_found")
+    assert_error(client.get(f"{API}/no/such/route"), 404, "not_found")
+    for params in ({"limit": 0}, {"limit": 201}, {"offset": -1}, {"limit": "many"},
+                   {"since": "14 Sept"}):  # fmt: skip
+        assert_error(client.get(f"{API}/stories", params=params), 422, "validation_error")
+    assert_error(client.delete(f"{API}/stories"), 405, "method_not_allowed")
+    assert_error(client.post(f"{API}/ingest/article", json={"title": "no text"}), 422,
+                 "validation_error")  # fmt: skip
+
+
+def test_unhandled_error_is_a_json_500(fresh: TestClient, tmp_path: Path) -> None:
+    story_id = fresh.get(f"{API}/stories").json()["items"][0]["id"]
+    db = sqlite3.connect(tmp_path / "copy.db")
+    db.execute("DROP TABLE story_members")  # a store broken under the running app
+    db.close()
+    response = fresh.get(f"{API}/stories/{story_id}")
+    assert_error(response, 500, "internal_error")
+    assert response.headers["content-security-policy"] == CSP
+
+
+def test_security_headers_everywhere(client: TestClient) -> None:
+    for url in (f"{API}/stories", f"{API}/nope", "/", "/nope", "/static/style.css"):
+        headers = client.get(url).headers
+        assert headers["content-security-policy"] == CSP, url
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_openapi_schema_is_served(client: TestClient) -> None:
+    schema = client.get(f"{API}/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {f"{API}/stories", f"{API}/stories/{{story_id}}", f"{API}/articles",
+            f"{API}/search", f"{API}/outlets", f"{API}/problems", f"{API}/ingest/file",
+            f"{API}/ingest/article"} <= paths  # fmt: skip
+    assert not any(not p.startswith(API) for p in paths)  # pages are not in the API schema
+    assert client.get("/docs").status_code == 404  # no Swagger UI from a CDN
+
+
+def test_ingest_a_file_and_a_json_article(fresh: TestClient) -> None:
+    before = fresh.get(f"{API}/stories").json()["total"]
+    upload = fresh.post(
+        f"{API}/ingest/file",
+        files={"file": ("pilots.txt", UPLOAD)},
+        params={"cluster": True},
+    )
+    assert upload.status_code == 200, upload.text
+    result = upload.json()
+    assert result["added"] == 1 and result["problems"] == []
+    stored = result["articles"][0]
+    assert stored["origin"] == "upload:pilots.txt" and stored["story_id"]
+    assert stored["title"].startswith("Saltmere harbour pilots")
+    assert result["stories"] >= before
+    posted = {**SCRIPT_JSON, "url": "https://x.example/n", "text": "Pilots return to work."}
+    again = fresh.post(f"{API}/ingest/article", json=posted)
+    assert again.json()["added"] == 1
+    repeat = fresh.post(f"{API}/ingest/article", json=posted)
+    assert repeat.json()["unchanged"] == 1 and repeat.json()["added"] == 0
+    article = fresh.get(f"{API}/articles/{again.json()['articles'][0]['id']}").json()
+    assert article["outlet"] == "Evil <b>Gazette</b>"  # JSON carries the text as it is
+
+
+def test_ingest_reports_problems(fresh: TestClient) -> None:
+    broken = (EXAMPLES / "corpus" / "broken" / "truncated_front_matter.md").read_bytes()
+    result = fresh.post(f"{API}/ingest/file", files={"file": ("t.md", broken)}).json()
+    assert result["added"] == 0 and len(result["problems"]) == 1
+    assert "front matter" in result["problems"][0]["reason"]
+    empty = fresh.post(f"{API}/ingest/file", files={"file": ("e.txt", b"")}).json()
+    assert empty["problems"][0]["reason"] == "empty file"
+    binary = fresh.post(f"{API}/ingest/file", files={"file": ("x.bin", b"\x00\x01" * 100)})
+    assert binary.json()["problems"][0]["reason"].startswith("binary file")
+    listed = fresh.get(f"{API}/problems", params={"limit": 200}).json()
+    assert any(p["origin"] == "upload:t.md" for p in listed["items"])
+
+
+def test_a_script_report_comes_back_as_text(client: TestClient) -> None:
+    hits = client.get(f"{API}/articles", params={"q": "Harbour alarm sounded"}).json()["items"]
+    article = client.get(f"{API}/articles/{hits[0]['id']}").json()
+    assert article["title"].startswith("<script>window.__pwned=1</script>")
+    assert SCRIPT_TITLE in article["paragraphs"][0]["text"]
+
+
+@needs_shared
+def test_the_seeds_make_one_story(client: TestClient) -> None:
+    hits = client.get(f"{API}/search", params={"q": "Lukashenko Sochi"}).json()["items"]
+    seeds = [h for h in hits if h["outlet"] != "Evil <b>Gazette</b>"]
+    assert len(seeds) >= 2
+    stories = {client.get(f"{API}/articles/{h['id']}").json()["story"]["id"] for h in seeds}
+    assert len(stories) == 1
+    detail = client.get(f"{API}/stories/{stories.pop()}").json()
+    assert len({r["outlet"] for r in detail["reports"]}) == 2
+
+
+def test_missing_store_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        create_app(tmp_path / "absent.db")
+    assert "storylens ingest" in caught.value.hint
