@@ -420,6 +420,9 @@ def main() -> None:
         sys.exit(0)
 
 
-from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
+# The commands register in the order of the flow: ingest, stories, enrich and compare, web.
+# isort: off
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)
+from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
 from storylens.cli import web as _web  # noqa: E402,F401  (registers serve and site)
+# isort: on
