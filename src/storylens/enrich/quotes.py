@@ -26,6 +26,7 @@ INDIRECT_CUES = frozenset(
     "say tell state claim announce report insist warn deny confirm add allege admit estimate "
     "acknowledge believe".split()
 )
+NEXT_SENTENCE_CUE = 4  # tokens: the attribution opens the next sentence ("she said.")
 PRONOUNS = frozenset({"he", "she", "him", "her"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "we", "i", "it"})
 MIN_WORDS = 3  # reported clauses
@@ -86,16 +87,17 @@ def _follows(text: str, prev: FoundQuote, start: int) -> bool:
 
 
 def _cue_near(sents: list[Span], index: int, qs: int, qe: int) -> Token | None:
-    """A reporting verb outside the quote, in the sentences the quote spans (or the next one,
-    or a preceding one that ends with a colon)."""
-    candidates = [s for s in sents if s.start_char < qe and s.end_char > qs]
-    last = sents.index(candidates[-1]) if candidates else index
+    """A reporting verb outside the quote: in the sentences the quote spans, at the start of
+    the next one (``“…,” she said.`` split off), or in a preceding one that ends with a
+    colon."""
+    candidates = [(s, len(s)) for s in sents if s.start_char < qe and s.end_char > qs]
+    last = sents.index(candidates[-1][0]) if candidates else index
     if last + 1 < len(sents) and sents[last].text.rstrip().endswith(("”", '"', "'", "’")):
-        candidates.append(sents[last + 1])
+        candidates.append((sents[last + 1], NEXT_SENTENCE_CUE))
     if index > 0 and sents[index - 1].text.rstrip().endswith(":"):
-        candidates.append(sents[index - 1])
-    for sent in candidates:
-        for tok in sent:
+        candidates.append((sents[index - 1], len(sents[index - 1])))
+    for sent, within in candidates:
+        for tok in sent[:within]:
             if qs <= tok.idx < qe or tok.lemma_.lower() not in CUES or tok.pos_ != "VERB":
                 continue
             if _subject(tok) is not None:

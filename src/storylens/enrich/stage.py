@@ -69,12 +69,37 @@ def _resolve_quote(e: Enrichment, paragraph: int, q: FoundQuote) -> Quote:
         if mention is not None:
             key = mention.entity
             speaker = _name(e, key) or clean_name(mention.text, mention.label)
+        elif speaker is not None and speaker.islower():
+            org = _organisation(e.mentions, index, speaker)
+            if org is not None:  # "the company said" → the company the article named
+                key, speaker = org.entity, _name(e, org.entity)
     elif q.pronoun:
-        mention = _last_person(e.mentions, index)
+        mention = _last_person(e.mentions, index, start)
         if mention is not None:
             key, speaker = mention.entity, _name(e, mention.entity)
     return Quote(index, q.text, speaker, "direct" if q.kind == "direct" else "indirect",
                  q.cue, key, start, start + len(q.text))  # fmt: skip
+
+
+GENERIC_ORGS = frozenset(
+    "company firm group agency ministry government operator utility authority union council "
+    "party department club".split()
+)
+
+
+def _organisation(mentions: list[Mention], sentence: int, description: str) -> Mention | None:
+    """The organisation a description such as "the company" or "the union" stands for: the
+    last one named up to ``sentence`` whose name holds the noun ("Saltmere Dockworkers' Union"
+    for "union"), or, for a generic noun, the last one named."""
+    words = description.split()
+    if not words or len(words) > 2:
+        return None
+    noun = words[-1]
+    named = [m for m in mentions if m.label == "ORG" and m.sentence <= sentence]
+    for m in reversed(named):
+        if noun in m.text.lower().split():
+            return m
+    return named[-1] if named and noun in GENERIC_ORGS else None
 
 
 def _mention_at(mentions: list[Mention], sentence: int, offset: int) -> Mention | None:
@@ -84,11 +109,14 @@ def _mention_at(mentions: list[Mention], sentence: int, offset: int) -> Mention 
     return None
 
 
-def _last_person(mentions: list[Mention], sentence: int) -> Mention | None:
-    """The last person named up to and including ``sentence`` (the antecedent of he / she)."""
+def _last_person(mentions: list[Mention], sentence: int, before: int) -> Mention | None:
+    """The last person named before the quote (the antecedent of he / she): in earlier
+    sentences, or earlier in the quote's own sentence."""
     best = None
     for m in mentions:
-        if m.label == "PERSON" and m.sentence <= sentence:
+        if m.label == "PERSON" and (
+            m.sentence < sentence or (m.sentence == sentence and m.start < before)
+        ):
             best = m
     return best
 
