@@ -289,7 +289,7 @@ def test_story_without_enrichment_says_so(fresh: TestClient) -> None:
     story_id = upload["articles"][0]["story_id"]
     story = fresh.get(f"{API}/stories/{story_id}").json()
     assert story["enriched"] == 0 and story["comparison"]["facts"] == []
-    assert story["summary"] == [] and story["timeline"][0]["reports"][0]["paragraph"] is None
+    assert story["summary"] == [] and story["timeline"][0]["reports"][0]["lead"]
     page = fresh.get(f"/stories/{story_id}").text
     assert f"storylens enrich --story {story_id}" in page
     article = fresh.get(f"{API}/articles/{upload['articles'][0]['id']}").json()

@@ -139,14 +139,13 @@ def facts_page(
 
 
 def story_analysis(store: Store, story_id: str) -> dict[str, Any]:
-    """:func:`story_comparison` with every pointer located for a page: the summary's sources and
-    the timeline's leads gain ``paragraph``, ``start`` and ``end`` (offsets of the sentence in
-    its paragraph's text), as the facts' cells have them."""
+    """:func:`story_comparison` with the summary located for a page: each summary sentence and
+    its sources gain ``paragraph``, ``start`` and ``end`` (offsets of the sentence in its
+    paragraph's text), as the facts' cells have them; ``enriched`` counts enriched reports."""
     from storylens.store import enrich
 
     data = story_comparison(store, story_id)
     wanted = {s["article"] for item in data["summary"] for s in item["sources"]}
-    wanted |= {r["article"] for day in data["timeline"] for r in day["reports"]}
     found = enrich.sentences(store.conn, sorted(wanted)) if wanted else {}
     where = {(aid, s.index): s for aid, sents in found.items() for s in sents}
 
@@ -160,8 +159,5 @@ def story_analysis(store: Store, story_id: str) -> dict[str, Any]:
         item.update(locate(item["article"], item["sentence"]))
         for source in item["sources"]:
             source.update(locate(source["article"], source["sentence"]))
-    for day in data["timeline"]:
-        for report in day["reports"]:
-            report.update(locate(report["article"], 0))  # the lead is its first sentence
     data["enriched"] = sum(1 for a in data["articles"] if a["enriched"])
     return data

@@ -13,8 +13,8 @@ from markupsafe import Markup
 from storylens import queries
 from storylens.errors import StorylensError
 from storylens.models import Article
+from storylens.publish import analysis
 from storylens.publish.charts import activity_svg
-from storylens.web import analysis
 from storylens.web.annotate import annotated_paragraphs, fit, interval
 from storylens.web.app import Web, web
 

@@ -286,7 +286,7 @@ class SummarySentence(Located):
     sources: list[SummarySource]
 
 
-class TimelineReport(Located):
+class TimelineReport(BaseModel):
     article: str
     outlet: str
     title: str
