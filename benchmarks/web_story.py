@@ -6,7 +6,15 @@ page and the API story detail for the biggest stories and a random sample of the
 beside a baseline measured in the same run: a trivial API call through the same stack
 (``/api/v1/problems?limit=1``). Prints p50 / p95 / max in ms and the peak memory.
 
+The story page and the API detail carry the story's comparison (summary, facts × outlets,
+timeline): stored by ``compare --all`` and read when current, else made on the fly. The corpus
+is not enriched (24k posts take ~30 min), so those comparisons are mostly empty; with
+``--enrich N`` the N biggest stories are then enriched, their comparison is timed on the fly,
+stored (``run_compare``), and the pages are timed again: the "enriched" rows.
+``--enrich`` writes to the store given with ``--db``: give it a copy.
+
     python benchmarks/web_story.py [--corpus …/posts.tar.gz] [--db STORE] [--keep STORE]
+                                   [--enrich N]
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from pathlib import Path
 import finescoop
 
 from storylens import queries
+from storylens.config import Settings
 from storylens.pipeline import build_stories, ingest
 from storylens.store import Store
 
@@ -42,22 +51,34 @@ def timed(client: object, url: str) -> float:
     return elapsed
 
 
-def measure(db: Path) -> None:
+def stats_row(name: str, values: list[float], base: float) -> None:
+    p50 = statistics.median(values)
+    print(f"{name:34} {p50:8.1f} {percentile(values, 95):8.1f} {max(values):8.1f}"
+          f" {p50 / base:12.1f}x")  # fmt: skip
+
+
+def sample_stories(db: Path) -> list[dict[str, object]]:
+    with Store(db, create=False) as store:
+        stories, total = queries.stories_page(store, limit=1_000_000_000)
+        articles = queries.stats(store)["articles"]
+    by_size = sorted(stories, key=lambda s: -int(s["size"]))
+    rng = random.Random(5)
+    sample = by_size[:BIGGEST] + rng.sample(by_size[BIGGEST:], min(SAMPLE, total - BIGGEST))
+    print(f"store: {articles} articles, {total} stories; biggest: "
+          + ", ".join(str(s["size"]) for s in by_size[:BIGGEST]) + " reports")  # fmt: skip
+    return sample
+
+
+def measure(db: Path, sample: list[dict[str, object]], title: str) -> None:
+    """Time the story page and API detail of every story of ``sample`` (the first BIGGEST are
+    the biggest), ROUNDS times, beside the trivial baseline call."""
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
     from storylens.web.app import create_app
 
-    with Store(db, create=False) as store:
-        stories, total = queries.stories_page(store, limit=1_000_000_000)
-        articles = queries.stats(store)["articles"]
-    by_size = sorted(stories, key=lambda s: -s["size"])
-    rng = random.Random(5)
-    sample = by_size[:BIGGEST] + rng.sample(by_size[BIGGEST:], min(SAMPLE, total - BIGGEST))
-    print(f"store: {articles} articles, {total} stories; biggest: "
-          + ", ".join(str(s["size"]) for s in by_size[:BIGGEST]) + " reports")  # fmt: skip
-    print(f"timing {len(sample)} stories ({BIGGEST} biggest + {len(sample) - BIGGEST} random),"
-          f" {ROUNDS} rounds each")  # fmt: skip
+    print(f"\n{title}: {len(sample)} stories ({BIGGEST} biggest + {len(sample) - BIGGEST}"
+          f" random), {ROUNDS} rounds each")  # fmt: skip
     with TestClient(create_app(db)) as client:
         for s in sample[:5]:  # warm up: templates compiled, pages cached by SQLite
             timed(client, f"/stories/{s['id']}")
@@ -73,28 +94,63 @@ def measure(db: Path) -> None:
                     if i < BIGGEST:
                         big[kind].append(ms)
     base = statistics.median(times["baseline"])
-    print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p50/baseline':>13}")
-    rows = [("baseline (trivial API call)", times["baseline"]),
-            ("story page", times["page"]), ("API story detail", times["api"]),
-            (f"story page, {BIGGEST} biggest", big["page"]),
-            (f"API detail, {BIGGEST} biggest", big["api"])]  # fmt: skip
-    for name, values in rows:
-        p50 = statistics.median(values)
-        print(f"{name:28} {p50:8.1f} {percentile(values, 95):8.1f} {max(values):8.1f}"
-              f" {p50 / base:12.1f}x")  # fmt: skip
+    print(f"{'':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p50/baseline':>13}")
+    stats_row("baseline (trivial API call)", times["baseline"], base)
+    stats_row(f"story page, all {len(sample)}", times["page"], base)
+    stats_row(f"API story detail, all {len(sample)}", times["api"], base)
+    stats_row(f"story page, {BIGGEST} biggest", big["page"], base)
+    stats_row(f"API detail, {BIGGEST} biggest", big["api"], base)
+
+
+def enrich_biggest(db: Path, sample: list[dict[str, object]], n: int, settings: Settings) -> None:
+    """Enrich the n biggest stories, time their comparison made on the fly, then store it."""
+    from storylens.compare.run import run_compare
+    from storylens.compare.story import compare_story
+    from storylens.enrich.run import run_enrich
+
+    ids = [str(s["id"]) for s in sample[:n]]
+    with Store(db) as store:
+        members = [r["id"] for i in ids for r in queries.story_detail(store, i)["reports"]]
+        started = time.perf_counter()
+        report = run_enrich(store, settings, only=members)
+        print(f"\nenriched the {n} biggest stories: {report.articles} articles in"
+              f" {time.perf_counter() - started:.0f}s")  # fmt: skip
+        fly = []
+        for i in ids:
+            start = time.perf_counter()
+            data = compare_story(store.conn, i)
+            fly.append((time.perf_counter() - start) * 1000)
+            print(f"  {i}: {len(data['articles'])} reports compared, {len(data['facts'])} facts,"
+                  f" on the fly {fly[-1]:.0f} ms")  # fmt: skip
+        print(f"comparison made on the fly: p50 {statistics.median(fly):.0f} ms,"
+              f" max {max(fly):.0f} ms")  # fmt: skip
+        started = time.perf_counter()
+        done = run_compare(store)
+        print(f"run_compare stored {done.computed} comparisons in"
+              f" {time.perf_counter() - started:.1f}s")  # fmt: skip
+
+
+def run(db: Path, enrich: int, settings: Settings) -> None:
+    sample = sample_stories(db)
+    measure(db, sample, "before enriching" if enrich else "as stored")
+    if enrich:
+        enrich_biggest(db, sample, min(enrich, BIGGEST), settings)
+        measure(db, sample, f"after enriching the {min(enrich, BIGGEST)} biggest (stored)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (whole process, including ingest when run here): {peak:.0f} MB")
+    print(f"peak memory (whole process, including ingest/enrich when run here): {peak:.0f} MB")
 
 
 def main() -> int:
     p = finescoop.parser(__doc__ or "")
     p.add_argument("--db", type=Path, help="use this clustered store instead of ingesting")
     p.add_argument("--keep", type=Path, help="save the store built here to this file")
+    more = f"then enrich the N biggest stories (up to {BIGGEST}) and time again"
+    p.add_argument("--enrich", type=int, default=0, metavar="N", help=more)
     args = p.parse_args()
-    if args.db:
-        measure(args.db)
-        return 0
     settings = finescoop.settings()
+    if args.db:
+        run(args.db, args.enrich, settings)
+        return 0
     with finescoop.unpacked(args.corpus) as (posts, tmp):
         db = tmp / "web.db"
         started = time.perf_counter()
@@ -106,7 +162,7 @@ def main() -> int:
             with Store(db) as store:
                 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(db, args.keep)
-        measure(db)
+        run(db, args.enrich, settings)
     return 0
 
 

@@ -49,9 +49,12 @@ SCRIPT_JSON = {
 
 def build_demo_store(db: Path, scratch: Path) -> Path:
     """A store of examples/corpus, the seeds when ../shared is present, and the <script>
-    reports, clustered: what `make demo` builds, plus the attacks."""
+    reports, clustered, enriched and compared: what `make demo` builds, plus the attacks.
+    (Comparisons are stored for stories of two reports or more; the others are made on read.)"""
     import json
 
+    from storylens.compare.run import run_compare
+    from storylens.enrich.run import run_enrich
     from storylens.pipeline import build_stories, ingest
 
     scratch.mkdir(parents=True, exist_ok=True)
@@ -64,6 +67,8 @@ def build_demo_store(db: Path, scratch: Path) -> Path:
     with Store(db) as store:
         ingest(store, inputs, settings)
         build_stories(store, settings)
+        run_enrich(store, settings)
+        run_compare(store)
     return db
 
 

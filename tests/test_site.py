@@ -121,3 +121,33 @@ def test_cli_site_and_serve_errors(demo_db: Path, tmp_path: Path) -> None:
     )
     assert missing.returncode == 1
     assert "Error:" in missing.stderr and "Hint:" in missing.stderr
+
+
+class Anchors(Links):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.classes: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if name == "class" and value:
+                self.classes.append(value)
+
+
+def test_story_pages_carry_the_comparison(site: Path) -> None:
+    """The biggest story's page: summary, facts × outlets coloured by status, timeline; every
+    sentence link is an anchor of a paragraph on the same page."""
+    pages = sorted((site / "stories").glob("*.html"), key=lambda p: -p.stat().st_size)
+    html = pages[0].read_text(encoding="utf-8")
+    assert "<h2>Summary</h2>" in html and "<h2>Timeline</h2>" in html
+    parser = Anchors()
+    parser.feed(html)
+    assert any("cell st-agree" in c for c in parser.classes)
+    assert any("cell st-conflict" in c or "cell st-compatible" in c for c in parser.classes)
+    fragments = [link[1:] for link in parser.links if link.startswith("#")]
+    assert sum(f.startswith("p-") for f in fragments) >= 20
+    assert all(f in parser.ids for f in fragments), set(fragments) - parser.ids

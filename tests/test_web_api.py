@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -169,7 +170,8 @@ def test_openapi_schema_is_served(client: TestClient) -> None:
     paths = set(schema["paths"])
     assert {f"{API}/stories", f"{API}/stories/{{story_id}}", f"{API}/articles",
             f"{API}/search", f"{API}/outlets", f"{API}/problems", f"{API}/ingest/file",
-            f"{API}/ingest/article"} <= paths  # fmt: skip
+            f"{API}/ingest/article", f"{API}/entities", f"{API}/entities/{{key}}",
+            f"{API}/claims", f"{API}/quotes"} <= paths  # fmt: skip
     assert not any(not p.startswith(API) for p in paths)  # pages are not in the API schema
     assert client.get("/docs").status_code == 404  # no Swagger UI from a CDN
 
@@ -232,3 +234,123 @@ def test_missing_store_is_an_error_with_a_hint(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         create_app(tmp_path / "absent.db")
     assert "storylens ingest" in caught.value.hint
+
+
+def _strike_story(client: TestClient) -> dict[str, Any]:
+    """The example corpus's Saltmere strike: 11 reports, 8 outlets (comparison stored)."""
+    hits = client.get(f"{API}/stories", params={"min_size": 8}).json()["items"]
+    found = [s for s in hits if "Saltmere" in s["title"]]
+    assert found, [s["title"] for s in hits]
+    return dict(client.get(f"{API}/stories/{found[0]['id']}").json())
+
+
+def _located(article: dict[str, Any], cell: dict[str, Any]) -> str:
+    """The text at a cell's address in its article's paragraph."""
+    text = article["paragraphs"][cell["paragraph"]]["text"]
+    return str(text[cell["start"] : cell["end"]])
+
+
+def test_story_detail_has_summary_timeline_and_comparison(client: TestClient) -> None:
+    story = _strike_story(client)
+    assert story["enriched"] >= 8
+    comparison = story["comparison"]
+    assert len(comparison["outlets"]) >= 6
+    statuses = {f["status"] for f in comparison["facts"]}
+    assert {"agree", "compatible", "conflict", "only_one"} <= statuses
+    kinds = {f["kind"] for f in comparison["facts"]}
+    assert kinds == {"claim", "quote", "statement", "entity"}
+    articles: dict[str, dict[str, Any]] = {}
+    conflict = next(f for f in comparison["facts"] if f["status"] == "conflict")
+    assert set(conflict["outlets"]) == set(comparison["outlets"])  # every outlet has a cell
+    for fact in comparison["facts"][:40]:
+        for cells in fact["outlets"].values():
+            for cell in cells:
+                if cell["article"] not in articles:
+                    articles[cell["article"]] = client.get(
+                        f"{API}/articles/{cell['article']}"
+                    ).json()
+                assert _located(articles[cell["article"]], cell) == cell["text"]
+    assert 1 <= len(story["summary"]) <= 5
+    for item in story["summary"]:
+        assert item["outlets"] and len(item["sources"]) >= len(item["outlets"])
+        assert item["paragraph"] is not None
+    days = [d["day"] for d in story["timeline"]]
+    assert days == sorted(days) and len(days) >= 5
+    first = story["timeline"][0]["reports"][0]
+    assert first["facts"] and first["lead"]
+
+
+def test_story_without_enrichment_says_so(fresh: TestClient) -> None:
+    upload = fresh.post(
+        f"{API}/ingest/file",
+        files={"file": ("lonely.txt", "date 2025-07-01\nA llama escaped from a zoo in Brenn.\n")},
+        params={"cluster": True},
+    ).json()
+    story_id = upload["articles"][0]["story_id"]
+    story = fresh.get(f"{API}/stories/{story_id}").json()
+    assert story["enriched"] == 0 and story["comparison"]["facts"] == []
+    assert story["summary"] == [] and story["timeline"][0]["reports"][0]["lead"]
+    page = fresh.get(f"/stories/{story_id}").text
+    assert f"storylens enrich --story {story_id}" in page
+    article = fresh.get(f"{API}/articles/{upload['articles'][0]['id']}").json()
+    assert article["enriched"] is False and article["sentences"] == []
+
+
+def test_article_detail_has_sentences_mentions_quotes_claims(client: TestClient) -> None:
+    story = _strike_story(client)
+    article = client.get(f"{API}/articles/{story['reports'][0]['id']}").json()
+    assert article["enriched"] is True
+    sentences = {s["index"]: s for s in article["sentences"]}
+    for s in article["sentences"]:
+        assert article["paragraphs"][s["paragraph"]]["text"][s["start"] : s["end"]] == s["text"]
+    for kind in ("mentions", "quotes", "claims"):
+        assert article[kind], kind
+        for x in article[kind]:
+            span = sentences[x["sentence"]]["text"][x["start"] : x["end"]]
+            if kind == "quotes":  # a reported clause may leave out an "according to …" inside
+                # (and its end offset is then short by that much: pages find its tail again)
+                assert span.startswith(x["text"].split()[0])
+                assert x["text"][-12:] in sentences[x["sentence"]]["text"]
+            else:
+                assert span == x["text"], kind
+    assert all(":" in m["entity"] for m in article["mentions"])
+
+
+def test_entities_list_search_and_detail(client: TestClient) -> None:
+    everything = client.get(f"{API}/entities", params={"limit": 5}).json()
+    assert everything["total"] > 50 and len(everything["items"]) == 5
+    counts = [e["articles"] for e in everything["items"]]
+    assert counts == sorted(counts, reverse=True)
+    places = client.get(f"{API}/entities", params={"label": "place", "limit": 200}).json()
+    assert places["items"] and all(e["label"] == "PLACE" for e in places["items"])
+    found = client.get(f"{API}/entities", params={"q": "saltmere"}).json()["items"]
+    assert found and all("saltmere" in e["name"].lower() or e["articles"] for e in found)
+    key = found[0]["key"]
+    detail = client.get(f"{API}/entities/{quote(key, safe='')}").json()
+    assert detail["key"] == key and detail["stories"] and detail["articles"]
+    firsts = [s["first_seen"] for s in detail["stories"]]
+    assert firsts == sorted(firsts)  # its stories over time
+    assert client.get(f"{API}/entities/{quote(detail['name'])}").json()["key"] == key
+    assert_error(client.get(f"{API}/entities/NOBODY%3Ano%20one"), 404, "not_found")
+    assert_error(client.get(f"{API}/entities", params={"limit": 0}), 422, "validation_error")
+
+
+def test_claims_and_quotes_with_filters(client: TestClient) -> None:
+    story = _strike_story(client)
+    claims = client.get(f"{API}/claims", params={"story": story["id"], "limit": 200}).json()
+    assert claims["total"] == len(claims["items"]) > 20
+    ids = {r["id"] for r in story["reports"]}
+    assert all(c["article_id"] in ids for c in claims["items"])
+    for c in claims["items"]:
+        assert c["sentence_text"][c["start"] : c["end"]] == c["text"]
+    counted = client.get(f"{API}/claims", params={"subject": "vessels", "limit": 3}).json()
+    assert counted["total"] > 3 and len(counted["items"]) == 3
+    assert all("vessels" in c["subject"] for c in counted["items"])
+    one = claims["items"][0]["article_id"]
+    mine = client.get(f"{API}/claims", params={"article": one}).json()["items"]
+    assert mine and {c["article_id"] for c in mine} == {one}
+    quotes = client.get(f"{API}/quotes", params={"story": story["id"]}).json()
+    assert quotes["total"] > 10
+    assert {q["kind"] for q in quotes["items"]} <= {"direct", "indirect"}
+    assert_error(client.get(f"{API}/claims", params={"story": "nosuch"}), 404, "not_found")
+    assert_error(client.get(f"{API}/quotes", params={"article": "zzzzzz"}), 404, "not_found")

@@ -136,9 +136,8 @@ def test_copy_sentence_is_highlighted_in_its_report(page: Any, base_url: str) ->
     sentence = sentence_link.inner_text()[2:]  # "+ " or "− "
     sentence_link.click()
     page.wait_for_load_state()
-    mark = page.locator("mark.hl")
-    mark.wait_for()
-    assert mark.inner_text() == sentence
+    assert _highlighted(page) == sentence  # in pieces: the names and figures are marked too
+    mark = page.locator("mark.hl").first
     assert mark.evaluate("m => m.closest('.para').id").startswith("p-")
     assert mark.is_visible()
     shot(page, "highlight")
@@ -156,6 +155,8 @@ def test_script_report_shows_text_and_runs_nothing(page: Any, base_url: str) -> 
     scripts = page.locator("script").evaluate_all("els => els.map(e => e.src)")
     assert scripts == [base_url + "/static/app.js"]  # the only script on the page
     assert page.locator(".article-body img").count() == 0
+    assert page.locator(".article-body .mk").count() >= 1  # marked text, still only text
+    assert page.locator(".article-body b, .article-body textarea").count() == 0
     shot(page, "script-report")
     page.locator(".in-story a").click()
     page.wait_for_load_state()
@@ -194,3 +195,95 @@ def test_search_outlets_problems_and_errors(page: Any, base_url: str) -> None:
     page.problems.clear()  # the browser logs the 404 itself
     page.goto(base_url + '/search?q="unclosed')
     assert page.locator(".notice.error .hint").is_visible()
+
+
+def _open_story(page: Any, base_url: str, words: str) -> None:
+    page.goto(base_url + "/")
+    page.locator("a.story-title", has_text=words).first.click()
+    page.wait_for_load_state()
+
+
+def _highlighted(page: Any) -> str:
+    page.locator("mark.hl").first.wait_for()
+    return "".join(page.locator("mark.hl").all_inner_texts())
+
+
+STORIES = [("seeds", "Putin")] if SEEDS.is_dir() else []
+STORIES.append(("strike", "Mediator joins Saltmere"))  # the example corpus's biggest story
+
+
+@pytest.mark.parametrize(("name", "words"), STORIES)
+def test_fact_cell_highlights_its_sentence(page: Any, base_url: str, name: str, words: str) -> None:
+    """home → story → a fact's cell → its sentence highlighted in the report side by side."""
+    _open_story(page, base_url, words)
+    table = page.locator("table#facts")
+    assert table.locator("tbody tr").count() >= 3
+    assert table.locator("td.cell.st-agree").count() >= 1  # coloured, and labelled in text:
+    assert table.locator("td.status", has_text="agree").count() >= 1
+    assert page.locator(".summary li").count() >= 1 and page.locator(".timeline li").count() >= 1
+    shot(page, f"story-{name}")
+    cell = table.locator("a.cell-link[href^='#']").first
+    sentence = cell.get_attribute("title")
+    cell.click()
+    assert _highlighted(page) == sentence
+    mark = page.locator("mark.hl").first
+    assert mark.evaluate("m => m.closest('.side-by-side') !== null")
+    assert mark.is_visible()
+    shot(page, f"fact-{name}")
+    # a summary sentence's outlet highlights that outlet's sentence
+    source = page.locator(".summary a.source[data-highlight-link][href^='#']").last
+    source.click()
+    assert _highlighted(page)
+    assert page.problems == []
+
+
+def test_fact_of_a_report_not_shown_side_by_side(page: Any, base_url: str) -> None:
+    """A cell whose report is not side by side reopens the story with it swapped in."""
+    _open_story(page, base_url, "Mediator joins Saltmere")
+    cell = page.locator("table#facts a.cell-link:not([href^='#'])").first
+    sentence = cell.get_attribute("title")
+    article = cell.get_attribute("data-highlight-link").split(":")[0].split("-")[1]
+    cell.click()
+    page.wait_for_load_state()
+    assert "read=" in page.url and "hl=" in page.url
+    assert _highlighted(page) == sentence
+    assert page.locator(f".side-by-side #a-{article}").count() == 1
+    assert page.locator(".side-by-side .report-text").count() == 4
+    shot(page, "fact-swapped-in")
+    # the kinds filter: only the claims
+    page.locator("form.kinds input[value=quote]").uncheck()
+    page.locator("form.kinds input[value=statement]").uncheck()
+    page.locator("form.kinds input[value=entity]").uncheck()
+    page.locator("form.kinds button").click()
+    page.wait_for_load_state()
+    kinds = page.locator("table#facts tbody tr").evaluate_all("rs => rs.map(r => r.className)")
+    assert kinds and all("k-claim" in k for k in kinds)
+    assert page.locator("table#facts td.cell.st-conflict").count() >= 1
+    assert page.problems == []
+
+
+def test_article_marks_and_entity_page(page: Any, base_url: str) -> None:
+    _open_story(page, base_url, "Mediator joins Saltmere")
+    page.locator(".side-by-side .report-text h3 a").first.click()
+    page.wait_for_load_state()
+    body = page.locator(".article-body")
+    assert body.locator("a.mk-entity").count() >= 5
+    assert body.locator(".mk-claim").count() >= 1 and body.locator(".mk-quote").count() >= 1
+    assert page.locator(".quote-list li").count() >= 1
+    shot(page, "article-marks")
+    claim = page.locator("table.claims-list td a[data-highlight-link]").first
+    figure = claim.inner_text()
+    claim.click()
+    assert _highlighted(page) == figure
+    name = body.locator("a.mk-entity.ent-place").first
+    name.click()
+    page.wait_for_load_state()
+    assert "/entities/PLACE" in page.url
+    assert page.locator("h1 .badge").inner_text() == "PLACE"
+    assert page.locator("table.grid a[href^='/stories/']").count() >= 1
+    shot(page, "entity")
+    page.goto(base_url + "/entities?label=PERSON")
+    assert page.locator("table.entities tbody tr").count() >= 5
+    assert set(page.locator("table.entities tbody td:nth-child(2)").all_inner_texts()) == {"PERSON"}
+    shot(page, "entities")
+    assert page.problems == []

@@ -5,7 +5,8 @@ host, or copied elsewhere. Text is escaped by Jinja2's autoescaping; the pages h
 
     OUT/index.html, page-2.html …     stories, most recently active first
     OUT/feed.xml                      Atom: the latest stories
-    OUT/stories/ID.html, ID.xml       one story, and its Atom feed of reports
+    OUT/stories/ID.html, ID.xml       one story (summary, facts × outlets, timeline, reports),
+                                      and its Atom feed of reports
     OUT/outlets/index.html, SLUG.html outlets and their stories
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from storylens import queries
 from storylens.errors import StorylensError
 from storylens.models import short_hash
+from storylens.publish.analysis import SiteLinker, story_view
 from storylens.publish.charts import activity_svg
 from storylens.publish.feeds import Entry, atom_feed
 from storylens.store import Store
@@ -147,9 +149,10 @@ def _story(
     detail = queries.story_detail(store, story_id)
     copies = queries.story_copies(store, story_id)
     articles = {r["id"]: queries.find_article(store, r["id"]) for r in detail["reports"]}
+    view = story_view(queries.story_analysis(store, story_id), story_id, [], None, SiteLinker())
     w.page(f"stories/{story_id}.html", "site_story.html", story=detail, slugs=slugs,
            articles=articles, copies=copies, copy_of={c["copy"]["id"]: c for c in copies},
-           chart=_chart(days, 320, 40))  # fmt: skip
+           chart=_chart(days, 320, 40), view=view)  # fmt: skip
     entries = [
         Entry(id=f"urn:storylens:article:{a.id}", title=a.title, link=f"{story_id}.html#a-{a.id}",
               updated=a.published.isoformat() if a.published else None,

@@ -222,10 +222,14 @@ def why(store: Store, ref: str) -> dict[str, Any]:
 # The rest of the read side, in modules of their own (they build on the functions above).
 from storylens.queries.facts import (  # noqa: E402
     article_enrichment,
+    entities_page,
     entity_detail,
+    entity_labels,
+    facts_page,
     list_claims,
     list_entities,
     list_quotes,
+    story_analysis,
     story_comparison,
 )
 from storylens.queries.pages import (  # noqa: E402
@@ -251,8 +255,11 @@ __all__ = [
     "article_summary",
     "articles_page",
     "duplicate_groups",
+    "entities_page",
     "entity_detail",
+    "entity_labels",
     "export_rows",
+    "facts_page",
     "find_article",
     "flatten",
     "highlight",
@@ -271,6 +278,7 @@ __all__ = [
     "stored_in_run",
     "stories_page",
     "story_activity",
+    "story_analysis",
     "story_comparison",
     "story_copies",
     "story_detail",

@@ -100,3 +100,64 @@ def story_comparison(store: Store, story_id: str) -> dict[str, Any]:
     from storylens.compare.run import comparison
 
     return comparison(store, story_id)
+
+
+def entities_page(
+    store: Store, query: str | None = None, label: str | None = None, limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    """A page of entities (most named first) and how many match in all."""
+    from storylens.store.entities import count_entities
+
+    lab = label.upper() if label else None
+    rows = list_entities(store, query, lab, limit, offset)
+    return rows, count_entities(store.conn, query, lab)
+
+
+def entity_labels(store: Store) -> list[str]:
+    """The entity types present in the store (PERSON, ORG, PLACE …)."""
+    from storylens.store.entities import entity_labels as labels
+
+    return labels(store.conn)
+
+
+def facts_page(
+    store: Store,
+    table: str,
+    story: str | None = None,
+    article: str | None = None,
+    who_or_what: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of ``claims`` (filtered by subject) or ``quotes`` (by speaker), and the total."""
+    from storylens.store.entities import count_facts, facts
+
+    ids = _ids(store, story, article)
+    rows = facts(store.conn, table, ids, who_or_what, limit, offset)
+    return rows, count_facts(store.conn, table, ids, who_or_what)
+
+
+def story_analysis(store: Store, story_id: str) -> dict[str, Any]:
+    """:func:`story_comparison` with the summary located for a page: each summary sentence and
+    its sources gain ``paragraph``, ``start`` and ``end`` (offsets of the sentence in its
+    paragraph's text), as the facts' cells have them; ``enriched`` counts enriched reports."""
+    from storylens.store import enrich
+
+    data = story_comparison(store, story_id)
+    wanted = {s["article"] for item in data["summary"] for s in item["sources"]}
+    found = enrich.sentences(store.conn, sorted(wanted)) if wanted else {}
+    where = {(aid, s.index): s for aid, sents in found.items() for s in sents}
+
+    def locate(article: str, sentence: int | None) -> dict[str, int | None]:
+        s = where.get((article, sentence if sentence is not None else 0))
+        if s is None:
+            return {"paragraph": None, "start": None, "end": None}
+        return {"paragraph": s.paragraph, "start": s.start, "end": s.end}
+
+    for item in data["summary"]:
+        item.update(locate(item["article"], item["sentence"]))
+        for source in item["sources"]:
+            source.update(locate(source["article"], source["sentence"]))
+    data["enriched"] = sum(1 for a in data["articles"] if a["enriched"])
+    return data

@@ -6,9 +6,7 @@ import sqlite3
 from typing import Any
 
 
-def list_entities(
-    conn: sqlite3.Connection, query: str | None, label: str | None, limit: int, offset: int
-) -> list[dict[str, Any]]:
+def _entity_filter(query: str | None, label: str | None) -> tuple[str, list[Any]]:
     where, args = ["1"], []
     if query:
         where.append(
@@ -20,15 +18,31 @@ def list_entities(
     if label:
         where.append("e.label = ?")
         args.append(label)
+    return " AND ".join(where), args
+
+
+def list_entities(
+    conn: sqlite3.Connection, query: str | None, label: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    where, args = _entity_filter(query, label)
     rows = conn.execute(
         "SELECT e.key, e.name, e.label, e.country, e.lat, e.lon,"
         " (SELECT count(DISTINCT article_id) FROM mentions m WHERE m.entity = e.key) AS articles,"
         " (SELECT count(*) FROM mentions m WHERE m.entity = e.key) AS mentions"
-        f" FROM entities e WHERE {' AND '.join(where)}"
+        f" FROM entities e WHERE {where}"
         " ORDER BY articles DESC, e.key LIMIT ? OFFSET ?",
         [*args, limit, offset],
     )
     return [dict(r) for r in rows]
+
+
+def count_entities(conn: sqlite3.Connection, query: str | None, label: str | None) -> int:
+    where, args = _entity_filter(query, label)
+    return int(conn.execute(f"SELECT count(*) FROM entities e WHERE {where}", args).fetchone()[0])
+
+
+def entity_labels(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT label FROM entities ORDER BY label")]
 
 
 def find_entity(conn: sqlite3.Connection, ref: str) -> str | None:
@@ -80,20 +94,13 @@ def facts(
     offset: int,
 ) -> list[dict[str, Any]]:
     """Rows of ``claims`` or ``quotes`` with their article and sentence."""
-    assert table in ("claims", "quotes")
-    where, args = ["1"], []
-    if article_ids is not None:
-        where.append(f"f.article_id IN ({','.join('?' * len(article_ids))})")
-        args += article_ids
-    if who_or_what:
-        column = "f.subject" if table == "claims" else "coalesce(f.speaker, '')"
-        where.append(f"lower({column}) LIKE ?")
-        args.append("%" + who_or_what.lower() + "%")
+    where, args = _fact_filter(table, article_ids, who_or_what)
     rows = conn.execute(
-        f"SELECT f.*, a.outlet, a.title, a.published, s.text AS sentence_text, s.paragraph"
+        f"SELECT f.*, a.outlet, a.title, a.published, s.text AS sentence_text, s.paragraph,"
+        " s.start AS sentence_start, s.end AS sentence_end"
         f" FROM {table} f JOIN articles a ON a.id = f.article_id"
         " LEFT JOIN sentences s ON s.article_id = f.article_id AND s.idx = f.sentence"
-        f" WHERE {' AND '.join(where)}"
+        f" WHERE {where}"
         " ORDER BY a.published DESC, f.article_id, f.idx LIMIT ? OFFSET ?",
         [*args, limit, offset],
     )
@@ -105,3 +112,28 @@ def facts(
                 row[flag] = bool(row[flag])
         out.append(row)
     return out
+
+
+def count_facts(
+    conn: sqlite3.Connection, table: str, article_ids: list[str] | None, who_or_what: str | None
+) -> int:
+    """How many rows :func:`facts` would give without a limit."""
+    where, args = _fact_filter(table, article_ids, who_or_what)
+    return int(conn.execute(f"SELECT count(*) FROM {table} f WHERE {where}", args).fetchone()[0])
+
+
+def _fact_filter(
+    table: str, article_ids: list[str] | None, who_or_what: str | None
+) -> tuple[str, list[Any]]:
+    assert table in ("claims", "quotes")
+    where, args = ["1"], []
+    if article_ids is not None:
+        where.append(
+            f"f.article_id IN ({','.join('?' * len(article_ids))})" if article_ids else "0"
+        )
+        args += article_ids
+    if who_or_what:
+        column = "f.subject" if table == "claims" else "coalesce(f.speaker, '')"
+        where.append(f"lower({column}) LIKE ?")
+        args.append("%" + who_or_what.lower() + "%")
+    return " AND ".join(where), args

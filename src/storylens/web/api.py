@@ -3,9 +3,9 @@
 Lists are pages (``limit`` 1–200, default 50; ``offset``) answered as
 ``{"items": [...], "total": n, "limit": l, "offset": o}``. Errors: see ``app.error_body``.
 
-Seam for the enrich and compare stages: the story detail gains ``summary``, ``timeline`` and
-``comparison``; the article detail gains ``sentences``, ``entities``, ``quotes`` and
-``claims``; ``/entities`` and ``/claims`` join the routes below (docs/api.md, "Coming").
+What the enrich and compare stages found: the story detail carries its ``summary``,
+``timeline`` and ``comparison`` (facts × outlets); the article detail its ``sentences``,
+``mentions``, ``quotes`` and ``claims``; ``/entities``, ``/claims`` and ``/quotes`` list them.
 """
 
 from __future__ import annotations
@@ -21,16 +21,20 @@ from storylens.errors import StorylensError
 from storylens.models import short_hash
 from storylens.web.app import Web, web
 from storylens.web.schemas import (
-    ArticleDetail,
+    ArticleDetailFull,
     ArticleIn,
     ArticleSummary,
+    ClaimRow,
+    EntityDetail,
+    EntitySummary,
     ErrorBody,
     IngestResult,
     Outlet,
     Page,
     ProblemRecord,
+    QuoteRow,
     SearchHit,
-    StoryDetail,
+    StoryDetailFull,
     StorySummary,
 )
 
@@ -80,12 +84,21 @@ def story_record(state: Web, story_id: str) -> dict[str, Any]:
     detail["copies"] = queries.story_copies(state.store, detail["id"])
     days = queries.story_activity(state.store, [detail["id"]])[detail["id"]]
     detail["activity"] = [{"day": d, "reports": n} for d, n in days]
+    found = queries.story_analysis(state.store, detail["id"])
+    detail["enriched"] = found["enriched"]
+    detail["summary"] = found["summary"]
+    detail["timeline"] = found["timeline"]
+    detail["comparison"] = {k: found[k] for k in ("outlets", "articles", "facts")}
     return detail
 
 
-@router.get("/stories/{story_id}", response_model=StoryDetail, tags=["stories"])
+@router.get("/stories/{story_id}", response_model=StoryDetailFull, tags=["stories"])
 def story(state: State, story_id: str) -> dict[str, Any]:
-    """One story (by id, or a unique start of one of at least 4 characters)."""
+    """One story (by id, or a unique start of one of at least 4 characters): its reports,
+    copies and activity, and what the compare stage found: the ``summary`` (each sentence
+    with the outlets behind it), the ``timeline`` by day and the ``comparison`` (facts ×
+    outlets, each cell pointing at its sentence). Without enrichment (``storylens enrich
+    --story ID``) the facts and summary are empty and ``enriched`` is 0."""
     return story_record(state, story_id)
 
 
@@ -109,13 +122,17 @@ def articles(
 def article_record(state: Web, article_id: str) -> dict[str, Any]:
     record = queries.article_detail(state.store, article_id)
     record.update(queries.article_context(state.store, record["id"]))
+    found = queries.article_enrichment(state.store, record["id"])
+    record.update({k: found[k] for k in ("enriched", "sentences", "mentions", "quotes", "claims")})
     return record
 
 
-@router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"])
+@router.get("/articles/{article_id}", response_model=ArticleDetailFull, tags=["articles"])
 def article(state: State, article_id: str) -> dict[str, Any]:
     """One article: metadata, paragraphs, cleaning notes, where it was seen, its story and its
-    copies (by id, or a unique start of one of at least 4 characters)."""
+    copies (by id, or a unique start of one of at least 4 characters); what the enrich stage
+    found in it: ``sentences`` (offsets in their paragraph), entity ``mentions``, ``quotes``
+    and numeric ``claims`` (offsets in their sentence)."""
     return article_record(state, article_id)
 
 
@@ -159,6 +176,64 @@ def outlet(state: State, name: str) -> dict[str, Any]:
 def problems(state: State, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Inputs that could not be used, with the reason."""
     rows, total = queries.problems_page(state.store, limit, offset)
+    return page(rows, total, limit, offset)
+
+
+Ref = Annotated[str | None, Query(max_length=100, description="Id, or a unique start of one.")]
+
+
+@router.get("/entities", response_model=Page[EntitySummary], tags=["entities"])
+def entities(
+    state: State,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Annotated[str | None, Query(max_length=200, description="Name or alias contains.")] = None,
+    label: Annotated[
+        str | None, Query(max_length=40, description="PERSON, ORG, PLACE, NORP, EVENT …")
+    ] = None,
+) -> dict[str, Any]:
+    """Canonical entities, the most named (by number of articles) first."""
+    rows, total = queries.entities_page(state.store, q or None, label or None, limit, offset)
+    return page(rows, total, limit, offset)
+
+
+@router.get("/entities/{key:path}", response_model=EntityDetail, tags=["entities"])
+def entity(state: State, key: str) -> dict[str, Any]:
+    """One entity by key (``PERSON:alexander lukashenko``, URL-encoded), name or alias: its
+    aliases, place data, its stories over time and the articles naming it."""
+    return queries.entity_detail(state.store, key)
+
+
+@router.get("/claims", response_model=Page[ClaimRow], tags=["entities"])
+def claims(
+    state: State,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    story: Ref = None,
+    article: Ref = None,
+    subject: Annotated[str | None, Query(max_length=200, description="Subject contains.")] = None,
+) -> dict[str, Any]:
+    """Numeric claims with their sentence, newest reports first; filters ``story``,
+    ``article`` and ``subject`` (what is counted)."""
+    rows, total = queries.facts_page(
+        state.store, "claims", story or None, article or None, subject or None, limit, offset
+    )
+    return page(rows, total, limit, offset)
+
+
+@router.get("/quotes", response_model=Page[QuoteRow], tags=["entities"])
+def quotes(
+    state: State,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    story: Ref = None,
+    article: Ref = None,
+    speaker: Annotated[str | None, Query(max_length=200, description="Speaker contains.")] = None,
+) -> dict[str, Any]:
+    """Quotes (direct and indirect) with their speaker and sentence, newest reports first."""
+    rows, total = queries.facts_page(
+        state.store, "quotes", story or None, article or None, speaker or None, limit, offset
+    )
     return page(rows, total, limit, offset)
 
 

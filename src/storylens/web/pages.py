@@ -13,13 +13,15 @@ from markupsafe import Markup
 from storylens import queries
 from storylens.errors import StorylensError
 from storylens.models import Article
+from storylens.publish import analysis
 from storylens.publish.charts import activity_svg
+from storylens.web.annotate import annotated_paragraphs, fit, interval
 from storylens.web.app import Web, web
 
 router = APIRouter(include_in_schema=False)
 State = Annotated[Web, Depends(web)]
 PER_PAGE = 30
-SIDE_BY_SIDE = 4  # reports read side by side on a story page
+SIDE_BY_SIDE = analysis.SIDE_BY_SIDE  # reports read side by side on a story page
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 Day = Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
 
@@ -87,16 +89,30 @@ def _side_by_side(store: Any, detail: dict[str, Any], read: str | None) -> list[
     return [queries.find_article(store, i) for i in ids]
 
 
+Spec = Annotated[str | None, Query(max_length=300, pattern=r"^(p-[\w.-]+-\d+:\d+:\d+)?$")]
+Kinds = Annotated[list[str] | None, Query(max_length=10)]
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(
     state: State,
     story_id: str,
     read: Annotated[str | None, Query(max_length=2000)] = None,
+    hl: Spec = None,
+    kind: Kinds = None,
 ) -> HTMLResponse:
+    """A story: its analysis (summary, facts × outlets, timeline), reports by outlet, reports
+    side by side (``read``), copies. ``hl`` highlights a sentence on load; ``kind`` filters
+    the facts (claim, quote, statement, entity)."""
     store = state.store
     detail = queries.story_detail(store, story_id)
     copies = queries.story_copies(store, detail["id"])
     reading = _side_by_side(store, detail, read)
+    reading_ids = [a.id for a in reading]
+    kinds = [k for k in kind or [] if k in analysis.KINDS] or None
+    view = analysis.story_view(
+        queries.story_analysis(store, detail["id"]), detail["id"], reading_ids, kinds
+    )
     return state.render(
         "story.html",
         story=detail,
@@ -105,7 +121,10 @@ def story(
         copies=copies,
         copy_of={c["copy"]["id"]: c for c in copies},
         reading=reading,
-        reading_ids=[a.id for a in reading],
+        reading_ids=reading_ids,
+        read=",".join(reading_ids) if read else "",
+        highlight=hl or "",
+        view=view,
     )  # fmt: skip
 
 
@@ -132,12 +151,66 @@ def article(
     record = queries.article_detail(store, found.id)
     context = queries.article_context(store, found.id)
     where = locate(found, find) if find else None
+    found_facts = queries.article_enrichment(store, found.id)
+    entities: dict[str, dict[str, Any]] = {}
+    for m in found_facts["mentions"]:
+        new = {"key": m["entity"], "name": m["name"], "label": m["entity_label"], "mentions": 0}
+        e = entities.setdefault(m["entity"], new)
+        e["mentions"] += 1
+    sentences = {s["index"]: s for s in found_facts["sentences"]}
+    for x in [*found_facts["quotes"], *found_facts["claims"]]:
+        s = sentences.get(x["sentence"])
+        at = fit(s["text"], x["text"], x["start"], x["end"]) if s else None
+        x["find"] = s["text"] if s else x["text"]
+        x["spec"] = (
+            f"p-{found.id}-{s['paragraph']}:{s['start'] + at[0]}:{s['start'] + at[1]}"
+            if s and at
+            else ""
+        )
     return state.render(
         "article.html",
         a=record,
         ctx=context,
         highlight=f"p-{found.id}-{where[0]}:{where[1]}:{where[2]}" if where else "",
         not_found=bool(find) and where is None,
+        paras_html=annotated_paragraphs([p.text for p in found.paragraphs], found_facts),
+        facts=found_facts,
+        entities=sorted(entities.values(), key=lambda e: (-e["mentions"], e["name"])),
+        interval=interval,
+    )
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(
+    request: Request,
+    state: State,
+    q: Annotated[str, Query(max_length=500)] = "",
+    label: Annotated[str, Query(max_length=40)] = "",
+    page: PageNo = 1,
+) -> HTMLResponse:
+    """Entities, most often named first; search by name or alias, filter by type."""
+    store = state.store
+    rows, total = queries.entities_page(
+        store, q.strip() or None, label or None, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    return state.render(
+        "entities.html", entities=rows, pager=pager(request, page, total), q=q, label=label,
+        labels=queries.entity_labels(store),
+    )  # fmt: skip
+
+
+@router.get("/entities/{key:path}", response_class=HTMLResponse)
+def entity(state: State, key: str) -> HTMLResponse:
+    """An entity: name, type, aliases, place; its stories over time and the reports naming it."""
+    info = queries.entity_detail(state.store, key)
+    per_day: dict[str, int] = {}
+    for a in info["articles"]:
+        if a["published"]:
+            per_day[a["published"][:10]] = per_day.get(a["published"][:10], 0) + 1
+    return state.render(
+        "entity.html",
+        e=info,
+        chart=chart(sorted(per_day.items()), width=640, height=48) if per_day else "",
     )
 
 

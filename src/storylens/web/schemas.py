@@ -200,3 +200,223 @@ class ArticleIn(BaseModel):
     categories: list[str] = []
     language: str | None = None
     image: str | None = None
+
+
+# What the enrich and compare stages found (docs/enrich.md, docs/compare.md).
+
+
+class Located(BaseModel):
+    """Where a sentence is: ``paragraph`` (index into the article's paragraphs, page element
+    ``p-{article}-{paragraph}``) and ``start``/``end`` (offsets of the sentence in that
+    paragraph's text). Null when the sentence is no longer in the stored enrichment."""
+
+    paragraph: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class ClaimValue(BaseModel):
+    subject: str
+    lo: float | None = Field(description="Lower bound; null: none stated.")
+    hi: float | None = Field(description="Upper bound; null: none stated.")
+    lo_open: bool
+    hi_open: bool
+    qualifier: str | None
+    unit: str | None
+    attribution: str | None
+
+
+class QuoteInfo(BaseModel):
+    speaker: str | None
+    speaker_entity: str | None
+    kind: str = Field(description="direct or indirect.")
+    cue: str
+    start: int = Field(description="Offsets of the quoted words in the sentence.")
+    end: int
+
+
+class FactCell(Located):
+    article: str
+    sentence: int = Field(description="Index of the sentence in its article.")
+    text: str = Field(description="The sentence.")
+    value: str | None = Field(description="What the outlet wrote: the figure, the words, the name.")
+    claim: ClaimValue | None = None
+    quote: QuoteInfo | None = None
+
+
+class Fact(BaseModel):
+    id: str
+    kind: str = Field(description="claim, quote, statement or entity.")
+    key: str
+    label: str
+    status: str = Field(description="agree, compatible, conflict or only_one.")
+    note: str | None
+    outlets: dict[str, list[FactCell]] = Field(
+        description="Per outlet (all of them): the sentences reporting it; empty: not reported."
+    )
+
+
+class ComparedArticle(BaseModel):
+    id: str
+    outlet: str
+    title: str
+    url: str | None
+    published: str | None
+    copy_of: str | None
+    enriched: bool
+
+
+class Comparison(BaseModel):
+    outlets: list[str] = Field(description="In order of first report.")
+    articles: list[ComparedArticle] = Field(description="The reports compared.")
+    facts: list[Fact]
+
+
+class SummarySource(Located):
+    outlet: str
+    article: str
+    sentence: int
+
+
+class SummarySentence(Located):
+    text: str
+    article: str
+    sentence: int
+    outlets: list[str] = Field(description="The outlets that stand behind it.")
+    sources: list[SummarySource]
+
+
+class TimelineReport(BaseModel):
+    article: str
+    outlet: str
+    title: str
+    published: str | None
+    lead: str = Field(description="Its first sentence (its title when not enriched).")
+    facts: list[str] = Field(description="Ids of the facts it was first to report.")
+
+
+class TimelineDay(BaseModel):
+    day: str
+    reports: list[TimelineReport]
+
+
+class StoryDetailFull(StoryDetail):
+    enriched: int = Field(description="How many of the compared reports are enriched.")
+    summary: list[SummarySentence]
+    timeline: list[TimelineDay]
+    comparison: Comparison
+
+
+class SentenceOut(BaseModel):
+    index: int
+    paragraph: int
+    start: int = Field(description="Offsets in the paragraph's text.")
+    end: int
+    text: str
+
+
+class MentionOut(BaseModel):
+    sentence: int
+    start: int = Field(description="Offsets in the sentence's text.")
+    end: int
+    text: str
+    label: str
+    entity: str = Field(description="The canonical entity's key, e.g. PERSON:alexander lukashenko.")
+    name: str
+
+
+class QuoteOut(BaseModel):
+    sentence: int
+    text: str
+    speaker: str | None
+    speaker_entity: str | None
+    kind: str
+    cue: str
+    start: int = Field(description="Offsets of the words in the sentence.")
+    end: int
+
+
+class ClaimOut(ClaimValue):
+    sentence: int
+    text: str = Field(description="The number as written.")
+    start: int = Field(description="Offsets of the number in the sentence.")
+    end: int
+
+
+class ArticleDetailFull(ArticleDetail):
+    enriched: bool
+    sentences: list[SentenceOut]
+    mentions: list[MentionOut]
+    quotes: list[QuoteOut]
+    claims: list[ClaimOut]
+
+
+class EntitySummary(BaseModel):
+    key: str
+    name: str
+    label: str
+    country: str | None = Field(description="ISO code, places only.")
+    lat: float | None
+    lon: float | None
+    articles: int = Field(description="Articles naming it.")
+    mentions: int
+
+
+class EntityStory(BaseModel):
+    id: str
+    title: str
+    first_seen: str | None
+    last_seen: str | None
+    size: int
+    articles: int = Field(description="Its reports naming the entity.")
+    mentions: int
+
+
+class EntityArticle(ArticleRef):
+    mentions: int
+
+
+class EntityDetail(BaseModel):
+    key: str
+    name: str
+    label: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    aliases: list[str]
+    stories: list[EntityStory] = Field(description="Oldest first: its stories over time.")
+    articles: list[EntityArticle] = Field(description="The latest 200 articles naming it.")
+
+
+class FactRow(BaseModel):
+    article_id: str
+    idx: int
+    sentence: int
+    text: str
+    start: int
+    end: int
+    outlet: str | None
+    title: str
+    published: str | None
+    sentence_text: str | None
+    paragraph: int | None
+    sentence_start: int | None = Field(description="The sentence's offsets in its paragraph.")
+    sentence_end: int | None
+
+
+class ClaimRow(FactRow):
+    subject: str
+    lo: float | None
+    hi: float | None
+    lo_open: bool
+    hi_open: bool
+    qualifier: str | None
+    unit: str | None
+    attribution: str | None
+
+
+class QuoteRow(FactRow):
+    speaker: str | None
+    speaker_entity: str | None
+    kind: str
+    cue: str
