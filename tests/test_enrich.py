@@ -185,3 +185,17 @@ def test_cli_enrich_one_story(tmp_path: Path, settings: Settings) -> None:
     assert json.loads(out.output)["articles"] == 1
     with Store(db) as store:
         assert store.conn.execute("SELECT count(*) FROM enrichments").fetchone()[0] == 1
+
+
+def test_according_to_quotes_point_at_their_words(store: Store, settings: Settings) -> None:
+    paragraphs = [
+        "According to the fire service, the blaze at the sawmill was started by a faulty heater.",
+        "Twelve families were moved out overnight, according to council officials.",
+    ]
+    _enriched(store, settings, [_record("acc", paragraphs)])
+    quotes = list_quotes(store)
+    assert {q["speaker"] for q in quotes} == {"fire service", "council officials"}
+    for q in quotes:
+        assert q["kind"] == "indirect"
+        assert q["sentence_text"][q["start"] : q["end"]] == q["text"]
+        assert "according" not in q["text"].lower()

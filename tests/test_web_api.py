@@ -236,12 +236,26 @@ def test_missing_store_is_an_error_with_a_hint(tmp_path: Path) -> None:
     assert "storylens ingest" in caught.value.hint
 
 
-def _strike_story(client: TestClient) -> dict[str, Any]:
+def _strike_story(client: TestClient, **params: int) -> dict[str, Any]:
     """The example corpus's Saltmere strike: 11 reports, 8 outlets (comparison stored)."""
     hits = client.get(f"{API}/stories", params={"min_size": 8}).json()["items"]
     found = [s for s in hits if "Saltmere" in s["title"]]
     assert found, [s["title"] for s in hits]
-    return dict(client.get(f"{API}/stories/{found[0]['id']}").json())
+    params.setdefault("facts_limit", 1000)
+    return dict(client.get(f"{API}/stories/{found[0]['id']}", params=params).json())
+
+
+def test_story_detail_pages_the_facts(client: TestClient) -> None:
+    whole = _strike_story(client)["comparison"]
+    assert whole["facts_total"] == len(whole["facts"]) > 40
+    first = _strike_story(client, facts_limit=20)["comparison"]
+    second = _strike_story(client, facts_limit=20, facts_offset=20)["comparison"]
+    assert (first["facts_total"], first["facts_limit"], second["facts_offset"]) == (
+        whole["facts_total"], 20, 20,
+    )  # fmt: skip
+    assert [f["id"] for f in first["facts"] + second["facts"]] == [
+        f["id"] for f in whole["facts"][:40]
+    ]
 
 
 def _located(article: dict[str, Any], cell: dict[str, Any]) -> str:

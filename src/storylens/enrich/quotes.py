@@ -185,12 +185,15 @@ def _indirect(index: int, sent: Span, covered: list[tuple[int, int]]) -> list[Fo
             source = next((c for c in sent.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
             if source is None:
                 continue
-            phrase_end = source.right_edge.i + 1
-            rest = [t for t in sent if t.i < tok.i or t.i >= phrase_end]
-            text = "".join(t.text_with_ws for t in rest).strip(" ,.")
+            # the words reported: the longer side of "according to X", so they are one span
+            # of the sentence and the offsets point at them exactly
+            before = sent.doc[sent.start : tok.i]
+            after = sent.doc[source.right_edge.i + 1 : sent.end]
+            side = after if len(after) > len(before) else before
+            text = side.text.strip(" ,.;:")
             if len(text.split()) < MIN_WORDS:
                 continue
-            start = rest[0].idx if rest else sent.start_char
+            start = side.start_char + side.text.index(text)
             out.append(
                 FoundQuote(
                     index,

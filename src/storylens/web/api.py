@@ -77,8 +77,11 @@ def stories(
     return page(items, total, limit, offset)
 
 
-def story_record(state: Web, story_id: str) -> dict[str, Any]:
-    """A story, its reports in time order, the copies among them and its daily activity."""
+def story_record(
+    state: Web, story_id: str, facts_limit: int = 100, facts_offset: int = 0
+) -> dict[str, Any]:
+    """A story, its reports in time order, the copies among them, its daily activity, and a
+    page of its comparison's facts."""
     detail = queries.story_detail(state.store, story_id)
     detail.pop("by_outlet")
     detail["copies"] = queries.story_copies(state.store, detail["id"])
@@ -88,18 +91,36 @@ def story_record(state: Web, story_id: str) -> dict[str, Any]:
     detail["enriched"] = found["enriched"]
     detail["summary"] = found["summary"]
     detail["timeline"] = found["timeline"]
-    detail["comparison"] = {k: found[k] for k in ("outlets", "articles", "facts")}
+    facts = found["facts"]
+    detail["comparison"] = {
+        "outlets": found["outlets"],
+        "articles": found["articles"],
+        "facts": facts[facts_offset : facts_offset + facts_limit],
+        "facts_total": len(facts),
+        "facts_limit": facts_limit,
+        "facts_offset": facts_offset,
+    }
     return detail
 
 
 @router.get("/stories/{story_id}", response_model=StoryDetailFull, tags=["stories"])
-def story(state: State, story_id: str) -> dict[str, Any]:
+def story(
+    state: State,
+    story_id: str,
+    facts_limit: Annotated[
+        int, Query(ge=1, le=1000, description="Facts of the comparison per page (1–1000).")
+    ] = 100,
+    facts_offset: Annotated[
+        int, Query(ge=0, le=1_000_000_000, description="Facts of the comparison to skip.")
+    ] = 0,
+) -> dict[str, Any]:
     """One story (by id, or a unique start of one of at least 4 characters): its reports,
     copies and activity, and what the compare stage found: the ``summary`` (each sentence
     with the outlets behind it), the ``timeline`` by day and the ``comparison`` (facts ×
-    outlets, each cell pointing at its sentence). Without enrichment (``storylens enrich
-    --story ID``) the facts and summary are empty and ``enriched`` is 0."""
-    return story_record(state, story_id)
+    outlets, each cell pointing at its sentence; a page of ``facts_limit`` facts at a time,
+    ``facts_total`` in all). Without enrichment (``storylens enrich --story ID``) the facts
+    and summary are empty and ``enriched`` is 0."""
+    return story_record(state, story_id, facts_limit, facts_offset)
 
 
 @router.get("/articles", response_model=Page[ArticleSummary], tags=["articles"])

@@ -269,7 +269,10 @@ class ComparedArticle(BaseModel):
 class Comparison(BaseModel):
     outlets: list[str] = Field(description="In order of first report.")
     articles: list[ComparedArticle] = Field(description="The reports compared.")
-    facts: list[Fact]
+    facts: list[Fact] = Field(description="A page of the facts (see facts_limit, facts_offset).")
+    facts_total: int = Field(description="Facts in the whole comparison.")
+    facts_limit: int
+    facts_offset: int
 
 
 class SummarySource(Located):
