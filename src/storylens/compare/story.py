@@ -33,6 +33,7 @@ from storylens.store import enrich as enrich_store
 from storylens.store.articles import get_article
 from storylens.store.stories import get_story, members
 
+ALGORITHM = "2"  # part of every stored comparison's hash: change it when the rules change
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
@@ -55,15 +56,15 @@ class Report:
 
 
 def members_hash(conn: sqlite3.Connection, story_id: str) -> str:
-    """Changes when the story's members or their enrichment change: a stored comparison with
-    another hash is stale."""
+    """Changes when the story's members, their enrichment or the comparison rules
+    (:data:`ALGORITHM`) change: a stored comparison with another hash is stale."""
     rows = conn.execute(
         "SELECT m.article_id, coalesce(e.content_hash, '') FROM story_members m"
         " LEFT JOIN enrichments e ON e.article_id = m.article_id WHERE m.story_id = ?"
         " ORDER BY m.article_id",
         (story_id,),
     )
-    digest = hashlib.blake2b(digest_size=12)
+    digest = hashlib.blake2b(ALGORITHM.encode(), digest_size=12)
     for aid, h in rows:
         digest.update(f"{aid}:{h};".encode())
     return digest.hexdigest()
@@ -210,6 +211,9 @@ def _claim_facts(reports: list[Report], outlets: list[str]) -> list[dict[str, An
 
 
 RANK = {"agree": 0, "compatible": 1, "conflict": 2}
+# subjects that say little on their own: their claims align only when their sentences share
+# more, and never as a conflict or in units that do not convert
+VAGUE_SUBJECTS = frozenset({"duration", "people", "share", "amount", "rate", "number"})
 
 
 def _one_per_report(items: list[tuple[Report, Claim]]) -> list[list[tuple[Report, Claim]]]:
@@ -217,18 +221,25 @@ def _one_per_report(items: list[tuple[Report, Claim]]) -> list[list[tuple[Report
     ("thousands arrested since the election" and "over 400 detained on Sunday" in one report
     are two facts). In time order, a claim joins the fact it agrees with best, and only a fact
     whose sentence shares something besides the thing counted ("the two countries" is not a
-    count of "at least seven countries"). Figures that disagree are a conflict only when
-    reported within a day of each other: days apart, the later one is an update (44 ships
-    waiting on Wednesday, 61 on Thursday)."""
+    count of "at least seven countries"); for a vague subject ("duration"), two things, and
+    never as a conflict or in units that do not convert. Figures that disagree are a conflict
+    only when reported within a day of each other: days apart, the later one is an update (44
+    ships waiting on Wednesday, 61 on Thursday)."""
     found: list[list[tuple[Report, Claim]]] = []
     for r, c in sorted(items, key=lambda rc: _when(rc[0])):
         best, rank = None, len(RANK)
         for fact in found:
-            if any(fr.id == r.id for fr, _ in fact) or not _same_context(r, c, *fact[0]):
+            shared = _shared_context(r, c, *fact[0])
+            if any(fr.id == r.id for fr, _ in fact) or not shared:
                 continue
-            status = RANK.get(relation(fact[0][1], c)[0], len(RANK))
+            verdict, note = relation(fact[0][1], c)
+            status = RANK.get(verdict, len(RANK))
             if status == RANK["conflict"] and not _same_day(fact[0][0], r):
                 continue  # a new figure days later is an update, not a conflict
+            if c.subject in VAGUE_SUBJECTS and (
+                len(shared) < 2 or status == RANK["conflict"] or note.startswith("different w")
+            ):
+                continue  # "two years" and "ten days" of something are not one fact
             if status < rank:
                 best, rank = fact, status
         if best is None:
@@ -247,7 +258,9 @@ def _same_day(a: Report, b: Report) -> bool:
     return abs(_when(a) - _when(b)) < 86400
 
 
-def _same_context(r: Report, c: Claim, r0: Report, c0: Claim) -> bool:
+def _shared_context(r: Report, c: Claim, r0: Report, c0: Claim) -> set[str]:
+    """What the sentences of two claims share besides the thing counted and the numbers."""
+
     def context(rep: Report, claim: Claim) -> set[str]:
         if claim.sentence >= len(rep.sentences):
             return set()
@@ -256,7 +269,7 @@ def _same_context(r: Report, c: Claim, r0: Report, c0: Claim) -> bool:
         bag = features(text, rep.entities.get(claim.sentence, []))
         return {t for t in bag if t not in own and not t[0].isdigit()}
 
-    return bool(context(r, c) & context(r0, c0))
+    return context(r, c) & context(r0, c0)
 
 
 def _claim_json(c: Claim) -> dict[str, Any]:
