@@ -118,6 +118,8 @@ def test_summary_and_timeline(seeds: dict[str, Any]) -> None:
     assert 3 <= len(summary) <= 5
     assert any(len(s["outlets"]) == 2 for s in summary)  # confirmed by both comes first
     assert any("100,000" in s["text"] for s in summary)
+    for s in summary:  # one source per outlet that stands behind the sentence
+        assert [src["outlet"] for src in s["sources"]] == s["outlets"]
     (day,) = seeds["timeline"]
     assert day["day"] == "2020-09-14" and len(day["reports"]) == 2
 

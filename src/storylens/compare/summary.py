@@ -58,13 +58,9 @@ def summarise(
                 "article": first.article,
                 "sentence": first.sentence,
                 "outlets": list(dict.fromkeys(units[i].outlet for i in group)),
-                "sources": [
-                    {
-                        "outlet": units[i].outlet,
-                        "article": units[i].article,
-                        "sentence": units[i].sentence,
-                    }
-                    for i in group
+                "sources": [  # one per outlet: the sentence of its first report
+                    {"outlet": u.outlet, "article": u.article, "sentence": u.sentence}
+                    for u in _first_per_outlet(units, group)
                 ],
             }
         )
@@ -94,6 +90,13 @@ def timeline(reports: list[Report], facts: list[dict[str, Any]]) -> list[dict[st
             }
         )  # fmt: skip
     return [{"day": d, "reports": items} for d, items in days.items()]
+
+
+def _first_per_outlet(units: list[Unit], group: list[int]) -> list[Unit]:
+    first: dict[str, Unit] = {}
+    for i in group:
+        first.setdefault(units[i].outlet, units[i])
+    return list(first.values())
 
 
 def _when(r: Report) -> datetime:
