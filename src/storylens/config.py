@@ -71,7 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "split_ratio",
-        0.7,
+        0.6,
         "A story splits in two when its halves are less alike than this share of their own "
         "cohesion (two events of the same kind); 0 never splits.",
     ),
@@ -84,7 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "name_weight",
-        2.0,
+        0.5,
         "Weight of the enrich stage's entity names (enriched articles only) against words.",
     ),
     Setting(

@@ -53,7 +53,7 @@ def terms(
     body: str,
     entity_weight: float,
     entities: Sequence[tuple[str, str]] = (),
-    named_weight: float = 2.0,
+    named_weight: float = 0.5,
 ) -> Counts:
     """Raw feature counts of one article (the title counts twice).
 
