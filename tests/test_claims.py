@@ -358,3 +358,9 @@ def test_seed_other_claims(seed_claims: dict[str, list[Claim]]) -> None:
     assert {("vote share", "80%"), ("duration in power", "26 years")} <= mail
     assert ("detained", "thousands") in mail
     assert ("countries", "at least seven") in {(c.subject, c.text) for c in seed_claims["000"]}
+
+
+def test_a_range_cut_off_at_the_sentence_end_is_one_value(claims: Extract) -> None:
+    # found on ECB+: the range reader looked past the last token
+    assert [c.text for c in claims("The toll rose to between 300 and")] == ["300"]
+    assert [c.text for c in claims("Scores were 5 -")] == ["5"]

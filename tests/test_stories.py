@@ -13,6 +13,7 @@ from storylens.cluster import run_cluster
 from storylens.cluster.metrics import score
 from storylens.config import Settings
 from storylens.dedupe import run_dedupe
+from storylens.evaluation import Grid
 from storylens.pipeline import ingest
 from storylens.store import Store
 
@@ -148,7 +149,10 @@ def test_eval_clusters_prints_metrics_and_baselines(tmp_path: Path) -> None:
     assert 0 < data["results"][0]["scores"]["bcubed_f1"] <= 1
     folds = data["cross_validation"]
     assert [f["fold"] for f in folds] == [0, 1, 2, 3, 4]
-    assert all(0.15 <= f["threshold"] <= 0.35 and 0 <= f["test_bcubed_f1"] <= 1 for f in folds)
+    grid = Grid()
+    assert all(f["threshold"] in grid.thresholds for f in folds)
+    assert all(f["split_ratio"] in grid.split_ratios for f in folds)
+    assert all(0 <= f["test_bcubed_f1"] <= 1 for f in folds)
 
 
 def test_live_stories_place_new_articles_as_a_rebuild_would(

@@ -65,10 +65,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "threshold",
-        0.25,
+        0.15,
         "Least similarity (cosine to the story centroid) for an article to join a story.",
     ),
-    Setting("cluster", "entity_weight", 1.0, "Weight of name features against word features."),
+    Setting(
+        "cluster",
+        "split_ratio",
+        0.6,
+        "A story splits in two when its halves are less alike than this share of their own "
+        "cohesion (two events of the same kind); 0 never splits.",
+    ),
+    Setting(
+        "cluster",
+        "entity_weight",
+        1.0,
+        "Weight of capitalised-phrase name features (all articles) against word features.",
+    ),
+    Setting(
+        "cluster",
+        "name_weight",
+        0.5,
+        "Weight of the enrich stage's entity names (enriched articles only) against words.",
+    ),
     Setting(
         "cluster", "max_words", 1000, "Words of each text read for its features (a lead suffices)."
     ),

@@ -1,11 +1,12 @@
 """``storylens eval clusters``: score the clusterer on labelled news, beside baselines.
 
 The labelled JSONL (``id, title, body, source, published, url, label``) is ingested into a
-temporary store and run through dedupe and cluster with the current settings, exactly as user
-data would be. In the same run the same metrics are printed for two baselines: every article
-alone, and TF-IDF agglomerative clustering (scikit-learn, average link) at its best threshold on
-this very data — an oracle showing the ceiling of a simple method. ``cross_validate`` chooses
-the clusterer's threshold on some topics and scores it on the others.
+temporary store and run through dedupe, enrich (unless ``enrich=False``: text features only)
+and cluster with the current settings, exactly as user data would be. In the same run the same
+metrics are printed for two baselines: every article alone, and TF-IDF agglomerative clustering
+(scikit-learn, average link) at its best threshold on this very data — an oracle showing the
+ceiling of a simple method. ``cross_validate`` chooses the clusterer's threshold and split
+ratio on some topics and scores them on the others.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from storylens.cluster import run_cluster
 from storylens.cluster.metrics import Scores, score
 from storylens.config import Settings
 from storylens.dedupe import run_dedupe
+from storylens.enrich.run import run_enrich
 from storylens.errors import StorylensError
 from storylens.pipeline import ingest_records
 from storylens.store import Store
@@ -39,6 +42,18 @@ class EvalResult:
 class EvalReport:
     documents: int
     results: list[EvalResult] = field(default_factory=list)
+    folds: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The settings cross-validation chooses among."""
+
+    thresholds: tuple[float, ...] = (0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3)
+    split_ratios: tuple[float, ...] = (0.0, 0.55, 0.6, 0.7)
+
+    def settings(self) -> list[tuple[float, float]]:
+        return [(th, r) for th in self.thresholds for r in self.split_ratios]
 
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
@@ -65,25 +80,61 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def cluster_records(records: list[dict[str, Any]], settings: Settings) -> list[str]:
-    """Predicted story per record, through ingest → dedupe → cluster in a temporary store."""
+@contextmanager
+def prepared(
+    records: list[dict[str, Any]], settings: Settings, enrich: bool = True
+) -> Iterator[tuple[Store, list[str], Path]]:
+    """A temporary store holding ``records`` after ingest → dedupe (→ enrich), as a real store
+    would; yields it, each record's origin, and the temporary folder."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
         origin_of = ingest_records(store, records, settings)
         run_dedupe(store, settings)
-        run_cluster(store, settings, rebuild=True)
-        story = dict(
-            store.conn.execute(
-                "SELECT a.origin, m.story_id FROM story_members m JOIN articles a"
-                " ON a.id = m.article_id"
-            ).fetchall()
-        )
-        copies = dict(
-            store.conn.execute(
-                "SELECT s.origin, m.story_id FROM sightings s JOIN story_members m"
-                " ON m.article_id = s.article_id"
-            ).fetchall()
-        )
+        if enrich:
+            run_enrich(store, settings)
+        yield store, origin_of, Path(tmp)
+
+
+def stories_of(store: Store, origin_of: list[str], settings: Settings) -> list[str]:
+    """Cluster the store from scratch with ``settings``; the story of each origin."""
+    run_cluster(store, settings, rebuild=True)
+    story = dict(
+        store.conn.execute(
+            "SELECT a.origin, m.story_id FROM story_members m JOIN articles a"
+            " ON a.id = m.article_id"
+        ).fetchall()
+    )
+    copies = dict(
+        store.conn.execute(
+            "SELECT s.origin, m.story_id FROM sightings s JOIN story_members m"
+            " ON m.article_id = s.article_id"
+        ).fetchall()
+    )
     return [story.get(o) or copies.get(o) or f"missing:{o}" for o in origin_of]
+
+
+def cluster_records(
+    records: list[dict[str, Any]], settings: Settings, enrich: bool = True
+) -> list[str]:
+    """Predicted story per record, through ingest → dedupe (→ enrich) → cluster in a
+    temporary store."""
+    with prepared(records, settings, enrich) as (store, origin_of, _):
+        return stories_of(store, origin_of, settings)
+
+
+def _subset(store: Store, path: Path, origins: list[str], settings: Settings) -> Store:
+    """A copy of ``store`` at ``path`` holding only the articles seen at ``origins`` (with
+    their enrichment), dedupe run again over them."""
+    copy = Store(path)
+    store.conn.backup(copy.conn)
+    with copy.transaction() as conn:
+        conn.execute("CREATE TEMP TABLE keep (origin TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO keep VALUES (?)", [(o,) for o in origins])
+        conn.execute(
+            "DELETE FROM articles WHERE id NOT IN"
+            " (SELECT article_id FROM sightings WHERE origin IN (SELECT origin FROM keep))"
+        )
+    run_dedupe(copy, settings, rebuild=True)
+    return copy
 
 
 def _texts(records: list[dict[str, Any]]) -> list[str]:
@@ -115,18 +166,38 @@ def agglomerative_oracle(
     return best
 
 
-def evaluate(path: Path, settings: Settings, baselines: bool = True) -> EvalReport:
+def evaluate(
+    path: Path,
+    settings: Settings,
+    baselines: bool = True,
+    *,
+    enrich: bool = True,
+    grid: Grid | None = None,
+    folds: int = 5,
+    group_key: str = "topic",
+) -> EvalReport:
+    """Score the clusterer (and the baselines) on the labelled file; with ``grid``, also
+    cross-validate its settings across topics (:func:`cross_validate`)."""
     records = load_gold(path)
     gold = [str(r["label"]) for r in records]
     report = EvalReport(len(records))
     started = time.perf_counter()
-    predicted = cluster_records(records, settings)
+    with prepared(records, settings, enrich) as (store, origin_of, tmp):
+        prepared_in = time.perf_counter() - started
+        predicted = stories_of(store, origin_of, settings)
+        seconds = time.perf_counter() - started
+        if grid is not None:
+            report.folds = cross_validate(
+                store, tmp, records, origin_of, settings, grid, folds, group_key
+            )
     report.results.append(
         EvalResult(
             "storylens",
             score(predicted, gold),
-            time.perf_counter() - started,
-            f"threshold {settings.get('cluster.threshold')}",
+            seconds,
+            f"threshold {settings.get('cluster.threshold')}, split ratio "
+            f"{settings.get('cluster.split_ratio')}, "
+            + (f"entities (enrich {prepared_in:.0f}s)" if enrich else "text only"),
         )
     )
     if baselines:
@@ -147,32 +218,46 @@ def evaluate(path: Path, settings: Settings, baselines: bool = True) -> EvalRepo
 
 
 def cross_validate(
-    path: Path,
+    store: Store,
+    tmp: Path,
+    records: list[dict[str, Any]],
+    origin_of: list[str],
     settings: Settings,
-    thresholds: Sequence[float],
+    grid: Grid,
     folds: int = 5,
     group_key: str = "topic",
 ) -> list[dict[str, Any]]:
-    """Choose the threshold on the other folds' topics, score it on this fold's topics."""
-    records = load_gold(path)
+    """Choose the threshold and split ratio on the other folds' topics, score them on this
+    fold's topics. Each fold's articles are a copy of the prepared ``store`` cut down to them
+    (so the enrich stage runs once), clustered from scratch for every setting of the grid."""
     topics = sorted({str(r.get(group_key, r["label"])) for r in records})
-    results = []
-    cache: dict[tuple[int, float], list[str]] = {}
     fold_of = {t: i % folds for i, t in enumerate(topics)}
-    parts = [
-        [r for r in records if fold_of[str(r.get(group_key, r["label"]))] == k]
+    members = [
+        [i for i, r in enumerate(records) if fold_of[str(r.get(group_key, r["label"]))] == k]
         for k in range(folds)
     ]
+    table: dict[tuple[int, float, float], float] = {}
+    for k, part in enumerate(members):
+        origins = [origin_of[i] for i in part]
+        gold = [str(records[i]["label"]) for i in part]
+        with _subset(store, tmp / f"fold{k}.db", origins, settings) as sub:
+            for th, ratio in grid.settings():
+                values = {**settings.values, "cluster.threshold": th, "cluster.split_ratio": ratio}
+                predicted = stories_of(sub, origins, replace(settings, values=values))
+                table[k, th, ratio] = score(predicted, gold).bcubed_f1
+    results = []
     for k in range(folds):
-
-        def f1(part: int, th: float) -> float:
-            key = (part, th)
-            if key not in cache:
-                s = replace(settings, values={**settings.values, "cluster.threshold": th})
-                cache[key] = cluster_records(parts[part], s)
-            return score(cache[key], [str(r["label"]) for r in parts[part]]).bcubed_f1
-
         train = [i for i in range(folds) if i != k]
-        chosen = max(thresholds, key=lambda th: (sum(f1(i, th) for i in train), -th))
-        results.append({"fold": k, "threshold": chosen, "test_bcubed_f1": f1(k, chosen)})
+        th, ratio = max(
+            grid.settings(),
+            key=lambda c: (sum(table[i, c[0], c[1]] for i in train), -c[0], -c[1]),
+        )
+        results.append(
+            {
+                "fold": k,
+                "threshold": th,
+                "split_ratio": ratio,
+                "test_bcubed_f1": table[k, th, ratio],
+            }
+        )
     return results

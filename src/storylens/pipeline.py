@@ -254,14 +254,28 @@ class LiveStories:
                 article.id, article.title, article.title_derived, article.outlet,
                 article.published, article.body,
             )  # fmt: skip
+            builder = self.builder
             _, counts, title_counts = article_terms(
-                (row.id, row.title, row.body, self.builder.entity_weight, self.builder.max_words)
+                (row.id, row.title, row.body, builder.entity_weight, builder.max_words, (),
+                 builder.name_weight)
+            )  # fmt: skip
+            member = builder.place(row, counts, title_counts, self.finder.canonical.get(row.id))
+            # a story that grew by half since its last check may have split
+            moved, split = builder.take_moved()
+            changed = sorted(split | set(moved.values()) | {member.story_id})
+            stories.save_stories(
+                conn,
+                [
+                    builder.story_row(sid, newcomer=row.id if sid == member.story_id else None)
+                    for sid in changed
+                ],
             )
-            member = self.builder.place(
-                row, counts, title_counts, self.finder.canonical.get(row.id)
-            )
-            stories.save_stories(conn, [self.builder.story_row(member.story_id, newcomer=row.id)])
+            if row.id in moved:
+                member.decision = "split"
             stories.save_members(conn, [member])
+            stories.move_members(conn, {a: s for a, s in moved.items() if a != row.id})
+            if split:
+                stories.prune(conn)
         return {
             "outcome": "added",
             "article": article.id,

@@ -169,6 +169,11 @@ def why(
             f"a copy of {data['canonical']}: follows it into story {s['id']}"
             f" ({escape(s['title'] or '')})"
         )
+    elif data["decision"] == "split":
+        console.print(
+            f"moved to story {s['id']} ({escape(s['title'] or '')}) when the story it had joined"
+            f" (score {data['score']:.3f}) split in two: its members formed two groups"
+        )
     elif data["decision"] == "new":
         console.print(
             f"started story {s['id']}: no live story reached the threshold {data['threshold']}"
@@ -199,18 +204,24 @@ def eval_clusters(
     config: ConfigOption = None,
     baselines: Annotated[bool, typer.Option(help="Also score the baselines.")] = True,
     cv: Annotated[
-        bool, typer.Option("--cv", help="Cross-validate the threshold across topics.")
+        bool,
+        typer.Option("--cv", help="Cross-validate the threshold and split ratio across topics."),
     ] = False,
+    enrich: Annotated[
+        bool,
+        typer.Option("--enrich/--no-enrich", help="Run the enrich stage first (entity features)."),
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Cluster labelled articles in a temporary store and print B-cubed, pairwise F1 and ARI."""
     from dataclasses import asdict
 
-    from storylens.evaluation import cross_validate, evaluate
+    from storylens.evaluation import Grid, evaluate
 
     settings = _settings(None, config)
-    report = evaluate(gold, settings, baselines=baselines)
-    folds = cross_validate(gold, settings, [0.15, 0.2, 0.225, 0.25, 0.275, 0.3, 0.35]) if cv else []
+    grid = Grid() if cv else None
+    report = evaluate(gold, settings, baselines=baselines, enrich=enrich, grid=grid)
+    folds = report.folds
     if as_json:
         print_json(
             {
@@ -245,6 +256,10 @@ def eval_clusters(
     console.print(table)
     for f in folds:
         console.print(
-            f"fold {f['fold']}: threshold {f['threshold']} chosen on the other folds"
+            f"fold {f['fold']}: threshold {f['threshold']}, split ratio {f['split_ratio']}"
+            " chosen on the other folds"
             f" → B³ F1 {f['test_bcubed_f1']:.3f} on this fold's topics"
         )
+    if folds:
+        mean = sum(f["test_bcubed_f1"] for f in folds) / len(folds)
+        console.print(f"cross-validated B³ F1 (mean of the held-out folds): [bold]{mean:.3f}[/]")

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from storylens.cluster.features import Counts, Vectorizer, article_terms
-from storylens.cluster.online import Decision, OnlineClusterer
+from storylens.cluster.features import Counts, Vector, Vectorizer, article_terms
+from storylens.cluster.online import (
+    SPLIT_WINDOW,
+    Decision,
+    OnlineClusterer,
+    split_parts,
+)
+from storylens.cluster.online import (
+    dot as _dot,
+)
 from storylens.config import Settings
 from storylens.parallel import parallel_map
 from storylens.store import Store
+from storylens.store import enrich as enrich_table
 from storylens.store import stories as story_table
 from storylens.store.duplicates import canonical_of
 
@@ -65,6 +74,14 @@ class StoryBuilder:
         self.threshold = float(settings.get("cluster.threshold"))
         self.entity_weight = float(settings.get("cluster.entity_weight"))
         self.max_words = int(settings.get("cluster.max_words"))
+        self.split_ratio = float(settings.get("cluster.split_ratio"))
+        self.name_weight = float(settings.get("cluster.name_weight"))
+        # (label, canonical name) pairs per article from the enrich stage; none: words only
+        self.entities: dict[str, list[tuple[str, str]]] = {}
+        self.vectors: dict[str, Vector] = {}  # members' vectors, for splitting stories
+        self.when: dict[str, datetime | None] = {}
+        self.moved: dict[str, str] = {}  # article → story, for members moved by splits
+        self.split_stories: set[str] = set()  # stories that lost members to a split
         self.clusterer = OnlineClusterer(self.threshold, float(settings.get("cluster.window_days")))
         self.vectorizer = Vectorizer()
         self.story_of: dict[str, str] = {}
@@ -74,28 +91,58 @@ class StoryBuilder:
         self.position = position
 
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
-        work = ((r.id, r.title, r.body, self.entity_weight, self.max_words) for r in rows)
+        work = (
+            (
+                r.id,
+                r.title,
+                r.body,
+                self.entity_weight,
+                self.max_words,
+                self.entities.get(r.id, ()),
+                self.name_weight,
+            )
+            for r in rows
+        )
         for row, (_, counts, title_counts) in zip(
             rows, parallel_map(article_terms, work, len(rows)), strict=True
         ):
             yield row, counts, title_counts
 
-    def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> dict[str, float]:
+    def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> Vector:
         self.vectorizer.observe(counts)
         self.title_terms[row.id] = title_counts
         self.heads[row.id] = (row.title, row.title_derived, row.outlet)
-        return self.vectorizer.vector(counts)
+        vec = self.vectors[row.id] = self.vectorizer.vector(counts)
+        self.when[row.id] = row.published
+        return vec
+
+    def _joined(self, story_id: str) -> None:
+        """Bookkeeping after a story grew: forget vectors no split check will read again."""
+        members = self.clusterer.stories[story_id].members
+        if len(members) > SPLIT_WINDOW:
+            self.vectors.pop(members[-SPLIT_WINDOW - 1], None)
+        expired, self.clusterer.expired = self.clusterer.expired, []
+        for sid in expired:  # out of reach for new articles: no more growth, no more checks
+            for article_id in self.clusterer.stories[sid].members[-SPLIT_WINDOW:]:
+                self.vectors.pop(article_id, None)
 
     def replay(self, row: Row, counts: Counts, title_counts: Counts, story_id: str) -> None:
         """Restore a stored assignment: same state as when it was made, no new decision."""
         vec = self._observe(row, counts, title_counts)
         self.clusterer.add(story_id, row.id, vec, row.published)
         self.story_of[row.id] = story_id
+        story = self.clusterer.stories[story_id]
+        if story.split_due():  # checked when it was assigned: the stored stories say how
+            story.checked = len(story.members)
+        self._joined(story_id)
 
     def place(
         self, row: Row, counts: Counts, title_counts: Counts, canonical: str | None
     ) -> story_table.Membership:
-        """Assign a new article: a copy follows its canonical article, others are scored."""
+        """Assign a new article: a copy follows its canonical article, others are scored.
+
+        A story that has grown enough since its last check is then checked for a split; the
+        members that moved are collected in :attr:`moved` (the new article may be one)."""
         vec = self._observe(row, counts, title_counts)
         if canonical is not None and canonical in self.story_of:
             decision = Decision(self.story_of[canonical], 1.0, None, None, new=False)
@@ -105,13 +152,54 @@ class StoryBuilder:
             decision = self.clusterer.assign(row.id, vec, row.published)
             kind = "new" if decision.new else "joined"
         self.story_of[row.id] = decision.story_id
+        self._joined(decision.story_id)
         self.position += 1
-        return story_table.Membership(
+        member = story_table.Membership(
             row.id, decision.story_id, self.position - 1, round(decision.score, 4),
             decision.runner_up,
             None if decision.runner_up_score is None else round(decision.runner_up_score, 4),
             self.threshold, kind,
         )  # fmt: skip
+        if self.split_ratio > 0 and self.clusterer.stories[decision.story_id].split_due():
+            self.split(decision.story_id)
+            member.story_id = self.story_of[row.id]
+        return member
+
+    def split(self, story_id: str) -> dict[str, str]:
+        """Split a story whose newest members form separate groups (two events of the same
+        kind merged early); returns article → story for the members that moved.
+
+        The check reads the newest ``SPLIT_WINDOW`` members. The part holding the story's
+        first member keeps the story id (and the members older than the window, when the
+        first member is not in it: then the part closest to those older members keeps it)."""
+        story = self.clusterer.stories[story_id]
+        story.checked = len(story.members)
+        window = [m for m in story.members[-SPLIT_WINDOW:] if m in self.vectors]
+        parts = split_parts(window, self.vectors, self.split_ratio)
+        if len(parts) == 1:
+            return {}
+        first = story.members[0]
+        keeper = next((p for p in parts if first in p), None)
+        if keeper is None:
+            rest = dict(story.centroid)
+            for article_id in window:
+                for t, w in self.vectors[article_id].items():
+                    rest[t] = rest.get(t, 0.0) - w
+            keeper = max(parts, key=lambda p: sum(_dot(self.vectors[a], rest) for a in p) / len(p))
+        leaving = [p for p in parts if p is not keeper]
+        moved = self.clusterer.split_off(story_id, leaving, self.vectors, self.when)
+        self.story_of.update(moved)
+        self.moved.update(moved)
+        self.split_stories.add(story_id)
+        self.titles.pop(story_id, None)
+        return moved
+
+    def take_moved(self) -> tuple[dict[str, str], set[str]]:
+        """The members moved by splits since the last call (article → story) and the stories
+        they left; both are then forgotten."""
+        moved, split = self.moved, self.split_stories
+        self.moved, self.split_stories = {}, set()
+        return moved, split
 
     def story_row(self, story_id: str, newcomer: str | None = None) -> story_table.StoryRow:
         """The story's row. With ``newcomer`` (a live add), the title is chosen between the
@@ -138,6 +226,7 @@ def cluster_store(
         with store.transaction():
             story_table.clear(conn)
     builder = StoryBuilder(settings, story_table.positions(conn))
+    builder.entities = enrich_table.entity_names(conn)
     rows = _rows(store)
     canonical = canonical_of(conn)
     known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
@@ -147,11 +236,19 @@ def cluster_store(
             builder.replay(row, counts, title_counts, known[row.id])
         else:
             members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
-    touched = sorted({m.story_id for m in members})
+    moved, split = builder.take_moved()
+    members = [
+        replace(m, story_id=moved[m.article_id], decision="split") if m.article_id in moved else m
+        for m in members
+    ]
+    placed = {m.article_id for m in members}
+    earlier = {a: s for a, s in moved.items() if a not in placed}
+    touched = sorted({m.story_id for m in members} | set(moved.values()) | split)
     stories = [builder.story_row(sid) for sid in touched]
     with store.transaction():
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
+        story_table.move_members(conn, earlier)
         story_table.prune(conn)
     report = ClusterReport(
         len(rows),

@@ -21,6 +21,67 @@ CENTROID_TERMS = 300  # terms kept per centroid
 INDEX_TERMS = 40  # of those, terms a story is findable by
 QUERY_TERMS = 25  # an article's heaviest terms used to find candidates
 SHORTLIST = 6  # candidates scored exactly, best first by their overlap in the index
+SPLIT_PART = 3  # least members of each half of a split story
+SPLIT_MIN = 6  # a story is checked for a split from this size on
+SPLIT_GROWTH = 1.5  # ... and again each time it has grown by half since its last check
+SPLIT_WINDOW = 40  # the check reads the story's newest members only (its cost is quadratic)
+
+
+def dot(a: Vector, b: Vector) -> float:
+    small, large = (a, b) if len(a) < len(b) else (b, a)
+    return sum(w * large.get(t, 0.0) for t, w in small.items())
+
+
+def split_parts(members: list[str], vectors: dict[str, Vector], ratio: float) -> list[list[str]]:
+    """Two events of the same kind merged into one story, told apart again.
+
+    Spherical 2-means over the members' cosines, seeded by the least similar pair; the story
+    splits when the mean cosine across the halves is below ``ratio`` times the mean within
+    them (each half at least ``SPLIT_PART`` members); each half is tried once more.
+    """
+    return _split(members, vectors, ratio, 2)
+
+
+def _split(
+    members: list[str], vectors: dict[str, Vector], ratio: float, depth: int
+) -> list[list[str]]:
+    n = len(members)
+    if depth == 0 or ratio <= 0 or n < 2 * SPLIT_PART:
+        return [members]
+    sim = [[1.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i][j] = sim[j][i] = dot(vectors[members[i]], vectors[members[j]])
+    a, b = min(((i, j) for i in range(n) for j in range(i + 1, n)), key=lambda p: sim[p[0]][p[1]])
+    side = [sim[i][b] > sim[i][a] for i in range(n)]
+    for _ in range(10):
+        if all(side) or not any(side):
+            return [members]
+        ones = [j for j in range(n) if side[j]]
+        zeros = [j for j in range(n) if not side[j]]
+        new = [
+            sum(sim[i][j] for j in ones) / len(ones) > sum(sim[i][j] for j in zeros) / len(zeros)
+            for i in range(n)
+        ]
+        if new == side:
+            break
+        side = new
+    halves = [[j for j in range(n) if not side[j]], [j for j in range(n) if side[j]]]
+    if min(len(h) for h in halves) < SPLIT_PART:
+        return [members]
+
+    def mean(xs: list[int], ys: list[int], same: bool) -> float:
+        pairs = [(x, y) for x in xs for y in ys if not same or x != y]
+        return sum(sim[x][y] for x, y in pairs) / len(pairs)
+
+    within = (mean(halves[0], halves[0], True) + mean(halves[1], halves[1], True)) / 2
+    if mean(halves[0], halves[1], False) >= ratio * within:
+        return [members]
+    return [
+        part
+        for half in halves
+        for part in _split([members[j] for j in half], vectors, ratio, depth - 1)
+    ]
 
 
 @dataclass(slots=True)
@@ -32,6 +93,11 @@ class Story:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
+    checked: int = 0  # size at the last split check
+
+    def split_due(self) -> bool:
+        n = len(self.members)
+        return n >= SPLIT_MIN and n >= self.checked * SPLIT_GROWTH
 
 
 @dataclass(slots=True)
@@ -51,6 +117,7 @@ class OnlineClusterer:
         self.index: dict[str, set[str]] = defaultdict(set)
         self.expiry: list[tuple[datetime, str]] = []  # (last seen, story): a heap
         self.latest: datetime | None = None
+        self.expired: list[str] = []  # stories taken out of the index since last drained
 
     def _live(self, story: Story, when: datetime | None) -> bool:
         if when is None or story.last_seen is None:
@@ -78,6 +145,7 @@ class OnlineClusterer:
             for term in story.indexed:
                 self.index[term].discard(story_id)
             story.indexed = set()
+            self.expired.append(story_id)
 
     def candidates(self, vec: Vector) -> list[str]:
         """Live stories sharing the article's heaviest terms, most overlap first."""
@@ -128,13 +196,18 @@ class OnlineClusterer:
             story.centroid = dict(
                 heapq.nlargest(CENTROID_TERMS, story.centroid.items(), key=lambda kv: kv[1])
             )
-        story.norm = math.sqrt(sum(v * v for v in story.centroid.values()))
         if when is not None:
             if story.first_seen is None or when < story.first_seen:
                 story.first_seen = when
             if story.last_seen is None or when > story.last_seen:
                 story.last_seen = when
                 heapq.heappush(self.expiry, (when, story_id))
+        self._reindex(story)
+
+    def _reindex(self, story: Story) -> None:
+        """Norm and index entries after the centroid changed."""
+        story_id = story.id
+        story.norm = math.sqrt(sum(v * v for v in story.centroid.values()))
         top = {
             t for t, _ in heapq.nlargest(INDEX_TERMS, story.centroid.items(), key=lambda kv: kv[1])
         }
@@ -143,6 +216,44 @@ class OnlineClusterer:
         for term in top - story.indexed:
             self.index[term].add(story_id)
         story.indexed = top
+
+    def split_off(
+        self,
+        story_id: str,
+        parts: list[list[str]],
+        vectors: dict[str, Vector],
+        when: dict[str, datetime | None],
+    ) -> dict[str, str]:
+        """Move each of ``parts`` (members of a story) out into a story of its own, with id
+        ``s`` + its first member's id; the story keeps its id and its other members. Returns
+        article → new story."""
+        story = self.stories[story_id]
+        leaving = {a for part in parts for a in part}
+        story.members = [m for m in story.members if m not in leaving]
+        centroid = story.centroid
+        for article_id in leaving:
+            for t, w in vectors[article_id].items():
+                if t in centroid:
+                    centroid[t] -= w
+        story.centroid = {t: w for t, w in centroid.items() if w > 1e-9}
+        dates = [d for m in story.members if (d := when.get(m)) is not None]
+        story.first_seen = min(dates, default=None)
+        last = max(dates, default=None)
+        if last is not None and last != story.last_seen:
+            heapq.heappush(self.expiry, (last, story_id))
+        story.last_seen = last
+        self._reindex(story)
+        story.checked = len(story.members)
+        moved: dict[str, str] = {}
+        for part in parts:
+            new_id = "s" + part[0][:15]
+            while new_id in self.stories:
+                new_id += "'"
+            for article_id in part:
+                self.add(new_id, article_id, vectors[article_id], when.get(article_id))
+                moved[article_id] = new_id
+            self.stories[new_id].checked = len(part)
+        return moved
 
     def top_terms(self, story_id: str, n: int = 8) -> list[str]:
         centroid = self.stories[story_id].centroid

@@ -265,6 +265,8 @@ def phrase_at(toks: list[Token], i: int) -> tuple[Phrase | None, int]:
 
 def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None] | None:
     """(end, lo, hi) of the number words starting at ``i``: a value or a vague interval."""
+    if i >= len(toks):  # "between 300 and" ending a sentence
+        return None
     low = _low(toks, i)
     for size in (3, 1):  # "tens of thousands", "hundreds"
         words = [_low(toks, j) for j in range(i, i + size)]

@@ -49,6 +49,14 @@ def save_members(conn: sqlite3.Connection, members: list[Membership]) -> None:
     )  # fmt: skip
 
 
+def move_members(conn: sqlite3.Connection, moved: dict[str, str]) -> None:
+    """Stored members moved to another story by a split (article → story)."""
+    conn.executemany(
+        "UPDATE story_members SET story_id = ?, decision = 'split' WHERE article_id = ?",
+        [(story_id, article_id) for article_id, story_id in moved.items()],
+    )
+
+
 def save_stories(conn: sqlite3.Connection, stories: list[StoryRow]) -> None:
     conn.executemany(
         # an upsert, not INSERT OR REPLACE: replacing would delete the row and, through the

@@ -1,0 +1,182 @@
+"""The story split pass and the entity features read from the store, on articles written here."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from storylens.cluster import cluster_store, run_cluster
+from storylens.cluster.online import split_parts
+from storylens.config import Settings
+from storylens.dedupe import run_dedupe
+from storylens.models import Enrichment, Entity, Mention, Sentence, entity_key
+from storylens.pipeline import LiveStories, ingest_records
+from storylens.store import Store
+from storylens.store import enrich as enrich_store
+
+# Two events of one kind (a factory fire), told apart by place, people, firm and numbers.
+OAK = [
+    "Fire tears through Harwick paint factory",
+    "Harwick paint factory fire: Velmont Coatings evacuates 40 workers",
+    "Harwick fire chief Dana Morrow says Velmont Coatings plant blaze is out",
+    "Velmont Coatings to rebuild Harwick paint factory after fire",
+    "Harwick residents return home after Velmont Coatings fire",
+    "Inquiry into Velmont Coatings fire at Harwick opens",
+]
+OAK_BODY = (
+    "A fire broke out at the Velmont Coatings paint factory in Harwick on the river Lenn. "
+    "Fire chief Dana Morrow said solvent drums exploded in the mixing hall and 40 workers "
+    "were evacuated from the Harwick plant. Velmont Coatings said the Harwick factory "
+    "employs 212 people. Smoke from the solvent drums drifted over Lenn Valley."
+)
+BRENN = [
+    "Fire at Ostbury bakery plant leaves 3 injured",
+    "Ostbury flour mill fire: Gransdale Foods halts bread production",
+    "Gransdale Foods blames Ostbury mill fire on grain dryer",
+    "Ostbury firefighters praised after Gransdale Foods mill fire",
+    "Gransdale Foods Ostbury plant reopens after fire",
+    "Ostbury mill fire: safety regulator visits Gransdale Foods",
+]
+BRENN_BODY = (
+    "A fire broke out at the Gransdale Foods flour mill in Ostbury near the Carrow estuary. "
+    "Station officer Priya Nandakumar said a grain dryer overheated and three bakers were "
+    "injured at the Ostbury mill. Gransdale Foods said the Ostbury plant bakes 90,000 loaves "
+    "a day. Flour dust hampered the firefighters at Carrow Road."
+)
+
+
+def _records(start: datetime) -> list[dict[str, Any]]:
+    """The two fires' reports interleaved, an hour apart, Harwick first."""
+    out = []
+    for i, (a, b) in enumerate(zip(OAK, BRENN, strict=True)):
+        for j, (title, body) in enumerate(((a, OAK_BODY), (b, BRENN_BODY))):
+            when = start + timedelta(hours=2 * i + j)
+            out.append(
+                {
+                    "id": f"{i}{j}",
+                    "title": title,
+                    "body": f"{title}. {body} Update {i}.",
+                    "date": when.isoformat(),
+                    "source": f"Outlet {i}{j}",
+                    "url": f"https://news.example/{i}{j}",
+                }
+            )
+    return out
+
+
+def _with(settings: Settings, **values: float) -> Settings:
+    return replace(
+        settings, values={**settings.values, **{f"cluster.{k}": v for k, v in values.items()}}
+    )
+
+
+def _partition(store: Store) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    rows = store.conn.execute(
+        "SELECT a.title, m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+    )
+    for title, story_id in rows:
+        groups.setdefault(story_id, set()).add(title)
+    return groups
+
+
+def _first_of(store: Store, title: str) -> str:
+    return str(store.conn.execute("SELECT id FROM articles WHERE title=?", (title,)).fetchone()[0])
+
+
+def test_a_story_merging_two_fires_splits_in_two(store: Store, settings: Settings) -> None:
+    # a threshold this low merges every report into the first story: only the split can help
+    merged = _with(settings, threshold=0.01, split_ratio=0.0)
+    ingest_records(store, _records(datetime(2024, 3, 1, 8, tzinfo=UTC)), merged)
+    run_dedupe(store, merged)
+    run_cluster(store, merged)
+    assert len(_partition(store)) == 1
+    split = _with(settings, threshold=0.01, split_ratio=0.7)
+    run_cluster(store, split, rebuild=True)
+    groups = _partition(store)
+    assert sorted(map(sorted, groups.values())) == sorted([sorted(OAK), sorted(BRENN)])
+    # the part holding the story's first report keeps its id; the other is named after its own
+    assert groups["s" + _first_of(store, OAK[0])[:15]] == set(OAK)
+    assert groups["s" + _first_of(store, BRENN[0])[:15]] == set(BRENN)
+    moved = store.conn.execute("SELECT count(*) FROM story_members WHERE decision = 'split'")
+    assert moved.fetchone()[0] >= 3
+    # deterministic: a rebuild gives the same stories and ids
+    run_cluster(store, split, rebuild=True)
+    assert _partition(store) == groups
+
+
+def test_a_coherent_story_does_not_split(store: Store, settings: Settings) -> None:
+    one = _with(settings, threshold=0.01, split_ratio=0.7)
+    records = [r for r in _records(datetime(2024, 3, 1, 8, tzinfo=UTC)) if "Harwick" in r["body"]]
+    ingest_records(store, records, one)
+    run_dedupe(store, one)
+    run_cluster(store, one)
+    assert list(_partition(store).values()) == [set(OAK)]
+    moved = store.conn.execute("SELECT count(*) FROM story_members WHERE decision = 'split'")
+    assert moved.fetchone()[0] == 0
+    # and the pure check agrees on the story's vectors
+    builder = cluster_store(store, one)[1]
+    story = next(iter(builder.clusterer.stories.values()))
+    assert split_parts(story.members, builder.vectors, 0.7) == [story.members]
+
+
+def test_live_adds_split_a_story_as_a_rebuild_does(tmp_path: Any, settings: Settings) -> None:
+    from storylens.clean import clean_item
+    from storylens.ingest.fields import record_to_item
+    from storylens.pipeline import clean_options
+
+    split = _with(settings, threshold=0.01, split_ratio=0.7)
+    records = _records(datetime(2024, 3, 1, 8, tzinfo=UTC))
+    with Store(tmp_path / "batch.db") as batch:
+        ingest_records(batch, records, split)
+        run_dedupe(batch, split)
+        run_cluster(batch, split)
+        expected = _partition(batch)
+    with Store(tmp_path / "live.db") as live:
+        ingest_records(live, records[:4], split)
+        feed = LiveStories(live, split)
+        options = clean_options(split)
+        for i, record in enumerate(records[4:]):
+            feed.add(clean_item(record_to_item(record, "<live>", "jsonl", i), options))
+        assert _partition(live) == expected
+        sizes = dict(live.conn.execute("SELECT id, size FROM stories"))
+        assert sorted(sizes.values()) == [6, 6]
+
+
+def _enrich_by_hand(store: Store, article_id: str, names: list[tuple[str, str]]) -> None:
+    """Store an enrichment naming ``names`` (label, name) as the enrich stage would."""
+    e = Enrichment(article_id, [Sentence(article_id, 0, 0, 0, 10, "A sentence.")])
+    for label, name in names:
+        key = entity_key(label, name)
+        e.mentions.append(Mention(0, 0, len(name), name, label, key))
+        if all(x.key != key for x in e.entities):
+            e.entities.append(Entity(key, name, key.split(":")[0], [name]))
+    content_hash = store.conn.execute(
+        "SELECT content_hash FROM articles WHERE id=?", (article_id,)
+    ).fetchone()[0]
+    with store.transaction() as conn:
+        enrich_store.save(conn, e, content_hash, "by-hand")
+
+
+def test_entity_names_are_read_from_the_store(store: Store, settings: Settings) -> None:
+    records = _records(datetime(2024, 3, 1, 8, tzinfo=UTC))[:2]
+    ingest_records(store, records, settings)
+    run_dedupe(store, settings)
+    enriched, plain = (_first_of(store, OAK[0]), _first_of(store, BRENN[0]))
+    names = [("PERSON", "Dana Morrow"), ("ORG", "Velmont Coatings"), ("GPE", "Harwick")]
+    _enrich_by_hand(store, enriched, [*names, ("PERSON", "Dana Morrow")])
+    assert enrich_store.entity_names(store.conn) == {
+        enriched: [("PERSON", "Dana Morrow"), ("ORG", "Velmont Coatings"),
+                   ("PLACE", "Harwick"), ("PERSON", "Dana Morrow")]
+    }  # fmt: skip
+    builder = cluster_store(store, settings)[1]
+    story = builder.clusterer.stories[builder.story_of[enriched]]
+    assert {"N:PERSON:dana morrow", "N:ORG:velmont coatings", "N:PLACE:harwick"} <= set(
+        story.centroid
+    )
+    # the article without enrichment clusters on its words alone
+    assert not any(t.startswith("N:") for t in builder.vectors[plain])
+    assert builder.vectors[enriched]["N:PERSON:dana morrow"] > builder.vectors[enriched].get(
+        "N:PLACE:harwick", 0
+    )
