@@ -65,7 +65,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "threshold",
-        0.15,
+        0.2,
         "Least similarity (cosine to the story centroid) for an article to join a story.",
     ),
     Setting(

@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from storylens.cluster.features import Vector
 
@@ -37,50 +38,68 @@ def split_parts(members: list[str], vectors: dict[str, Vector], ratio: float) ->
 
     Spherical 2-means over the members' cosines, seeded by the least similar pair; the story
     splits when the mean cosine across the halves is below ``ratio`` times the mean within
-    them (each half at least ``SPLIT_PART`` members); each half is tried once more.
+    them (each half at least ``SPLIT_PART`` members); each half is tried once more. The cosines
+    come from one sparse matrix product (a few milliseconds for the 40 members read).
     """
-    return _split(members, vectors, ratio, 2)
-
-
-def _split(
-    members: list[str], vectors: dict[str, Vector], ratio: float, depth: int
-) -> list[list[str]]:
-    n = len(members)
-    if depth == 0 or ratio <= 0 or n < 2 * SPLIT_PART:
+    if ratio <= 0 or len(members) < 2 * SPLIT_PART:
         return [members]
-    sim = [[1.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            sim[i][j] = sim[j][i] = dot(vectors[members[i]], vectors[members[j]])
-    a, b = min(((i, j) for i in range(n) for j in range(i + 1, n)), key=lambda p: sim[p[0]][p[1]])
-    side = [sim[i][b] > sim[i][a] for i in range(n)]
+    sim = _cosines([vectors[m] for m in members])
+    return [[members[i] for i in part] for part in _split(list(range(len(members))), sim, ratio, 2)]
+
+
+def _cosines(vecs: list[Vector]) -> Any:
+    """The matrix of dot products of unit vectors (1 on the diagonal)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    data: list[float] = []
+    for i, vec in enumerate(vecs):
+        for t, w in vec.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+            data.append(w)
+    x = csr_matrix((data, (rows, cols)), shape=(len(vecs), max(1, len(vocab))))
+    sim = np.asarray((x @ x.T).toarray(), dtype=float)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def _split(idx: list[int], sim: Any, ratio: float, depth: int) -> list[list[int]]:
+    import numpy as np
+
+    n = len(idx)
+    if depth == 0 or n < 2 * SPLIT_PART:
+        return [idx]
+    sub = sim[np.ix_(idx, idx)]
+    upper = np.triu_indices(n, 1)
+    k = int(np.argmin(sub[upper]))  # the first least similar pair, in (i, j) order
+    a, b = int(upper[0][k]), int(upper[1][k])
+    side = sub[:, b] > sub[:, a]
     for _ in range(10):
-        if all(side) or not any(side):
-            return [members]
-        ones = [j for j in range(n) if side[j]]
-        zeros = [j for j in range(n) if not side[j]]
-        new = [
-            sum(sim[i][j] for j in ones) / len(ones) > sum(sim[i][j] for j in zeros) / len(zeros)
-            for i in range(n)
-        ]
-        if new == side:
+        if side.all() or not side.any():
+            return [idx]
+        new = sub[:, side].mean(axis=1) > sub[:, ~side].mean(axis=1)
+        if (new == side).all():
             break
         side = new
-    halves = [[j for j in range(n) if not side[j]], [j for j in range(n) if side[j]]]
+    halves = [np.flatnonzero(~side), np.flatnonzero(side)]
     if min(len(h) for h in halves) < SPLIT_PART:
-        return [members]
+        return [idx]
 
-    def mean(xs: list[int], ys: list[int], same: bool) -> float:
-        pairs = [(x, y) for x in xs for y in ys if not same or x != y]
-        return sum(sim[x][y] for x, y in pairs) / len(pairs)
+    def within(h: Any) -> float:
+        block = sub[np.ix_(h, h)]
+        return float((block.sum() - np.trace(block)) / (len(h) * (len(h) - 1)))
 
-    within = (mean(halves[0], halves[0], True) + mean(halves[1], halves[1], True)) / 2
-    if mean(halves[0], halves[1], False) >= ratio * within:
-        return [members]
+    across = float(sub[np.ix_(halves[0], halves[1])].mean())
+    if across >= ratio * (within(halves[0]) + within(halves[1])) / 2:
+        return [idx]
     return [
         part
         for half in halves
-        for part in _split([members[j] for j in half], vectors, ratio, depth - 1)
+        for part in _split([idx[int(j)] for j in half], sim, ratio, depth - 1)
     ]
 
 
