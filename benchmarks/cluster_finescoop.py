@@ -112,6 +112,7 @@ def main() -> int:
             started = time.perf_counter()
             live.add(article)
             timings.append((time.perf_counter() - started) * 1000)
+        live.close()
         timings.sort()
         pct = {p: timings[min(len(timings) - 1, int(len(timings) * p / 100))] for p in (50, 95, 99)}
         print(

@@ -154,3 +154,24 @@ def test_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes(tmp_path:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     summary = json.loads(done.stdout)
     assert summary["added"] == 1500 - count and summary["unchanged"] == count
+
+
+def test_background_checkpoints_take_over_from_commits(tmp_path: Path) -> None:
+    with Store(tmp_path / "wal.db") as store:
+        checkpoints = store.background_checkpoints(interval=0.05)
+        assert checkpoints is not None
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        with store.transaction() as conn:
+            conn.execute("CREATE TABLE t (x TEXT)")
+            conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 2000)
+        db = tmp_path / "wal.db"
+        assert db.stat().st_size < 500_000  # the commit left the rows in the log
+        deadline = time.monotonic() + 10
+        while db.stat().st_size < 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the thread copies the log into the database
+        assert db.stat().st_size >= 1_000_000
+        checkpoints.stop()
+        assert not checkpoints._thread.is_alive()
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        assert store.conn.execute("SELECT count(*) FROM t").fetchone()[0] == 2000
+    assert Store(":memory:").background_checkpoints() is None

@@ -36,14 +36,14 @@ def site(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "out"
     with Store(demo_db, create=False) as store:
         summary = build_site(store, out)
-    assert summary.stories >= 16 and summary.outlets >= 6
+    assert summary.stories >= 12 and summary.outlets >= 6  # 11 example stories, the attacks
     return out
 
 
 def test_every_link_is_relative_and_resolves(site: Path) -> None:
     pages = list(site.rglob("*.html"))
     assert (site / "index.html") in pages and (site / "outlets" / "index.html") in pages
-    assert len(list((site / "stories").glob("*.html"))) >= 16
+    assert len(list((site / "stories").glob("*.html"))) >= 12
     checked = 0
     for page in pages:
         parser = Links()
@@ -67,7 +67,7 @@ def test_every_link_is_relative_and_resolves(site: Path) -> None:
 def test_feeds_parse(site: Path) -> None:
     overall = feedparser.parse((site / "feed.xml").read_bytes())
     assert not overall.bozo, overall.get("bozo_exception")
-    assert len(overall.entries) >= 16
+    assert len(overall.entries) >= 12
     first = overall.entries[0]
     assert first.link.startswith("stories/") and (site / first.link).is_file()
     assert first.id.startswith("urn:storylens:story:")

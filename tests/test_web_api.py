@@ -61,7 +61,9 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
 def test_stories_pages_and_totals(client: TestClient) -> None:
     first = client.get(f"{API}/stories", params={"limit": 5}).json()
     assert first["limit"] == 5 and first["offset"] == 0 and len(first["items"]) == 5
-    assert first["total"] >= 16
+    assert (
+        first["total"] >= 12
+    )  # 11 example stories and the attack reports (+ the seeds with ../shared)
     second = client.get(f"{API}/stories", params={"limit": 5, "offset": 5}).json()
     assert {s["id"] for s in first["items"]}.isdisjoint(s["id"] for s in second["items"])
     everything = client.get(f"{API}/stories", params={"limit": 200}).json()

@@ -218,7 +218,8 @@ class LiveStories:
 
     Loading replays what is stored once (the cost of a ``cluster`` run); after that each
     :meth:`add` stores one article, checks it for near copies and places it in a story, in one
-    transaction: milliseconds, whatever the size of the store.
+    transaction: milliseconds, whatever the size of the store. WAL checkpoints run in a
+    background thread meanwhile; :meth:`close` stops it.
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -229,6 +230,14 @@ class LiveStories:
         # one pass brings the stored stories up to date and leaves the state in memory
         self.finder = dedupe_store(store, settings)[1]
         self.builder = cluster_store(store, settings)[1]
+        # checkpoints in a thread of their own, not inside whichever add's commit fills the log
+        self.checkpoints = store.background_checkpoints()
+
+    def close(self) -> None:
+        """Stop the background checkpoints (the store stays open)."""
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
+            self.checkpoints = None
 
     def add(self, article: Article) -> dict[str, Any]:
         """Store, dedupe and place one cleaned article; say what happened."""
