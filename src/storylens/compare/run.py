@@ -25,10 +25,10 @@ def comparison(store: Store, story_id: str) -> dict[str, Any]:
     from storylens.store.stories import get_story
 
     story = get_story(store.conn, story_id)
-    key = members_hash(store.conn, story.id) if story else ""
-    stored = comparisons.get(store.conn, story.id) if story else None
-    if stored is not None and stored[0] == key:
-        return stored[1]
+    if story is not None:
+        stored = comparisons.current(store.conn, story.id, members_hash(store.conn, story.id))
+        if stored is not None:
+            return stored
     return compare_story(store.conn, story_id)
 
 
@@ -42,8 +42,7 @@ def run_compare(
     report.stories = len(ids)
     for n, story_id in enumerate(ids, 1):
         key = members_hash(store.conn, story_id)
-        stored = comparisons.get(store.conn, story_id)
-        if stored is None or stored[0] != key:
+        if not comparisons.is_current(store.conn, story_id, key):
             data = compare_story(store.conn, story_id)
             with store.transaction() as conn:
                 comparisons.save(conn, story_id, key, data)

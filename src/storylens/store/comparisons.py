@@ -9,12 +9,20 @@ from typing import Any
 from storylens.store.db import now_iso
 
 
-def get(conn: sqlite3.Connection, story_id: str) -> tuple[str, dict[str, Any]] | None:
-    """(members hash, comparison) as stored, or None."""
+def current(conn: sqlite3.Connection, story_id: str, members: str) -> dict[str, Any] | None:
+    """The stored comparison of a story if it was made from ``members`` (its hash), else None."""
     row = conn.execute(
-        "SELECT members, data FROM comparisons WHERE story_id = ?", (story_id,)
+        "SELECT data FROM comparisons WHERE story_id = ? AND members = ?", (story_id, members)
     ).fetchone()
-    return (row[0], json.loads(row[1])) if row else None
+    return json.loads(row[0]) if row else None
+
+
+def is_current(conn: sqlite3.Connection, story_id: str, members: str) -> bool:
+    """Whether the stored comparison was made from ``members``, without reading it."""
+    row = conn.execute(
+        "SELECT 1 FROM comparisons WHERE story_id = ? AND members = ?", (story_id, members)
+    ).fetchone()
+    return row is not None
 
 
 def save(conn: sqlite3.Connection, story_id: str, members: str, data: dict[str, Any]) -> None:
