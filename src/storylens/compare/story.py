@@ -70,7 +70,11 @@ def members_hash(conn: sqlite3.Connection, story_id: str) -> str:
     return digest.hexdigest()
 
 
-def load_reports(conn: sqlite3.Connection, story_id: str) -> tuple[dict[str, Any], list[Report]]:
+def load_reports(
+    conn: sqlite3.Connection, story_id: str
+) -> tuple[dict[str, Any], list[Report], dict[str, str]]:
+    """The story's head, its reports with their enrichment, and the canonical name of every
+    entity they mention (a quote's speaker entity is always one of its article's mentions)."""
     story = get_story(conn, story_id)
     if story is None:
         raise NotFoundError(
@@ -93,6 +97,7 @@ def load_reports(conn: sqlite3.Connection, story_id: str) -> tuple[dict[str, Any
     quotes = enrich_store.quotes(conn, ids)
     mentions = enrich_store.mentions(conn, ids)
     reports = []
+    names: dict[str, str] = {}
     for aid in ids:
         a = get_article(conn, aid)
         if a is None:
@@ -100,6 +105,7 @@ def load_reports(conn: sqlite3.Connection, story_id: str) -> tuple[dict[str, Any
         ents: dict[int, list[str]] = defaultdict(list)
         for m in mentions.get(aid, []):
             ents[m["sentence"]].append(m["entity"])
+            names[m["entity"]] = m["name"]
         reports.append(
             Report(
                 a.id,
@@ -118,7 +124,7 @@ def load_reports(conn: sqlite3.Connection, story_id: str) -> tuple[dict[str, Any
         "id": story.id, "title": story.title, "first_seen": story.first_seen,
         "last_seen": story.last_seen, "size": story.size, "outlets": story.outlets,
     }  # fmt: skip
-    return head, reports
+    return head, reports, names
 
 
 def outlet_label(a: Article) -> str:
@@ -134,9 +140,8 @@ def outlet_label(a: Article) -> str:
 
 def compare_story(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
     """The comparison of a story (see the module docstring for what it holds)."""
-    head, reports = load_reports(conn, story_id)
+    head, reports, names = load_reports(conn, story_id)
     outlets = list(dict.fromkeys(r.outlet for r in reports))
-    names = _entity_names(conn, reports)
     facts: list[dict[str, Any]] = []
     facts += _claim_facts(reports, outlets)
     facts += _quote_facts(reports, outlets, names)
@@ -374,17 +379,6 @@ def _entity_facts(
         }
         for k in keys[:MAX_ENTITIES]
     ]  # fmt: skip
-
-
-def _entity_names(conn: sqlite3.Connection, reports: list[Report]) -> dict[str, str]:
-    keys = {k for r in reports for ks in r.entities.values() for k in ks}
-    keys |= {q.speaker_entity for r in reports for q in r.quotes if q.speaker_entity}
-    names: dict[str, str] = {}
-    for k in keys:
-        row = conn.execute("SELECT name FROM entities WHERE key = ?", (k,)).fetchone()
-        if row:
-            names[k] = row[0]
-    return names
 
 
 def _reporting(fact: dict[str, Any]) -> int:
