@@ -328,15 +328,9 @@ class MentionOut(BaseModel):
     name: str
 
 
-class QuoteOut(BaseModel):
+class QuoteOut(QuoteInfo):
     sentence: int
     text: str
-    speaker: str | None
-    speaker_entity: str | None
-    kind: str
-    cue: str
-    start: int = Field(description="Offsets of the words in the sentence.")
-    end: int
 
 
 class ClaimOut(ClaimValue):
