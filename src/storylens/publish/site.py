@@ -67,16 +67,10 @@ class _Writer:
     """Writes pages (each given its relative way back to the site's root) and feeds."""
 
     def __init__(self, out: Path) -> None:
-        import jinja2
+        from storylens.publish.templating import environment
 
         self.out, self.files = out, 0
-        self.env = jinja2.Environment(
-            loader=jinja2.PackageLoader("storylens.publish", "templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = environment("storylens.publish")
         self.env.filters["day"] = lambda iso: iso[:10] if iso else "undated"
         self.env.filters["when"] = lambda iso: (
             iso[:16].replace("T", " ") + " UTC"

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storylens import __version__
 from storylens.config import Settings, load_settings
 from storylens.errors import NotFoundError, StorylensError
+from storylens.publish.templating import environment
 from storylens.store import Store
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,7 @@ class Web:
         self._opened: list[Store] = []
         self._guard = threading.Lock()
         self.write_lock = threading.Lock()  # one ingest at a time
-        self.templates = jinja2.Environment(
-            loader=jinja2.PackageLoader("storylens.web", "templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.templates: jinja2.Environment = environment("storylens.web")
         self.templates.globals.update(version=__version__, api=API_PREFIX)
         self.templates.filters.update(day=day, when=when, span=span)
 
