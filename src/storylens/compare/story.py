@@ -185,9 +185,8 @@ def cell(r: Report, sentence: int, value: str | None = None) -> dict[str, Any]:
     }
 
 
-def status_of(reporting: int, outlets: int, relation: str = "agree") -> str:
-    if reporting <= 1 and outlets > 1:
-        return "only_one"
+def status_of(reporting: int, relation: str = "agree") -> str:
+    """A fact reported by one outlet is ``only_one``; by several, how their reports relate."""
     return relation if reporting > 1 else "only_one"
 
 
@@ -209,7 +208,7 @@ def _claim_facts(reports: list[Report], outlets: list[str]) -> list[dict[str, An
             facts.append({
                 "kind": "claim", "key": key,
                 "label": f"{claims[0].subject}: {' / '.join(values)}",
-                "status": status_of(len(reporting), len(outlets), relation),
+                "status": status_of(len(reporting), relation),
                 "note": note or None, "outlets": cells,
             })  # fmt: skip
     return sorted(facts, key=lambda f: (-_reporting(f), f["label"]))
@@ -313,7 +312,7 @@ def _quote_facts(
         facts.append({
             "kind": "quote", "key": speaker,
             "label": f"{who}: “{q0.text}”" if q0.kind == "direct" else f"{who}: {q0.text}",
-            "status": status_of(len(reporting), len(outlets), relation),
+            "status": status_of(len(reporting), relation),
             "note": None if len(texts) == 1 else "the outlets give different words",
             "outlets": cells,
         })  # fmt: skip
@@ -346,7 +345,7 @@ def _statement_facts(
         text = by_id[first.article].sentences[first.sentence].text
         facts.append({
             "kind": "statement", "key": f"{first.article}:{first.sentence}", "label": text,
-            "status": status_of(len(reporting), len(outlets), "agree"),
+            "status": status_of(len(reporting)),
             "note": "reported in other words" if len(reporting) > 1 else None, "outlets": cells,
         })  # fmt: skip
     facts.sort(key=lambda f: -_reporting(f))
@@ -374,7 +373,7 @@ def _entity_facts(
     return [
         {
             "kind": "entity", "key": k, "label": names.get(k, k.split(":", 1)[1]),
-            "status": status_of(len(first[k]), len(outlets)), "note": None,
+            "status": status_of(len(first[k])), "note": None,
             "outlets": {o: [first[k][o]] if o in first[k] else [] for o in outlets},
         }
         for k in keys[:MAX_ENTITIES]
