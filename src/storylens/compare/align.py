@@ -1,0 +1,231 @@
+"""Which claims of a story's reports are one fact: the same quantity of the same thing in the
+same event.
+
+Every claim becomes an :class:`Item`: its unit family, the words of what it counts (normalised:
+"killed", "death toll" and "fatalities" are one class; generic words such as "people" or
+"amount" say nothing), the content of its sentence (words and canonical entities, weighted by
+their rarity among the story's claim sentences) and the years its sentence names. Two claims
+of different reports may be one fact (:func:`link`) when
+
+- they measure the same kind of thing (count, money, percent, time, length …) and name no
+  different years ("170,000 killed by the 2004 tsunami" is not today's toll);
+- what they count shares its head word and their sentences share something besides, or
+- they give the same figure in sentences that say much the same thing (the "12 pirates" of one
+  outlet and the "12 Somalis" of another); a claim whose subject could not be read joins
+  others only this way, never on its value alone;
+- and, when their values cannot both hold, only on a shared head word, a closer context and
+  figures within a plausible ratio: a conflict is shown only for the same quantity.
+
+Facts grow from the strongest links down (:func:`group`), at most one claim per report, and
+never holding two claims whose values disagree while what they count differs. A report's
+second mention of a figure it already gave joins that fact as a second cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storylens.compare.claims import convertible, magnitude_ratio, relation, unit_family
+from storylens.compare.statements import features, stem
+from storylens.compare.timeref import TimeRef, time_reference
+
+if TYPE_CHECKING:
+    from storylens.compare.story import Report
+    from storylens.models import Claim
+
+# Words that say what is counted only together with another word.
+GENERIC = frozenset(
+    "people person persons individual individuals number numbers total figure figures amount "
+    "amounts count value share percent percentage rate level sum more some other others "
+    "duration time period times thing things none unknown claim claims several".split()
+)
+# Words that name the same quantity in news reports, merged into one class (docs/compare.md).
+CLASSES = {
+    w: cls
+    for cls, words in {
+        "dead": "dead death deaths die died dying kill killed killing fatality fatalities toll "
+        "tolls life lives body bodies",
+        "injured": "injured injury injuries wounded wound wounds hurt",
+        "detained": "detained detain detention detentions arrested arrest arrests custody",
+        "protester": "protester protesters protestor protestors demonstrator demonstrators "
+        "marcher marchers",
+        "displaced": "displaced evacuated evacuee evacuees homeless",
+        "quake": "quake quakes earthquake earthquakes tremor tremors temblor temblors",
+        "vessel": "vessel vessels ship ships boat boats",
+        "magnitude": "magnitude magnitudes richter",
+        "missing": "missing unaccounted",
+    }.items()
+    for w in words.split()
+}
+_WORD = re.compile(r"[a-z][a-z'’-]*")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+SAME_HEAD_CONTEXT = 0.06  # context a shared head word needs (agreeing or compatible values)
+DISJOINT_CONTEXT = 0.12  # … when the values cannot both hold
+SAME_VALUE_CONTEXT = 0.3  # context the same figure needs when what is counted differs
+MAX_RATIO = 12.0  # figures further apart than this are not one quantity disputed
+ATTACH_CONTEXT = 0.2  # a report's second mention of a figure it gave
+
+
+@dataclass(slots=True)
+class Item:
+    """A claim as the aligner sees it."""
+
+    report: Report
+    claim: Claim
+    family: str
+    terms: frozenset[str]  # what is counted, normalised (generic words dropped)
+    head: str | None  # its head word's class
+    bag: Counter[str]  # the sentence's content, without numbers
+    years: frozenset[str]
+    when: TimeRef
+    weights: dict[str, float] = field(default_factory=dict)
+    norm: float = 1.0
+
+
+def subject_terms(subject: str) -> tuple[frozenset[str], str | None]:
+    """What a subject counts, as normalised words and its head (the last of them)."""
+    words = [w.strip("'’-") for w in _WORD.findall(subject.lower().replace("-", " "))]
+    terms = [CLASSES.get(w, CLASSES.get(stem(w), stem(w))) for w in words if w]
+    terms = [t for t in terms if t and t not in GENERIC and len(t) > 1]
+    return frozenset(terms), (terms[-1] if terms else None)
+
+
+def make_items(reports: Sequence[Report]) -> list[Item]:
+    """Every claim of the story's reports, with the story's weights of context words."""
+    items = []
+    for r in reports:
+        for c in r.claims:
+            if c.sentence >= len(r.sentences):
+                continue
+            text = r.sentences[c.sentence].text
+            own = text[c.start : c.end] if c.end > c.start else c.text
+            rest = text.replace(own, " ", 1) if own else text
+            terms, head = subject_terms(c.subject)
+            bag = features(rest, r.entities.get(c.sentence, []))
+            bag = Counter({t: n for t, n in bag.items() if not t[0].isdigit()})
+            years = frozenset(_YEAR.findall(rest))
+            items.append(
+                Item(r, c, unit_family(c.unit), terms, head, bag, years,
+                     time_reference(text, r.published))
+            )  # fmt: skip
+    df: Counter[str] = Counter()
+    for it in items:
+        df.update(it.bag.keys())
+    n = len(items) or 1
+    for it in items:
+        it.weights = {t: c * math.log(1 + n / df[t]) for t, c in it.bag.items()}
+        it.norm = math.sqrt(sum(w * w for w in it.weights.values())) or 1.0
+    return items
+
+
+def context(a: Item, b: Item) -> float:
+    """Cosine of the two sentences' weighted content."""
+    small, large = (a, b) if len(a.weights) <= len(b.weights) else (b, a)
+    dot = sum(w * large.weights.get(t, 0.0) for t, w in small.weights.items())
+    return dot / (a.norm * b.norm)
+
+
+def same_thing(a: Item, b: Item) -> bool | None:
+    """Whether two claims count the same thing: True (a shared head word), False (both name
+    what they count, and differently), None (one of them names nothing specific)."""
+    if not a.terms or not b.terms:
+        return None
+    return bool(a.head == b.head or a.head in b.terms or b.head in a.terms)
+
+
+def link(a: Item, b: Item) -> float | None:
+    """How strongly two claims of different reports are one fact, or None when they are not."""
+    if a.report.id == b.report.id or a.family != b.family:
+        return None
+    if not convertible(a.claim.unit, b.claim.unit):
+        return None
+    if a.years != b.years and ((a.years and b.years) or len(a.years | b.years) > 0):
+        return None  # different years named (or a past year named by one only)
+    ctx = context(a, b)
+    rel = relation(a.claim, b.claim)
+    thing = same_thing(a, b)
+    if rel == "disjoint":
+        if thing is not True or ctx < DISJOINT_CONTEXT:
+            return None
+        if magnitude_ratio(a.claim, b.claim) > MAX_RATIO:
+            return None
+        return 1.0 + ctx
+    if thing is True and ctx >= SAME_HEAD_CONTEXT:
+        return 1.5 + ctx + (0.2 if rel == "agree" else 0.0)
+    if rel == "agree" and ctx >= SAME_VALUE_CONTEXT:
+        return 1.0 + ctx
+    return None
+
+
+def can_join(a: Item, b: Item) -> bool:
+    """Whether two claims may stand in one fact at all (checked for every pair of a fact)."""
+    if a.report.id == b.report.id or a.family != b.family:
+        return False
+    if a.years != b.years and (a.years or b.years):
+        return False
+    rel = relation(a.claim, b.claim)
+    return rel != "disjoint" or same_thing(a, b) is not False
+
+
+def group(items: list[Item]) -> list[list[int]]:
+    """Facts as lists of item indices (each fact's claims in item order; singletons included):
+    merged from the strongest link down, at most one claim per report and only claims that
+    :func:`can_join` every claim already there."""
+    by_family: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        by_family.setdefault(it.family, []).append(i)
+    pairs: list[tuple[float, int, int]] = []
+    for idx in by_family.values():
+        for x, i in enumerate(idx):
+            for j in idx[x + 1 :]:
+                score = link(items[i], items[j])
+                if score is not None:
+                    pairs.append((score, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    fact_of = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    for _, i, j in pairs:
+        fi, fj = fact_of[i], fact_of[j]
+        if fi == fj:
+            continue
+        if not all(can_join(items[x], items[y]) for x in members[fi] for y in members[fj]):
+            continue
+        for k in members[fj]:
+            fact_of[k] = fi
+        members[fi] = sorted(members[fi] + members.pop(fj))
+    _attach_repeats(items, members, fact_of)
+    return sorted(members.values(), key=lambda m: m[0])
+
+
+def _attach_repeats(items: list[Item], members: dict[int, list[int]], fact_of: list[int]) -> None:
+    """A claim left alone whose report gave the same quantity in a fact of several reports
+    ("At least five" in the lead, "five" further down) joins that fact."""
+    for i, it in enumerate(items):
+        if len(members.get(fact_of[i], ())) != 1:
+            continue
+        best, best_ctx = None, ATTACH_CONTEXT
+        for f, ids in members.items():
+            if len(ids) < 2 or f == i:
+                continue
+            own = [k for k in ids if items[k].report.id == it.report.id]
+            if len(own) != 1:
+                continue
+            first = items[own[0]]
+            if same_thing(first, it) is not True or relation(first.claim, it.claim) == "disjoint":
+                continue
+            if first.years != it.years:
+                continue
+            ctx = max(context(it, items[k]) for k in ids if k != own[0]) if len(ids) > 1 else 0
+            ctx = max(ctx, context(first, it))
+            if ctx >= best_ctx:
+                best, best_ctx = f, ctx
+        if best is not None:
+            members.pop(fact_of[i])
+            fact_of[i] = best
+            members[best] = sorted([*members[best], i])
