@@ -132,3 +132,11 @@ def test_different_times() -> None:
     b = time_reference("44 ships are waiting", datetime(2025, 6, 17, 9, 0, tzinfo=UTC))
     c = time_reference("44 ships are waiting", datetime(2025, 6, 16, 10, 0, tzinfo=UTC))
     assert different_times(a, b) and not different_times(a, c)
+
+
+def test_a_day_named_in_the_sentence_counts_for_the_nearest_figure() -> None:
+    text = "By midday, 44 vessels were at anchor outside the harbour, up from 27 on Tuesday night."
+    wednesday = datetime(2025, 4, 2, 16, 5, tzinfo=UTC)
+    s44, s27 = (text.index("44"), text.index("44") + 2), (text.index("27"), text.index("27") + 2)
+    assert time_reference(text, wednesday, s27, [s44]).day == "2025-04-01"
+    assert time_reference(text, wednesday, s44, [s27]).day is None  # the report's own day

@@ -244,12 +244,6 @@ WIDE_OUTLETS = 3  # more outlets than this: one row per fact listing who reporte
 def _status(f: Fact) -> str:
     style = STATUS_STYLE.get(f.status, "")
     status = f"[{style}]{f.status.replace('_', ' ')}[/]"
-    if f.status == "update":
-        steps = " → ".join(
-            f"{c.value or '?'} ({escape(o)}{', ' + day(c.published) if c.published else ''})"
-            for o, c in f.steps()
-        )
-        return status + f"\n[dim]{steps}[/]"
     return status + (f"\n[dim]{escape(f.note)}[/]" if f.note else "")
 
 

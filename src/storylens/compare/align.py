@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storylens.compare.claims import convertible, magnitude_ratio, relation, unit_family
-from storylens.compare.statements import features, stem
-from storylens.compare.timeref import TimeRef, time_reference
+from storylens.compare.statements import STOP, features, stem
+from storylens.compare.timeref import TimeRef, different_times, time_reference
 
 if TYPE_CHECKING:
     from storylens.compare.story import Report
@@ -84,6 +84,10 @@ class Item:
     bag: Counter[str]  # the sentence's content, without numbers
     years: frozenset[str]
     when: TimeRef
+    near: frozenset[str] = frozenset()  # content words next to the figure
+    entities: frozenset[str] = frozenset()
+    lead: bool = False  # in the report's first sentences
+    first: bool = False  # the report's first claim counting this (its head)
     weights: dict[str, float] = field(default_factory=dict)
     norm: float = 1.0
 
@@ -96,24 +100,43 @@ def subject_terms(subject: str) -> tuple[frozenset[str], str | None]:
     return frozenset(terms), (terms[-1] if terms else None)
 
 
+NEAR = 4  # words each side of a figure that say what it is about
+LEAD = 3  # sentences that open a report
+
+
+def _near(text: str, start: int, end: int) -> frozenset[str]:
+    before = [stem(w) for w in _WORD.findall(text[:start].lower()) if w not in STOP][-NEAR:]
+    after = [stem(w) for w in _WORD.findall(text[end:].lower()) if w not in STOP][:NEAR]
+    return frozenset(before + after)
+
+
 def make_items(reports: Sequence[Report]) -> list[Item]:
     """Every claim of the story's reports, with the story's weights of context words."""
     items = []
     for r in reports:
+        heads: set[str | None] = set()
+        spans: dict[int, list[tuple[int, int]]] = {}
         for c in r.claims:
+            spans.setdefault(c.sentence, []).append((c.start, c.end))
+        for c in sorted(r.claims, key=lambda c: (c.sentence, c.start)):
             if c.sentence >= len(r.sentences):
                 continue
             text = r.sentences[c.sentence].text
-            own = text[c.start : c.end] if c.end > c.start else c.text
-            rest = text.replace(own, " ", 1) if own else text
+            start, end = (c.start, c.end) if c.end > c.start else (0, 0)
+            rest = text[:start] + " " + text[end:]
             terms, head = subject_terms(c.subject)
             bag = features(rest, r.entities.get(c.sentence, []))
             bag = Counter({t: n for t, n in bag.items() if not t[0].isdigit()})
             years = frozenset(_YEAR.findall(rest))
             items.append(
                 Item(r, c, unit_family(c.unit), terms, head, bag, years,
-                     time_reference(text, r.published))
+                     time_reference(text, r.published, (c.start, c.end),
+                                    [sp for sp in spans[c.sentence] if sp != (c.start, c.end)]),
+                     _near(text, start, end),
+                     frozenset(r.entities.get(c.sentence, [])), c.sentence < LEAD,
+                     head is not None and head not in heads)
             )  # fmt: skip
+            heads.add(head)
     df: Counter[str] = Counter()
     for it in items:
         df.update(it.bag.keys())
@@ -139,13 +162,24 @@ def same_thing(a: Item, b: Item) -> bool | None:
     return bool(a.head == b.head or a.head in b.terms or b.head in a.terms)
 
 
+# The weights of :func:`link`: a logistic model of "one fact" over :func:`pair_features`.
+WEIGHTS: dict[str, float] = {}
+BIAS = 0.0
+LINK_THRESHOLD = 0.0
+RULES = True
+
+
 def link(a: Item, b: Item) -> float | None:
     """How strongly two claims of different reports are one fact, or None when they are not."""
     if a.report.id == b.report.id or a.family != b.family:
         return None
     if not convertible(a.claim.unit, b.claim.unit):
         return None
-    if a.years != b.years and ((a.years and b.years) or len(a.years | b.years) > 0):
+    if not RULES:
+        f = pair_features(a, b)
+        score = BIAS + sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items())
+        return score if score >= LINK_THRESHOLD else None
+    if a.years != b.years:
         return None  # different years named (or a past year named by one only)
     ctx = context(a, b)
     rel = relation(a.claim, b.claim)
@@ -164,12 +198,15 @@ def link(a: Item, b: Item) -> float | None:
 
 
 def can_join(a: Item, b: Item) -> bool:
-    """Whether two claims may stand in one fact at all (checked for every pair of a fact)."""
-    if a.report.id == b.report.id or a.family != b.family:
-        return False
-    if a.years != b.years and (a.years or b.years):
+    """Whether two claims may stand in one fact at all (checked for every pair of a fact):
+    one claim per report, unless the report itself gives the quantity at two times ("44
+    vessels by midday, up from 27 on Tuesday"); no different years; and values that cannot
+    both hold only for the same thing counted."""
+    if a.family != b.family or a.years != b.years:
         return False
     rel = relation(a.claim, b.claim)
+    if a.report.id == b.report.id:
+        return rel == "disjoint" and same_thing(a, b) is True and different_times(a.when, b.when)
     return rel != "disjoint" or same_thing(a, b) is not False
 
 
@@ -229,3 +266,35 @@ def _attach_repeats(items: list[Item], members: dict[int, list[int]], fact_of: l
             members.pop(fact_of[i])
             fact_of[i] = best
             members[best] = sorted([*members[best], i])
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def pair_features(a: Item, b: Item) -> dict[str, float]:
+    """What :func:`link` weighs for two claims of different reports."""
+    rel = relation(a.claim, b.claim)
+    thing = same_thing(a, b)
+    ratio = magnitude_ratio(a.claim, b.claim)
+    days = a.when.day is not None and b.when.day is not None
+    return {
+        "same_thing": float(thing is True),
+        "other_thing": float(thing is False),
+        "subject": _jaccard(a.terms, b.terms),
+        "agree": float(rel == "agree"),
+        "compatible": float(rel == "compatible"),
+        "disjoint": float(rel == "disjoint"),
+        "log_ratio": math.log(ratio) if rel == "disjoint" else 0.0,
+        "context": context(a, b),
+        "near": _jaccard(a.near, b.near),
+        "entities": _jaccard(a.entities, b.entities),
+        "years_differ": float(a.years != b.years),
+        "days_differ": float(days and a.when.day != b.when.day),
+        "lead": float(a.lead and b.lead),
+        "first": float(a.first and b.first),
+        "attributed_alike": float(
+            bool(a.claim.attribution and b.claim.attribution)
+            and (a.claim.attribution or "").lower() == (b.claim.attribution or "").lower()
+        ),
+    }

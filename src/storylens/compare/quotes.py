@@ -3,11 +3,15 @@
 Outlets trim a quote, splice two of its parts, or report in their own words what another quotes
 directly. Two quotes of different reports are one fact when
 
-- their speakers are one: the same canonical entity, or names of which one contains the other
-  ("Gray" / "Kimani Gray"), or one of them unresolved while the words are nearly the same; and
 - their words overlap: the share of the shorter quote's content words found in the longer
-  (:data:`MIN_CONTAINMENT`; a trimmed quote is wholly inside the full one), and at least
-  :data:`MIN_SHARED` content words, more for a reported clause (:data:`REPORTED_CONTAINMENT`).
+  (a trimmed quote is wholly inside the full one), with at least :data:`MIN_SHARED` content
+  words in common; and
+- their speakers are one — the same canonical entity, or names of which one contains the other
+  ("Gray" / "Kimani Gray") — and the overlap reaches :data:`MIN_CONTAINMENT`, or
+  :data:`SAME_SPEAKER_CONTAINMENT` for the same entity (a statement in other words); or a
+  speaker is unresolved and the words are nearly the same (:data:`UNKNOWN_SPEAKER_CONTAINMENT`);
+  or the words are the same whoever the outlets name (:data:`SAME_WORDS`: the fact then notes
+  that the outlets attribute it differently).
 
 Facts grow from the most similar pair down, one quote per report. A fact whose reports give the
 same words is ``agree``; different words of one statement are ``compatible``.
@@ -26,8 +30,10 @@ if TYPE_CHECKING:
     from storylens.models import Quote
 
 MIN_CONTAINMENT = 0.5
-REPORTED_CONTAINMENT = 0.6  # when either is a reported clause (fewer words in common by nature)
+SAME_SPEAKER_CONTAINMENT = 0.35  # one speaker's statement reported in other words
 UNKNOWN_SPEAKER_CONTAINMENT = 0.8
+SAME_WORDS = 0.9  # nearly the same words: one quote, even when the outlets name different speakers
+SAME_WORDS_SHARED = 6
 MIN_SHARED = 3
 TITLES = frozenset("mr mrs ms miss dr sir lady lord prof president gen col capt sgt".split())
 
@@ -67,10 +73,16 @@ def quote_facts(
             if rj.id == ri.id or len(wi & wj) < MIN_SHARED:
                 continue
             score = containment(wi, wj)
-            speaker = same_speaker(qi, qj, names)
-            need = REPORTED_CONTAINMENT if "indirect" in (qi.kind, qj.kind) else MIN_CONTAINMENT
-            if speaker is False or (speaker is None and score < UNKNOWN_SPEAKER_CONTAINMENT):
+            if score >= SAME_WORDS and len(wi & wj) >= SAME_WORDS_SHARED:
+                pairs.append((score, i, j))
                 continue
+            speaker = same_speaker(qi, qj, names)
+            if speaker is None:
+                need = UNKNOWN_SPEAKER_CONTAINMENT
+            elif speaker and qi.speaker_entity and qi.speaker_entity == qj.speaker_entity:
+                need = SAME_SPEAKER_CONTAINMENT
+            else:
+                need = MIN_CONTAINMENT if speaker else 2.0
             if score >= need:
                 pairs.append((score, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -82,9 +94,6 @@ def quote_facts(
             continue
         reports_i = {items[k][0].id for k in members[fi]}
         if any(items[k][0].id in reports_i for k in members[fj]):
-            continue
-        if any(same_speaker(items[x][1], items[y][1], names) is False
-               for x in members[fi] for y in members[fj]):  # fmt: skip
             continue
         for k in members[fj]:
             fact_of[k] = fi
@@ -104,10 +113,13 @@ def quote_facts(
         first = group[0][1]
         texts = {q.text for _, q, _ in group}
         status: FactStatus = "agree" if len(texts) == 1 else "compatible"
+        notes = [] if len(texts) == 1 else ["the outlets give different words"]
+        speakers = {names.get(q.speaker_entity or "") or q.speaker or "?" for _, q, _ in group}
+        if any(same_speaker(a[1], b[1], names) is False for a in group for b in group):
+            notes.append("attributed to different speakers: " + ", ".join(sorted(speakers)))
         facts.append(
             Fact("", "quote", key,
                  f"{who}: “{first.text}”" if first.kind == "direct" else f"{who}: {first.text}",
-                 status if len(reporting) > 1 else "only_one",
-                 None if len(texts) == 1 else "the outlets give different words", cells)
+                 status if len(reporting) > 1 else "only_one", "; ".join(notes) or None, cells)
         )  # fmt: skip
     return sorted(facts, key=lambda f: -f.reporting)

@@ -30,7 +30,7 @@ from storylens.compare.claims import group_verdict, relation
 from storylens.compare.quotes import quote_facts
 from storylens.compare.statements import Unit, align, features
 from storylens.compare.summary import summarise, timeline
-from storylens.compare.timeref import different_times
+from storylens.compare.timeref import day_of, different_times
 from storylens.errors import NotFoundError
 from storylens.models import (
     Article,
@@ -240,9 +240,9 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
     (its first claim of the fact); values that cannot all hold are an ``update`` when every
     such pair speaks of different times, else a ``conflict``. One outlet's reports that give
     changing figures over time are an ``update`` too."""
-    firsts: dict[str, Item] = {}
-    for it in items:
-        firsts.setdefault(it.report.id, it)
+    firsts: dict[tuple[str, str | None], Item] = {}
+    for it in items:  # a report giving the quantity at two times counts twice
+        firsts.setdefault((it.report.id, day_of(it.when)), it)
     primary = list(firsts.values())
     reporting = {it.report.outlet for it in primary}
     if len(primary) < 2:
@@ -259,13 +259,30 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
         if relation(a.claim, b.claim) == "disjoint"
     ]
     if all(different_times(a.when, b.when) for a, b in clashes):
-        steps = sorted(primary, key=_order)
-        return "update", "changed over time: " + " → ".join(
-            dict.fromkeys(it.claim.text for it in steps)
-        )
+        return "update", "changed over time: " + _sequence(primary)
     if len(reporting) < 2:
         return "only_one", ""
     return "conflict", verdict.note
+
+
+def _sequence(items: list[Item]) -> str:
+    """An update's figures in time order, one step per change: "27 (2025-04-01) → 61
+    (2025-04-03) → 66 (2025-04-05)"."""
+    steps: list[tuple[Item, list[str]]] = []
+    for it in sorted(items, key=_order):
+        day = (it.when.day or "")[:10] if it.when.day and it.when.day[:1].isdigit() else ""
+        if not day and it.report.published:
+            day = it.report.published.date().isoformat()
+        if steps and relation(steps[-1][0].claim, it.claim) != "disjoint":
+            steps[-1][1].append(day)
+        else:
+            steps.append((it, [day]))
+    out = []
+    for it, days in steps:
+        known = sorted(d for d in days if d)
+        when = "" if not known else known[0] if known[0] == known[-1] else f"{known[0]}…{known[-1]}"
+        out.append(f"{it.claim.text} ({when})" if when else it.claim.text)
+    return " → ".join(out)
 
 
 def _order(it: Item) -> tuple[bool, str, float]:

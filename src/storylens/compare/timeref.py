@@ -18,6 +18,7 @@ their figures differ, not a ``conflict``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -65,14 +66,23 @@ class TimeRef:
     provisional: bool = False
 
 
-def time_reference(sentence: str, published: datetime | None) -> TimeRef:
-    """The time reference of a figure in ``sentence`` of a report published at ``published``."""
+def time_reference(
+    sentence: str,
+    published: datetime | None,
+    span: tuple[int, int] | None = None,
+    others: Sequence[tuple[int, int]] = (),
+) -> TimeRef:
+    """The time reference of a figure in ``sentence`` of a report published at ``published``.
+
+    With the figure's ``span`` and the spans of the sentence's ``others`` figures, a day or a
+    clock time counts for the figure nearest to it ("44 vessels by midday, up from 27 on
+    Tuesday": Tuesday is the 27's)."""
     day = None
-    found = _DAY_WORDS.search(sentence)
+    found = _nearest(_DAY_WORDS.finditer(sentence), span, others)
     if found:
         day = _resolve(found, published.date() if published else None)
     clock = None
-    at = _CLOCK.search(sentence)
+    at = _nearest(_CLOCK.finditer(sentence), span, others)
     if at:
         if at.group("h"):
             hour = int(at.group("h")) % 12 + (12 if at.group("ap").lower() == "p" else 0)
@@ -82,22 +92,51 @@ def time_reference(sentence: str, published: datetime | None) -> TimeRef:
     return TimeRef(day, clock, published, bool(PROVISIONAL.search(sentence)))
 
 
+def _nearest(
+    found: Iterator[re.Match[str]], span: tuple[int, int] | None, others: Sequence[tuple[int, int]]
+) -> re.Match[str] | None:
+    """The first match that is nearer the figure at ``span`` than any other figure."""
+    for m in found:
+        if span is None or not others:
+            return m
+        mine = _distance(m, span)
+        if all(mine <= _distance(m, o) for o in others):
+            return m
+    return None
+
+
+def _distance(m: re.Match[str], span: tuple[int, int]) -> int:
+    if m.end() <= span[0]:
+        return span[0] - m.end()
+    if m.start() >= span[1]:
+        return m.start() - span[1]
+    return 0
+
+
 def different_times(a: TimeRef, b: TimeRef, min_hours: float = 12.0) -> bool:
     """Whether two figures speak of different times: either is given as provisional or
-    changing, they name different days or clock times, or (naming no day) their reports came
-    out at least ``min_hours`` apart."""
+    changing; or the days they hold for differ (the day the sentence names, else the report's
+    publication day); or, on one day, the clock times they name differ; or, naming no day, their
+    reports came out at least ``min_hours`` apart."""
     if a.provisional or b.provisional:
         return True
-    if a.day and b.day:
-        return a.day != b.day or (
-            a.clock is not None and b.clock is not None and a.clock != b.clock
-        )
-    if a.clock is not None and b.clock is not None and a.clock != b.clock:
+    da, db = day_of(a), day_of(b)
+    if da is None or db is None:
+        return False
+    if da != db:
         return True
+    if a.clock is not None and b.clock is not None:
+        return a.clock != b.clock
     if a.published and b.published and not (a.day or b.day):
-        gap = abs((a.published - b.published).total_seconds()) / 3600
-        return gap >= min_hours
+        return abs((a.published - b.published).total_seconds()) / 3600 >= min_hours
     return False
+
+
+def day_of(ref: TimeRef) -> str | None:
+    """The day a figure holds for: the day its sentence names, else its report's day."""
+    if ref.day:
+        return ref.day
+    return ref.published.date().isoformat() if ref.published else None
 
 
 def _resolve(m: re.Match[str], base: date | None) -> str:
