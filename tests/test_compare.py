@@ -184,3 +184,37 @@ def test_cli_compare_json_and_table(tmp_path: Path, settings: Settings) -> None:
         assert expected in table.output
     missing = runner.invoke(app, ["compare", "nosuchstory", "--db", str(db)])
     assert missing.exit_code == 1
+
+
+def _strike(demo_db: Path) -> Comparison:
+    with Store(demo_db) as store:
+        stories = list_stories(store, limit=1000)
+        biggest = max(stories, key=lambda s: s["size"])
+        return story_comparison(store, biggest["id"])
+
+
+def _claim_fact(data: Comparison, value: str) -> Fact:
+    (fact,) = [
+        f for f in _facts(data, "claim")
+        if any(c.value == value for cs in f.outlets.values() for c in cs)
+    ]  # fmt: skip
+    return fact
+
+
+def test_ships_queued_day_by_day_are_an_update_not_a_conflict(demo_db: Path) -> None:
+    data = _strike(demo_db)
+    ships = _claim_fact(data, "Sixty-one")
+    assert ships.status == "update"
+    values = {c.value for cs in ships.outlets.values() for c in cs}
+    assert {"27", "44", "Sixty-one", "66"} <= values
+    assert ships.note and ships.note.startswith("changed over time: 27 (2025-04-01) → 44")
+    steps = [c.published for _, c in ships.steps()]
+    assert steps == sorted(steps)
+
+
+def test_officers_hurt_at_the_same_rally_conflict(demo_db: Path) -> None:
+    data = _strike(demo_db)
+    officers = _claim_fact(data, "Three")
+    assert officers.status == "conflict"
+    assert sorted(_reporting(officers)) == ["Coastline Daily", "The Meridian Herald"]
+    assert {c.value for cs in officers.outlets.values() for c in cs} == {"Three", "two"}

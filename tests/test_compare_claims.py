@@ -140,3 +140,15 @@ def test_a_day_named_in_the_sentence_counts_for_the_nearest_figure() -> None:
     s44, s27 = (text.index("44"), text.index("44") + 2), (text.index("27"), text.index("27") + 2)
     assert time_reference(text, wednesday, s27, [s44]).day == "2025-04-01"
     assert time_reference(text, wednesday, s44, [s27]).day is None  # the report's own day
+
+
+def test_measures_are_read_to_their_last_digit_and_counts_are_exact() -> None:
+    # a figure and its conversion in parentheses: "35 kilometers (22 miles)"
+    assert relation(_point(35, "35 kilometers", unit="km"), _point(22, "22 miles", unit="miles"))
+    assert precision_unit(_point(35, "35 kilometers", unit="km")) == 1
+    assert precision_unit(_point(35, "35 protesters")) == 0
+    # text re-joined from tokens ("8. 6-magnitude") keeps its precision: 8.6 and 8.7 differ
+    a = _point(8.6, "8. 6-magnitude", unit="magnitude")
+    b = _point(8.7, "8. 7-magnitude", unit="magnitude")
+    assert precision_unit(a) == pytest.approx(0.1) and relation(a, b) == "disjoint"
+    assert precision_unit(_point(230000, "230, 000")) == 10000

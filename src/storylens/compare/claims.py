@@ -42,7 +42,8 @@ _SCALE: dict[str, float] = {  # units that convert exactly within their family
     "nautical miles": 1852, "yards": 0.9144, "feet": 0.3048, "inches": 0.0254, "kg": 1,
     "tonnes": 1000, "percentage points": 1, "basis points": 0.01,
 }  # fmt: skip
-_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# digits as written, also as text re-joined from tokens writes them ("230, 000", "8. 6")
+_DIGITS = re.compile(r"\d+(?:,\s?\d{3})*(?:\.\s?\d+)?")
 
 Bounds = tuple[float | None, float | None, bool, bool]  # lo, hi, lo_open, hi_open
 Relation = str  # "agree" | "compatible" | "disjoint"
@@ -66,6 +67,16 @@ def written(c: Claim) -> Bounds:
     return c.lo, c.hi, c.lo_open and c.lo is not None, c.hi_open and c.hi is not None
 
 
+_VAGUE_WORDS = re.compile(
+    r"\b(?:dozens|scores|hundreds|thousands|millions|billions|trillions)\b", re.IGNORECASE
+)
+
+
+def vague(c: Claim) -> bool:
+    """A plural number word ("dozens", "tens of thousands"): an order of size, not a figure."""
+    return not any(ch.isdigit() for ch in c.text) and bool(_VAGUE_WORDS.search(c.text))
+
+
 def precision_unit(c: Claim) -> float:
     """The rounding unit of a figure as written: "$61,000" → 1,000; "7.6" → 0.1; "44 million"
     → 1,000,000; "250" → 10; "100,000" → 10,000 (a round figure is read to at least two
@@ -76,7 +87,7 @@ def precision_unit(c: Claim) -> float:
     match = _DIGITS.search(c.text)
     if value is None or value == 0 or match is None:
         return 0.0
-    digits = match.group().replace(",", "")
+    digits = match.group().replace(",", "").replace(" ", "")
     try:
         number = float(digits)
     except ValueError:
@@ -91,7 +102,8 @@ def precision_unit(c: Claim) -> float:
         significant = whole.rstrip("0")
         zeros = len(whole) - len(significant) if len(significant) <= 3 else 0
         if zeros == 0 and scale < 1000:
-            return 0.0  # an exact count; "44 million" is rounded to its scale word
+            # an exact count or sum; "44 million" is rounded to its scale word
+            return 0.0 if unit_family(c.unit) in ("count", "money") else scale
         unit = float(min(10**zeros, 10 ** max(0, len(whole) - 2)))
     return unit * scale
 
@@ -102,15 +114,15 @@ def read_interval(c: Claim) -> Bounds:
     lo, hi, lo_open, hi_open = written(c)
     if lo is not None and lo == hi and not lo_open and not hi_open:
         half = precision_unit(c) / 2
-        if half > 0:
-            return lo - half, hi + half, False, True
+        if half > 0:  # to 12 digits, so that 8.6 + 0.05 and 8.7 - 0.05 meet exactly
+            return float(f"{lo - half:.12g}"), float(f"{hi + half:.12g}"), False, True
     return lo, hi, lo_open, hi_open
 
 
 def relation(a: Claim, b: Claim) -> Relation:
     """How two claims' values relate: ``agree`` (the same stated interval), ``compatible``
     (they can both be true as a reader reads them) or ``disjoint``."""
-    if a.unit != b.unit and not _exact_pair(a.unit, b.unit):
+    if a.unit != b.unit and not exact_units(a.unit, b.unit):
         return "compatible" if convertible(a.unit, b.unit) else "disjoint"
     x, y = _in_unit(written(a), a.unit, b.unit), written(b)
     if x == y:
@@ -152,15 +164,16 @@ def group_verdict(claims: list[Claim]) -> Verdict:
 def _note(a: Claim, b: Claim, words: str) -> str:
     if words:
         return f"{words}: {a.text} / {b.text}"
-    if a.unit != b.unit and not _exact_pair(a.unit, b.unit):
+    if a.unit != b.unit and not exact_units(a.unit, b.unit):
         return f"different units: {a.text} / {b.text}"
     if written(a)[:2] != written(b)[:2] and a.qualifier is None and b.qualifier is None:
         return f"the same figure rounded: {a.text} / {b.text}"
     return f"overlapping values: {a.text} / {b.text}"
 
 
-def _exact_pair(a: str | None, b: str | None) -> bool:
-    return a in _SCALE and b in _SCALE and convertible(a, b)
+def exact_units(a: str | None, b: str | None) -> bool:
+    """The same unit, or units that convert exactly (km and miles, hours and minutes)."""
+    return a == b or (a in _SCALE and b in _SCALE and convertible(a, b))
 
 
 def _in_unit(x: Bounds, unit: str | None, target: str | None) -> Bounds:

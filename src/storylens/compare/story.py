@@ -26,7 +26,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from storylens.compare.align import Item, group, make_items
-from storylens.compare.claims import group_verdict, relation
+from storylens.compare.claims import group_verdict, relation, vague
 from storylens.compare.quotes import quote_facts
 from storylens.compare.statements import Unit, align, features
 from storylens.compare.summary import summarise, timeline
@@ -236,10 +236,12 @@ def claim_facts(reports: list[Report], outlets: list[str]) -> list[Fact]:
 
 
 def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
-    """The status of one claim fact and the note that explains it. Each report counts once
-    (its first claim of the fact); values that cannot all hold are an ``update`` when every
-    such pair speaks of different times, else a ``conflict``. One outlet's reports that give
-    changing figures over time are an ``update`` too."""
+    """The status of one claim fact and the note that explains it. Each report counts once per
+    time it speaks of (its first claim of the fact). Values that cannot both hold are a
+    ``conflict`` when two outlets give them for the same time, an ``update`` when they speak of
+    different times; a plural number word ("thousands") against a figure for the same time is
+    only a rough figure (``compatible``). One outlet's reports whose figures changed over time
+    make an ``update`` too."""
     firsts: dict[tuple[str, str | None], Item] = {}
     for it in items:  # a report giving the quantity at two times counts twice
         firsts.setdefault((it.report.id, day_of(it.when)), it)
@@ -258,11 +260,26 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
         for b in primary[n + 1 :]
         if relation(a.claim, b.claim) == "disjoint"
     ]
-    if all(different_times(a.when, b.when) for a, b in clashes):
+    later = [(a, b) for a, b in clashes if different_times(a.when, b.when)]
+    # a plural number word ("thousands") is not contradicted by a figure at the same time
+    same_time = [(a, b) for a, b in clashes if (a, b) not in later and not _vague(a, b)]
+    if same_time and len(reporting) > 1:
+        return "conflict", "; ".join(
+            dict.fromkeys(
+                f"different values: {a.claim.text} / {b.claim.text}" for a, b in same_time
+            )
+        )
+    if later:
         return "update", "changed over time: " + _sequence(primary)
     if len(reporting) < 2:
         return "only_one", ""
-    return "conflict", verdict.note
+    return "compatible", "; ".join(
+        dict.fromkeys(f"a rough figure: {a.claim.text} / {b.claim.text}" for a, b in clashes)
+    )
+
+
+def _vague(a: Item, b: Item) -> bool:
+    return vague(a.claim) or vague(b.claim)
 
 
 def _sequence(items: list[Item]) -> str:

@@ -46,10 +46,14 @@ _CLOCK = re.compile(
     r"|\b(?P<hh>[01]\d|2[0-3]):?(?P<mm>[0-5]\d)\s*(?:gmt|utc|local time|hours|hrs)\b",
     re.IGNORECASE,
 )
+_SPAN = r"(?:days?|nights?|weeks?|months?|hours?|years?)"
 PROVISIONAL = re.compile(
     r"\b(?:so far|as of|thus far|to date|at last count|latest|updated|revised|initially|"
     r"earlier|now stands|now|risen|rose|rising|climbed|climbing|jumped|increased|"
-    r"bringing the (?:\w+ )?(?:toll|total|number|count)|has reached|had reached)\b",
+    r"bringing the (?:\w+ )?(?:toll|total|number|count)|reached|reaching)\b"
+    # a duration of something still going on: "after 13 days of bombardment", "a week into"
+    rf"|\bafter (?:more than |nearly |almost |about |some )?[\w,.-]+ {_SPAN} of\b"
+    rf"|\b{_SPAN} into\b|\bentered (?:its|their|a|the) \w+ {_SPAN}\b",
     re.IGNORECASE,
 )
 
@@ -121,8 +125,8 @@ def different_times(a: TimeRef, b: TimeRef, min_hours: float = 12.0) -> bool:
     if a.provisional or b.provisional:
         return True
     da, db = day_of(a), day_of(b)
-    if da is None or db is None:
-        return False
+    if da is None or db is None or _kind(da) != _kind(db):
+        return False  # unknown, or "Jan. 4" and "Sunday" of an undated report: not known apart
     if da != db:
         return True
     if a.clock is not None and b.clock is not None:
@@ -130,6 +134,13 @@ def different_times(a: TimeRef, b: TimeRef, min_hours: float = 12.0) -> bool:
     if a.published and b.published and not (a.day or b.day):
         return abs((a.published - b.published).total_seconds()) / 3600 >= min_hours
     return False
+
+
+def _kind(day: str) -> str:
+    """How a day is known: an ISO date, a month and day ("01-04"), or a weekday or word."""
+    if len(day) == 10 and day[4] == "-":
+        return "date"
+    return "month-day" if day[:1].isdigit() else "word"
 
 
 def day_of(ref: TimeRef) -> str | None:
