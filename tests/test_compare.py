@@ -218,3 +218,21 @@ def test_officers_hurt_at_the_same_rally_conflict(demo_db: Path) -> None:
     assert officers.status == "conflict"
     assert sorted(_reporting(officers)) == ["Coastline Daily", "The Meridian Herald"]
     assert {c.value for cs in officers.outlets.values() for c in cs} == {"Three", "two"}
+
+
+def test_one_outlet_story_compares_its_own_reports(store: Store, settings: Settings) -> None:
+    ingest_records(store, [
+        _report("a", "North Post", "The dockers strike at Port Vell entered its second day. "
+                "Port officials said 18 ships were waiting offshore on Tuesday.", day="02"),
+        _report("b", "North Post", "The dockers strike at Port Vell entered its fourth day. "
+                "Port officials said 31 ships were waiting offshore on Thursday.", day="04"),
+    ], settings)  # fmt: skip
+    build_stories(store, settings)
+    run_enrich(store, settings)
+    (story,) = list_stories(store)
+    data = story_comparison(store, story["id"])
+    assert data.outlets == ["North Post · 2025-04-02 09:00", "North Post · 2025-04-04 09:00"]
+    assert data.note and data.note.startswith("One outlet reports this story")
+    (ships,) = [f for f in _facts(data, "claim") if f.key.startswith(("ship", "vessel"))]
+    assert ships.status == "update"
+    assert ships.note == "changed over time: 18 (2025-04-01) → 31 (2025-04-03)"

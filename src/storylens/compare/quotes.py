@@ -101,12 +101,12 @@ def quote_facts(
     facts = []
     for ids in sorted(members.values(), key=lambda m: m[0]):
         group = [items[i] for i in ids]
-        reporting = {r.outlet for r, _, _ in group}
+        reporting = {r.column for r, _, _ in group}
         cells: dict[str, list[FactCell]] = {o: [] for o in outlets}
         for r, q, _ in group:
             shown = cell(r, q.sentence, q.text)
             shown.quote = q
-            cells[r.outlet].append(shown)
+            cells[r.column].append(shown)
         q0 = next((q for _, q, _ in group if q.speaker_entity), group[0][1])
         key = q0.speaker_entity or (q0.speaker or "unknown").lower()
         who = names.get(q0.speaker_entity or "") or q0.speaker or "unknown speaker"

@@ -68,6 +68,10 @@ class Report:
     entities: dict[int, list[str]]  # sentence -> entity keys
     claims: list[Claim]
     quotes: list[Quote]
+    column: str = ""  # the comparison's column: the outlet, or the report in a one-outlet story
+
+    def __post_init__(self) -> None:
+        self.column = self.column or self.outlet
 
 
 def members_hash(conn: sqlite3.Connection, story_id: str) -> str:
@@ -156,7 +160,8 @@ def outlet_label(a: Article) -> str:
 def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:
     """The comparison of a story (see the module docstring for what it holds)."""
     story, reports, names = load_reports(conn, story_id)
-    outlets = list(dict.fromkeys(r.outlet for r in reports))
+    note = _one_outlet_columns(reports)
+    outlets = list(dict.fromkeys(r.column for r in reports))
     facts: list[Fact] = []
     facts += claim_facts(reports, outlets)
     facts += quote_facts(reports, outlets, names, cell)
@@ -166,11 +171,9 @@ def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:
     for i, fact in enumerate(facts):
         fact.id = f"{fact.kind[0]}{i + 1}"
     by_id = {r.id: r for r in reports}
-    note = None
     if story.size > len(reports) and len(reports) == MAX_ARTICLES:
-        note = (
-            f"compared on its first {MAX_ARTICLES} reports of {story.size} (near copies left out)"
-        )
+        capped = f"Compared on its first {MAX_ARTICLES} reports of {story.size}"
+        note = f"{capped} (near copies left out)" + (f"; {note}" if note else "")
     return Comparison(
         story=story,
         outlets=outlets,
@@ -192,6 +195,21 @@ def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:
         compared=len(reports),
         note=note,
     )
+
+
+def _one_outlet_columns(reports: list[Report]) -> str | None:
+    """A story that one outlet alone reports, in several reports, is compared report by report:
+    each report is a column ("Daily Mail · 2020-09-14 10:20"), so the table shows how its
+    figures and words changed between its own reports."""
+    if len({r.outlet for r in reports}) != 1 or len(reports) < 2:
+        return None
+    seen: Counter[str] = Counter()
+    for r in reports:
+        when = r.published.strftime("%Y-%m-%d %H:%M") if r.published else "undated"
+        label = f"{r.outlet} · {when}"
+        seen[label] += 1
+        r.column = label if seen[label] == 1 else f"{label} ({seen[label]})"
+    return "One outlet reports this story: its reports are compared with each other"
 
 
 def cell(r: Report, sentence: int, value: str | None = None) -> FactCell:
@@ -228,7 +246,7 @@ def claim_facts(reports: list[Report], outlets: list[str]) -> list[Fact]:
         for it in fact_items:
             shown = cell(it.report, it.claim.sentence, it.claim.text)
             shown.claim = it.claim
-            cells[it.report.outlet].append(shown)
+            cells[it.report.column].append(shown)
         values = " / ".join(dict.fromkeys(it.claim.text for it in fact_items))
         label = f"{_subject(fact_items)}: {values}"
         facts.append(Fact("", "claim", _claim_key(fact_items), label, status, note or None, cells))
@@ -246,7 +264,7 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
     for it in items:  # a report giving the quantity at two times counts twice
         firsts.setdefault((it.report.id, day_of(it.when)), it)
     primary = list(firsts.values())
-    reporting = {it.report.outlet for it in primary}
+    reporting = {it.report.column for it in primary}
     if len(primary) < 2:
         return "only_one", ""
     verdict = group_verdict([it.claim for it in primary])
@@ -328,7 +346,7 @@ def _statement_facts(
     reports: list[Report], outlets: list[str]
 ) -> tuple[list[Fact], list[list[int]], list[Unit]]:
     units = [
-        Unit(r.id, r.outlet, s.index, features(s.text, r.entities.get(s.index, [])))
+        Unit(r.id, r.column, s.index, features(s.text, r.entities.get(s.index, [])))
         for r in reports
         for s in r.sentences
     ]
@@ -369,8 +387,8 @@ def _entity_facts(reports: list[Report], outlets: list[str], names: dict[str, st
         for sentence in sorted(r.entities):
             for key in r.entities[sentence]:
                 counts[key] += 1
-                if r.outlet not in first[key]:
-                    first[key][r.outlet] = cell(r, sentence, names.get(key, key))
+                if r.column not in first[key]:
+                    first[key][r.column] = cell(r, sentence, names.get(key, key))
     keys = [k for k in first if k.split(":", 1)[0] in ENTITY_LABELS]
     keys.sort(key=lambda k: (-len(first[k]), -counts[k], k))
     return [
