@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from storylens.compare.claims import claim_key, group_relation, relation
 from storylens.enrich.claims import extract_claims
 from storylens.enrich.numbers import interval, parse_number, vague
 from storylens.models import Claim
@@ -237,54 +236,6 @@ def test_list_numbering_is_skipped(nlp: Any) -> None:
     assert [c.text for c in found] == ["Ten"]
 
 
-# --- reconciliation -----------------------------------------------------------------------------
-
-
-def _claim(subject: str, lo: float | None, hi: float | None, text: str, **kw: Any) -> Claim:
-    return Claim(sentence=0, subject=subject, lo=lo, hi=hi, text=text, **kw)
-
-
-def test_relation_statuses() -> None:
-    over = _claim("protesters", 100000, None, "over 100,000", lo_open=True)
-    least = _claim("protesters", 100000, None, "At least 100,000")
-    assert claim_key(over) == claim_key(least) == "protesters|count"
-    assert relation(over, least)[0] == "compatible"
-    assert relation(least, _claim("protesters", 100000, None, "at least 100,000"))[0] == "agree"
-    few = _claim("protesters", 20000, 100000, "tens of thousands", hi_open=True)
-    assert relation(few, _claim("protesters", 100000, 100000, "100,000"))[0] == "conflict"
-    assert relation(few, _claim("protesters", 35000, 35000, "35,000"))[0] == "compatible"
-    under = _claim("dead", None, 5, "fewer than 5", hi_open=True)
-    assert relation(under, _claim("dead", 5, 5, "5"))[0] == "conflict"
-    assert relation(under, _claim("dead", 4, None, "at least 4"))[0] == "compatible"
-
-
-def test_relation_converts_units_or_notes_the_wording() -> None:
-    hours = _claim("duration", 2, 2, "2 hours", unit="hours")
-    minutes = _claim("duration", 120, 120, "120 minutes", unit="minutes")
-    assert claim_key(hours) == claim_key(minutes) == "duration|time"
-    assert relation(hours, minutes)[0] == "agree"
-    week = _claim("protest duration", 6, 6, "its sixth week", unit="weeks", qualifier="ordinal")
-    weekend = _claim("protest duration", 5, 5, "a fifth consecutive weekend", unit="weekends")
-    assert claim_key(week) == claim_key(weekend)
-    assert relation(week, weekend) == (
-        "compatible",
-        "different wording: its sixth week / a fifth consecutive weekend",
-    )
-    assert claim_key(_claim("vote share", 80, 80, "80%", unit="%")) == "vote share|percent"
-
-
-def test_group_relation() -> None:
-    a = _claim("detained", 14, 14, "14")
-    b = _claim("detained", 14, 14, "14")
-    c = _claim("detained", 10, None, "more than 10", lo_open=True)
-    d = _claim("detained", 20, 20, "20")
-    assert group_relation([a])[0] == "only in one"
-    assert group_relation([a, b])[0] == "agree"
-    assert group_relation([a, b, c])[0] == "compatible"
-    status, note = group_relation([a, c, d])
-    assert status == "conflict" and "14 / 20" in note
-
-
 # --- the two seed reports of the same story ------------------------------------------------------
 
 
@@ -320,8 +271,6 @@ def test_seed_crowd_figures_are_one_compatible_claim(seed_claims: dict[str, list
     (b,) = {c.text: c for c in _find(seed_claims["003"], "protesters")}.values()
     assert (a.text, _value(a)) == ("over 100,000", (100000, None, True, False))
     assert (b.text, _value(b)) == ("At least 100,000", (100000, None, False, False))
-    assert claim_key(a) == claim_key(b)
-    assert relation(a, b)[0] == "compatible"
 
 
 @needs_shared
@@ -331,8 +280,6 @@ def test_seed_detentions_only_in_the_daily_mail_attributed_to_police(
     detained = [c for c in _find(seed_claims["003"], "detained") if c.text == "over 400"]
     assert len(detained) == 1
     assert (_value(detained[0]), detained[0].attribution) == ((400, None, True, False), "police")
-    keys = {claim_key(c) for c in seed_claims["000"]}
-    assert claim_key(detained[0]) not in keys
 
 
 @needs_shared
@@ -347,9 +294,6 @@ def test_seed_protest_durations_align_as_differing_wording(
         5,
         "weekends",
     )
-    assert claim_key(week) == claim_key(weekend)
-    status, note = relation(week, weekend)
-    assert status == "compatible" and note.startswith("different wording")
 
 
 @needs_shared

@@ -13,6 +13,7 @@ from storylens.cli.app import app
 from storylens.compare.run import run_compare
 from storylens.config import Settings
 from storylens.enrich.run import run_enrich
+from storylens.models import Comparison, Fact
 from storylens.pipeline import build_stories, ingest, ingest_records
 from storylens.queries import list_stories, story_comparison
 from storylens.store import Store
@@ -23,7 +24,7 @@ DAILY_MAIL = "Daily Mail"
 
 
 @pytest.fixture
-def seeds(store: Store, settings: Settings) -> dict[str, Any]:
+def seeds(store: Store, settings: Settings) -> Comparison:
     if not SEEDS.is_dir():
         pytest.skip(f"../shared is not beside the project (looked for {SEEDS})")
     ingest(store, [str(SEEDS)], settings)
@@ -33,95 +34,102 @@ def seeds(store: Store, settings: Settings) -> dict[str, Any]:
     return story_comparison(store, story["id"])
 
 
-def _facts(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [f for f in data["facts"] if f["kind"] == kind]
+def _facts(data: Comparison, kind: str) -> list[Fact]:
+    return [f for f in data.facts if f.kind == kind]
 
 
-def _reporting(fact: dict[str, Any]) -> list[str]:
-    return [o for o, cells in fact["outlets"].items() if cells]
+def _reporting(fact: Fact) -> list[str]:
+    return [o for o, cells in fact.outlets.items() if cells]
 
 
-def _other(data: dict[str, Any]) -> str:
-    (other,) = [o for o in data["outlets"] if o != DAILY_MAIL]
+def _other(data: Comparison) -> str:
+    (other,) = [o for o in data.outlets if o != DAILY_MAIL]
     return other
 
 
 @needs_shared
-def test_crowd_figures_are_one_claim_and_compatible(seeds: dict[str, Any]) -> None:
-    crowd = [f for f in _facts(seeds, "claim") if "protester" in f["key"]]
+def test_crowd_figures_are_one_claim_and_compatible(seeds: Comparison) -> None:
+    crowd = [
+        f for f in _facts(seeds, "claim")
+        if any("100,000" in (c.value or "") for cs in f.outlets.values() for c in cs)
+    ]  # fmt: skip
     assert len(crowd) == 1
     (fact,) = crowd
-    assert sorted(_reporting(fact)) == sorted(seeds["outlets"])
-    assert fact["status"] == "compatible"
-    values = {c["value"] for cells in fact["outlets"].values() for c in cells}
+    assert fact.key.startswith("protester")
+    assert sorted(_reporting(fact)) == sorted(seeds.outlets)
+    assert fact.status == "compatible"
+    values = {c.value for cells in fact.outlets.values() for c in cells}
     assert {"over 100,000", "At least 100,000"} <= values
 
 
 @needs_shared
-def test_detentions_only_in_the_daily_mail_attributed_to_police(seeds: dict[str, Any]) -> None:
-    (fact,) = [f for f in _facts(seeds, "claim") if f["label"] == "detained: over 400"]
+def test_detentions_only_in_the_daily_mail_attributed_to_police(seeds: Comparison) -> None:
+    (fact,) = [f for f in _facts(seeds, "claim") if f.label.endswith(": over 400")]
     assert _reporting(fact) == [DAILY_MAIL]
-    assert fact["status"] == "only_one"
-    (cell,) = fact["outlets"][DAILY_MAIL]
-    assert cell["claim"]["lo"] == 400 and cell["claim"]["lo_open"] is True
-    assert cell["claim"]["attribution"] == "police"
-    assert "Police said they detained over 400 people" in cell["text"]
+    assert fact.status == "only_one"
+    (cell,) = fact.outlets[DAILY_MAIL]
+    assert cell.claim is not None
+    assert cell.claim.lo == 400 and cell.claim.lo_open is True
+    assert cell.claim.attribution == "police"
+    assert "Police said they detained over 400 people" in cell.text
 
 
 @needs_shared
-def test_alexievich_quote_only_in_000_with_its_speaker(seeds: dict[str, Any]) -> None:
-    (fact,) = [f for f in _facts(seeds, "quote") if "terror against our own people" in f["label"]]
-    assert fact["status"] == "only_one"
+def test_alexievich_quote_only_in_000_with_its_speaker(seeds: Comparison) -> None:
+    (fact,) = [f for f in _facts(seeds, "quote") if "terror against our own people" in f.label]
+    assert fact.status == "only_one"
     assert _reporting(fact) == [_other(seeds)]
-    (cell,) = fact["outlets"][_other(seeds)]
-    assert cell["quote"]["speaker"] == "Svetlana Alexievich"
-    assert cell["quote"]["kind"] == "direct"
+    (cell,) = fact.outlets[_other(seeds)]
+    assert cell.quote is not None
+    assert cell.quote.speaker == "Svetlana Alexievich"
+    assert cell.quote.kind == "direct"
 
 
 @needs_shared
-def test_paratroopers_only_in_003(seeds: dict[str, Any]) -> None:
-    found = [f for f in seeds["facts"] if "paratroopers" in f["label"]]
+def test_paratroopers_only_in_003(seeds: Comparison) -> None:
+    found = [f for f in seeds.facts if "paratroopers" in f.label]
     assert found
     for fact in found:
         assert _reporting(fact) == [DAILY_MAIL]
-        assert fact["status"] == "only_one"
+        assert fact.status == "only_one"
 
 
 @needs_shared
-def test_protest_duration_is_one_fact_in_different_words(seeds: dict[str, Any]) -> None:
+def test_protest_duration_is_one_fact_in_different_words(seeds: Comparison) -> None:
     (fact,) = [
         f for f in _facts(seeds, "claim")
-        if any("sixth week" in (c["value"] or "") for cs in f["outlets"].values() for c in cs)
+        if any("sixth week" in (c.value or "") for cs in f.outlets.values() for c in cs)
     ]  # fmt: skip
-    assert sorted(_reporting(fact)) == sorted(seeds["outlets"])
-    values = {c["value"] for cs in fact["outlets"].values() for c in cs}
+    assert sorted(_reporting(fact)) == sorted(seeds.outlets)
+    values = {c.value or "" for cs in fact.outlets.values() for c in cs}
     assert any("fifth consecutive weekend" in v for v in values)
-    assert fact["status"] == "compatible"
-    assert "wording" in (fact["note"] or "")
+    assert fact.status == "compatible"
+    assert "different units" in (fact.note or "")
 
 
 @needs_shared
-def test_every_cell_points_at_its_sentence(seeds: dict[str, Any], store: Store) -> None:
+def test_every_cell_points_at_its_sentence(seeds: Comparison, store: Store) -> None:
     paragraphs = {
         r[0]: [t for t, _ in json.loads(r[1])]
         for r in store.conn.execute("SELECT id, paragraphs FROM articles")
     }
-    cells = [c for f in seeds["facts"] for cs in f["outlets"].values() for c in cs]
+    cells = [c for f in seeds.facts for cs in f.outlets.values() for c in cs]
     assert len(cells) > 30
     for c in cells:
-        assert paragraphs[c["article"]][c["paragraph"]][c["start"] : c["end"]] == c["text"]
+        assert c.paragraph is not None
+        assert paragraphs[c.article][c.paragraph][c.start : c.end] == c.text
 
 
 @needs_shared
-def test_summary_and_timeline(seeds: dict[str, Any]) -> None:
-    summary = seeds["summary"]
+def test_summary_and_timeline(seeds: Comparison) -> None:
+    summary = seeds.summary
     assert 3 <= len(summary) <= 5
-    assert any(len(s["outlets"]) == 2 for s in summary)  # confirmed by both comes first
-    assert any("100,000" in s["text"] for s in summary)
+    assert any(len(s.outlets) == 2 for s in summary)  # confirmed by both comes first
+    assert any("100,000" in s.text for s in summary)
     for s in summary:  # one source per outlet that stands behind the sentence
-        assert [src["outlet"] for src in s["sources"]] == s["outlets"]
-    (day,) = seeds["timeline"]
-    assert day["day"] == "2020-09-14" and len(day["reports"]) == 2
+        assert [src.outlet for src in s.sources] == s.outlets
+    (day,) = seeds.timeline
+    assert day.day == "2020-09-14" and len(day.reports) == 2
 
 
 def _report(rid: str, outlet: str, body: str, day: str = "03") -> dict[str, Any]:
@@ -146,10 +154,10 @@ def test_conflicting_figures_and_stored_comparisons(store: Store, settings: Sett
     assert report.computed == 1
     assert run_compare(store).computed == 0  # nothing changed: nothing recomputed
     data = story_comparison(store, story["id"])
-    (arrests,) = [f for f in _facts(data, "claim") if f["key"].startswith(("arrest", "detain"))]
-    assert arrests["status"] == "conflict"
+    (arrests,) = [f for f in _facts(data, "claim") if f.key.startswith(("arrest", "detain"))]
+    assert arrests.status == "conflict"
     statements = [f for f in _facts(data, "statement") if len(_reporting(f)) == 2]
-    assert any("third day" in f["label"] for f in statements)
+    assert any("third day" in f.label for f in statements)
 
 
 def test_cli_compare_json_and_table(tmp_path: Path, settings: Settings) -> None:
@@ -168,7 +176,7 @@ def test_cli_compare_json_and_table(tmp_path: Path, settings: Settings) -> None:
     out = runner.invoke(app, ["compare", story["id"], "--db", str(db), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    (quote,) = _facts(data, "quote")
+    (quote,) = [f for f in data["facts"] if f["kind"] == "quote"]
     assert quote["status"] == "only_one" and "Ana Ruiz" in quote["label"]
     table = runner.invoke(app, ["compare", story["id"], "--db", str(db)], env={"COLUMNS": "160"})
     assert table.exit_code == 0
@@ -176,3 +184,55 @@ def test_cli_compare_json_and_table(tmp_path: Path, settings: Settings) -> None:
         assert expected in table.output
     missing = runner.invoke(app, ["compare", "nosuchstory", "--db", str(db)])
     assert missing.exit_code == 1
+
+
+def _strike(demo_db: Path) -> Comparison:
+    with Store(demo_db) as store:
+        stories = list_stories(store, limit=1000)
+        biggest = max(stories, key=lambda s: s["size"])
+        return story_comparison(store, biggest["id"])
+
+
+def _claim_fact(data: Comparison, value: str) -> Fact:
+    (fact,) = [
+        f for f in _facts(data, "claim")
+        if any(c.value == value for cs in f.outlets.values() for c in cs)
+    ]  # fmt: skip
+    return fact
+
+
+def test_ships_queued_day_by_day_are_an_update_not_a_conflict(demo_db: Path) -> None:
+    data = _strike(demo_db)
+    ships = _claim_fact(data, "Sixty-one")
+    assert ships.status == "update"
+    values = {c.value for cs in ships.outlets.values() for c in cs}
+    assert {"27", "44", "Sixty-one", "66"} <= values
+    assert ships.note and ships.note.startswith("changed over time: 27 (2025-04-01) → 44")
+    steps = [c.published for _, c in ships.steps()]
+    assert steps == sorted(steps)
+
+
+def test_officers_hurt_at_the_same_rally_conflict(demo_db: Path) -> None:
+    data = _strike(demo_db)
+    officers = _claim_fact(data, "Three")
+    assert officers.status == "conflict"
+    assert sorted(_reporting(officers)) == ["Coastline Daily", "The Meridian Herald"]
+    assert {c.value for cs in officers.outlets.values() for c in cs} == {"Three", "two"}
+
+
+def test_one_outlet_story_compares_its_own_reports(store: Store, settings: Settings) -> None:
+    ingest_records(store, [
+        _report("a", "North Post", "The dockers strike at Port Vell entered its second day. "
+                "Port officials said 18 ships were waiting offshore on Tuesday.", day="02"),
+        _report("b", "North Post", "The dockers strike at Port Vell entered its fourth day. "
+                "Port officials said 31 ships were waiting offshore on Thursday.", day="04"),
+    ], settings)  # fmt: skip
+    build_stories(store, settings)
+    run_enrich(store, settings)
+    (story,) = list_stories(store)
+    data = story_comparison(store, story["id"])
+    assert data.outlets == ["North Post · 2025-04-02 09:00", "North Post · 2025-04-04 09:00"]
+    assert data.note and data.note.startswith("One outlet reports this story")
+    (ships,) = [f for f in _facts(data, "claim") if f.key.startswith(("ship", "vessel"))]
+    assert ships.status == "update"
+    assert ships.note == "changed over time: 18 (2025-04-01) → 31 (2025-04-03)"

@@ -202,3 +202,151 @@ def entity_key(label: str, name: str) -> str:
     """The canonical key of an entity: its coarse type and its normalised full name."""
     kind = "PLACE" if label in ("GPE", "LOC", "FAC") else label
     return f"{kind}:{' '.join(name.lower().split())}"
+
+
+# --- stories and their comparison ----------------------------------------------------------------
+
+FactKind = Literal["claim", "quote", "statement", "entity"]
+FactStatus = Literal["agree", "compatible", "conflict", "update", "only_one"]
+FACT_STATUSES: tuple[FactStatus, ...] = ("agree", "compatible", "conflict", "update", "only_one")
+
+
+@dataclass(slots=True)
+class Story:
+    """A story: reports of one happening, grouped by the cluster stage. ``id`` is stable across
+    re-runs (``s`` + its first member's id)."""
+
+    id: str
+    title: str
+    first_seen: str | None
+    last_seen: str | None
+    size: int
+    outlets: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FactCell:
+    """One outlet's sentence behind a fact: where it is (article, sentence index, paragraph and
+    the sentence's offsets in that paragraph's text) and what the outlet wrote (``value``),
+    with the claim or quote it shows. ``published`` is the report's date (ISO), for updates."""
+
+    article: str
+    sentence: int
+    paragraph: int | None
+    start: int | None
+    end: int | None
+    text: str
+    value: str | None = None
+    published: str | None = None
+    claim: Claim | None = None
+    quote: Quote | None = None
+
+
+@dataclass(slots=True)
+class Fact:
+    """One thing several reports may say, aligned across the story's outlets.
+
+    ``status``: ``agree`` (the same value or words), ``compatible`` (consistent once rounding,
+    qualifiers and units are read), ``conflict`` (the same quantity at the same time, values
+    that cannot both hold), ``update`` (the same quantity reported differently at different
+    times: :meth:`steps` gives the sequence), ``only_one`` (one outlet reports it).
+    ``outlets`` maps every outlet of the story to its cells (empty: not reported).
+    """
+
+    id: str
+    kind: FactKind
+    key: str
+    label: str
+    status: FactStatus
+    note: str | None
+    outlets: dict[str, list[FactCell]]
+
+    @property
+    def reporting(self) -> int:
+        """How many outlets report it."""
+        return sum(1 for cells in self.outlets.values() if cells)
+
+    def steps(self) -> list[tuple[str, FactCell]]:
+        """(outlet, cell) in the order the reports came out (undated last): an update's
+        sequence."""
+        cells = [(o, c) for o, cs in self.outlets.items() for c in cs]
+        return sorted(cells, key=lambda oc: (oc[1].published is None, oc[1].published or ""))
+
+
+@dataclass(slots=True)
+class ComparedReport:
+    """A report of the story as the comparison read it."""
+
+    id: str
+    outlet: str
+    title: str
+    url: str | None
+    published: str | None
+    copy_of: str | None
+    enriched: bool
+
+
+@dataclass(slots=True)
+class SummarySource:
+    """One outlet's sentence behind a summary line (its first report's)."""
+
+    outlet: str
+    article: str
+    sentence: int
+    paragraph: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(slots=True)
+class SummaryLine:
+    """A sentence of a source chosen for the story's summary, and the outlets behind it."""
+
+    text: str
+    article: str
+    sentence: int
+    outlets: list[str]
+    sources: list[SummarySource]
+    paragraph: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(slots=True)
+class TimelineReport:
+    """A report on the timeline and the facts it was first to report (fact ids)."""
+
+    article: str
+    outlet: str
+    title: str
+    published: str | None
+    lead: str
+    facts: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TimelineDay:
+    day: str  # ISO date, or "undated"
+    reports: list[TimelineReport]
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Facts × outlets of a story, with an extractive summary and a timeline. ``compared`` is
+    how many of the story's ``size`` reports were read (near copies are left out, and a very
+    large story is compared on a capped number of reports: ``note`` says so)."""
+
+    story: Story
+    outlets: list[str]
+    articles: list[ComparedReport]
+    facts: list[Fact]
+    summary: list[SummaryLine]
+    timeline: list[TimelineDay]
+    compared: int = 0
+    note: str | None = None
+
+    @property
+    def enriched(self) -> int:
+        """How many of the compared reports are enriched."""
+        return sum(1 for a in self.articles if a.enriched)

@@ -18,13 +18,15 @@ from storylens.cli.app import (
     app,
 )  # fmt: skip
 from storylens.cli.output import console, day, print_json
+from storylens.models import Comparison, Fact, FactCell
 from storylens.store import Store
 
 LimitOption = Annotated[int, typer.Option(min=1, max=10000, help="Rows to show.")]
 StoryFilter = Annotated[str | None, typer.Option("--story", help="Only this story's reports.")]
 ArticleFilter = Annotated[str | None, typer.Option("--article", help="Only this article.")]
 STATUS_STYLE = {
-    "agree": "green", "compatible": "cyan", "conflict": "bold red", "only_one": "yellow",
+    "agree": "green", "compatible": "cyan", "conflict": "bold red", "update": "magenta",
+    "only_one": "yellow",
 }  # fmt: skip
 
 
@@ -229,7 +231,9 @@ def compare(
     with _open(db) as store:
         data = queries.story_comparison(store, story)
     if as_json:
-        print_json(data)
+        from storylens.store.comparisons import to_json
+
+        print_json(to_json(data))
         return
     _print_comparison(data, set(kinds.split(",")))
 
@@ -237,17 +241,17 @@ def compare(
 WIDE_OUTLETS = 3  # more outlets than this: one row per fact listing who reported it
 
 
-def _status(f: dict[str, Any]) -> str:
-    style = STATUS_STYLE.get(f["status"], "")
-    status = f"[{style}]{f['status'].replace('_', ' ')}[/]"
-    return status + (f"\n[dim]{escape(f['note'])}[/]" if f.get("note") else "")
+def _status(f: Fact) -> str:
+    style = STATUS_STYLE.get(f.status, "")
+    status = f"[{style}]{f.status.replace('_', ' ')}[/]"
+    return status + (f"\n[dim]{escape(f.note)}[/]" if f.note else "")
 
 
-def _value(cells: list[dict[str, Any]]) -> str:
-    return escape(cells[0]["value"] or cells[0]["text"][:140])
+def _value(cells: list[FactCell]) -> str:
+    return escape(cells[0].value or cells[0].text[:140])
 
 
-def _wide(facts: list[dict[str, Any]], outlets: list[str]) -> Table:
+def _wide(facts: list[Fact], outlets: list[str]) -> Table:
     """A column per outlet."""
     table = Table(show_edge=False, pad_edge=False, show_lines=True)
     table.add_column("fact", overflow="fold", ratio=3)
@@ -255,52 +259,52 @@ def _wide(facts: list[dict[str, Any]], outlets: list[str]) -> Table:
     for o in outlets:
         table.add_column(escape(o), overflow="fold", ratio=2)
     for f in facts:
-        cells = [_value(f["outlets"][o]) if f["outlets"].get(o) else "[dim]—[/]" for o in outlets]
-        table.add_row(f"[dim]{f['kind']}[/] {escape(f['label'][:160])}", _status(f), *cells)
+        cells = [_value(f.outlets[o]) if f.outlets.get(o) else "[dim]—[/]" for o in outlets]
+        table.add_row(f"[dim]{f.kind}[/] {escape(f.label[:160])}", _status(f), *cells)
     return table
 
 
-def _long(facts: list[dict[str, Any]], outlets: list[str]) -> Table:
+def _long(facts: list[Fact], outlets: list[str]) -> Table:
     """Many outlets: each fact with the outlets that report it (and what), and how many do not."""
     table = Table(show_edge=False, pad_edge=False, show_lines=True)
     table.add_column("fact", overflow="fold", ratio=3)
     table.add_column("status")
     table.add_column("reported by", overflow="fold", ratio=3)
     for f in facts:
-        found = [(o, f["outlets"][o]) for o in outlets if f["outlets"].get(o)]
+        found = [(o, f.outlets[o]) for o in outlets if f.outlets.get(o)]
         who = "\n".join(
-            f"[bold]{escape(o)}[/]" + (f": {_value(cells)}" if f["kind"] == "claim" else "")
+            f"[bold]{escape(o)}[/]" + (f": {_value(cells)}" if f.kind == "claim" else "")
             for o, cells in found
         )
         missing = len(outlets) - len(found)
         if missing:
             who += f"\n[dim]not in {missing} other outlet{'s' if missing > 1 else ''}[/]"
-        table.add_row(f"[dim]{f['kind']}[/] {escape(f['label'][:200])}", _status(f), who)
+        table.add_row(f"[dim]{f.kind}[/] {escape(f.label[:200])}", _status(f), who)
     return table
 
 
-def _print_comparison(data: dict[str, Any], kinds: set[str]) -> None:
-    head = data["story"]
-    console.print(f"[bold]{escape(head['title'])}[/]  ({head['id']})")
+def _print_comparison(data: Comparison, kinds: set[str]) -> None:
+    head = data.story
+    console.print(f"[bold]{escape(head.title)}[/]  ({head.id})")
     console.print(
-        f"{day(head['first_seen'])} → {day(head['last_seen'])} · {len(data['articles'])} reports"
-        f" · {escape(', '.join(data['outlets']))}"
+        f"{day(head.first_seen)} → {day(head.last_seen)} · {len(data.articles)} reports"
+        f" · {escape(', '.join(data.outlets))}"
     )
-    if not any(a["enriched"] for a in data["articles"]):
+    if data.note:
+        console.print(f"[yellow]{escape(data.note)}[/]")
+    if not data.enriched:
         console.print("[yellow]No report of this story is enriched yet: run storylens enrich.[/]")
         return
     console.print("\n[bold]Summary[/]")
-    for s in data["summary"]:
-        console.print(f"• {escape(s['text'])} [dim]({escape(', '.join(s['outlets']))})[/]")
-    outlets = data["outlets"]
-    facts = [f for f in data["facts"] if f["kind"] in kinds]
+    for s in data.summary:
+        console.print(f"• {escape(s.text)} [dim]({escape(', '.join(s.outlets))})[/]")
+    outlets = data.outlets
+    facts = [f for f in data.facts if f.kind in kinds]
     table = _wide(facts, outlets) if len(outlets) <= WIDE_OUTLETS else _long(facts, outlets)
     console.print()
     console.print(table)
     console.print("\n[bold]Timeline[/]")
-    for d in data["timeline"]:
-        for r in d["reports"]:
-            new = f" · first with {len(r['facts'])} facts" if r["facts"] else ""
-            console.print(
-                f"{d['day']}  [bold]{escape(r['outlet'])}[/]: {escape(r['title'])}[dim]{new}[/]"
-            )
+    for d in data.timeline:
+        for r in d.reports:
+            new = f" · first with {len(r.facts)} facts" if r.facts else ""
+            console.print(f"{d.day}  [bold]{escape(r.outlet)}[/]: {escape(r.title)}[dim]{new}[/]")

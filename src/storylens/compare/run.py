@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from storylens.compare.story import compare_story, members_hash
+from storylens.models import Comparison
 from storylens.store import Store, comparisons
 
 
@@ -19,7 +19,7 @@ class CompareReport:
     seconds: float = 0.0
 
 
-def comparison(store: Store, story_id: str) -> dict[str, Any]:
+def comparison(store: Store, story_id: str) -> Comparison:
     """The comparison of a story: the stored one while it is current, else made now (not
     stored: reading never writes; ``storylens compare --all`` stores them)."""
     from storylens.store.stories import get_story
@@ -47,7 +47,7 @@ def run_compare(
             with store.transaction() as conn:
                 comparisons.save(conn, story_id, key, data)
             report.computed += 1
-            report.facts += len(data["facts"])
+            report.facts += len(data.facts)
         if progress:
             progress(n, len(ids))
     report.seconds = time.perf_counter() - started

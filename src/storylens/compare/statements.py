@@ -26,6 +26,7 @@ STOP = frozenset(
     "since until last next week weeks day days month year years monday tuesday wednesday "
     "thursday friday saturday sunday".split()
 )
+PER_CENT = re.compile(r"\bper cent\b")
 SPELLING = {"protestor": "protester", "protestors": "protester", "defense": "defence"}
 
 
@@ -41,7 +42,7 @@ def stem(word: str) -> str:
 def features(text: str, entities: list[str]) -> Counter[str]:
     """The comparable content of a sentence."""
     bag: Counter[str] = Counter()
-    for w in WORD.findall(text.lower()):
+    for w in WORD.findall(PER_CENT.sub("percent", text.lower())):
         if w in STOP or (len(w) < 3 and not w[0].isdigit()):
             continue
         bag[w.replace(",", "") if w[0].isdigit() else stem(w)] += 1

@@ -2,9 +2,11 @@
 
 Facts are of four kinds, each aligned across the story's outlets:
 
-- ``claim``: numbers with the same :func:`claim_key` (the same thing counted), reported within a
-  day of each other, reconciled by :func:`group_relation` (agree / compatible / conflict);
-- ``quote``: the same speaker's words (direct or reported) in several reports;
+- ``claim``: numbers that count the same thing in the same event (:mod:`.align`), their values
+  reconciled (:mod:`.claims`) and their times read (:mod:`.timeref`): ``agree``,
+  ``compatible``, ``conflict`` (the same quantity at the same time, values that cannot both
+  hold) or ``update`` (the same quantity reported differently at different times);
+- ``quote``: the same speaker's words, direct or reported, in several reports (:mod:`.quotes`);
 - ``statement``: sentences that report the same thing in other words (:mod:`.statements`);
 - ``entity``: who and what each outlet names.
 
@@ -21,19 +23,32 @@ import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlsplit
 
-from storylens.compare.claims import claim_key, group_relation, relation
+from storylens.compare.align import Item, group, make_items
+from storylens.compare.claims import group_verdict, relation, vague
+from storylens.compare.quotes import quote_facts
 from storylens.compare.statements import Unit, align, features
 from storylens.compare.summary import summarise, timeline
+from storylens.compare.timeref import day_of, different_times
 from storylens.errors import NotFoundError
-from storylens.models import Article, Claim, Quote, Sentence
+from storylens.models import (
+    Article,
+    Claim,
+    ComparedReport,
+    Comparison,
+    Fact,
+    FactCell,
+    FactStatus,
+    Quote,
+    Sentence,
+    Story,
+)
 from storylens.store import enrich as enrich_store
 from storylens.store.articles import get_article
 from storylens.store.stories import get_story, members
 
-ALGORITHM = "3"  # part of every stored comparison's hash: change it when the rules change
+ALGORITHM = "4"  # part of every stored comparison's hash: change it when the rules change
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
@@ -53,6 +68,10 @@ class Report:
     entities: dict[int, list[str]]  # sentence -> entity keys
     claims: list[Claim]
     quotes: list[Quote]
+    column: str = ""  # the comparison's column: the outlet, or the report in a one-outlet story
+
+    def __post_init__(self) -> None:
+        self.column = self.column or self.outlet
 
 
 def members_hash(conn: sqlite3.Connection, story_id: str) -> str:
@@ -72,14 +91,18 @@ def members_hash(conn: sqlite3.Connection, story_id: str) -> str:
 
 def load_reports(
     conn: sqlite3.Connection, story_id: str
-) -> tuple[dict[str, Any], list[Report], dict[str, str]]:
-    """The story's head, its reports with their enrichment, and the canonical name of every
-    entity they mention (a quote's speaker entity is always one of its article's mentions)."""
-    story = get_story(conn, story_id)
-    if story is None:
+) -> tuple[Story, list[Report], dict[str, str]]:
+    """The story, its reports with their enrichment, and the canonical name of every entity
+    they mention (a quote's speaker entity is always one of its article's mentions)."""
+    found = get_story(conn, story_id)
+    if found is None:
         raise NotFoundError(
             f"no story with id {story_id!r}", "List stories with: storylens stories"
         )
+    story = Story(
+        found.id, found.title, found.first_seen, found.last_seen, found.size,
+        list(found.outlets), list(found.terms),
+    )  # fmt: skip
     rows = members(conn, story.id)
     ids = [r["id"] for r in rows]
     copies = {
@@ -120,11 +143,7 @@ def load_reports(
                 quotes.get(aid, []),
             )
         )
-    head = {
-        "id": story.id, "title": story.title, "first_seen": story.first_seen,
-        "last_seen": story.last_seen, "size": story.size, "outlets": story.outlets,
-    }  # fmt: skip
-    return head, reports, names
+    return story, reports, names
 
 
 def outlet_label(a: Article) -> str:
@@ -138,217 +157,221 @@ def outlet_label(a: Article) -> str:
     return f"unknown ({name})" if name else UNKNOWN
 
 
-def compare_story(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
+def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:
     """The comparison of a story (see the module docstring for what it holds)."""
-    head, reports, names = load_reports(conn, story_id)
-    outlets = list(dict.fromkeys(r.outlet for r in reports))
-    facts: list[dict[str, Any]] = []
-    facts += _claim_facts(reports, outlets)
-    facts += _quote_facts(reports, outlets, names)
+    story, reports, names = load_reports(conn, story_id)
+    note = _one_outlet_columns(reports)
+    outlets = list(dict.fromkeys(r.column for r in reports))
+    facts: list[Fact] = []
+    facts += claim_facts(reports, outlets)
+    facts += quote_facts(reports, outlets, names, cell)
     statements, groups, units = _statement_facts(reports, outlets)
     facts += statements
     facts += _entity_facts(reports, outlets, names)
     for i, fact in enumerate(facts):
-        fact["id"] = f"{fact['kind'][0]}{i + 1}"
+        fact.id = f"{fact.kind[0]}{i + 1}"
     by_id = {r.id: r for r in reports}
-    return {
-        "story": head,
-        "outlets": outlets,
-        "articles": [
-            {
-                "id": r.id,
-                "outlet": r.outlet,
-                "title": r.title,
-                "url": r.url,
-                "published": r.published.isoformat() if r.published else None,
-                "copy_of": r.copy_of,
-                "enriched": bool(r.sentences),
-            }
+    if story.size > len(reports) and len(reports) == MAX_ARTICLES:
+        capped = f"Compared on its first {MAX_ARTICLES} reports of {story.size}"
+        note = f"{capped} (near copies left out)" + (f"; {note}" if note else "")
+    return Comparison(
+        story=story,
+        outlets=outlets,
+        articles=[
+            ComparedReport(
+                r.id,
+                r.outlet,
+                r.title,
+                r.url,
+                r.published.isoformat() if r.published else None,
+                r.copy_of,
+                bool(r.sentences),
+            )
             for r in reports
         ],
-        "facts": facts,
-        "summary": summarise(groups, units, by_id),
-        "timeline": timeline(reports, facts),
-    }
+        facts=facts,
+        summary=summarise(groups, units, by_id),
+        timeline=timeline(reports, facts),
+        compared=len(reports),
+        note=note,
+    )
 
 
-def cell(r: Report, sentence: int, value: str | None = None) -> dict[str, Any]:
+def _one_outlet_columns(reports: list[Report]) -> str | None:
+    """A story that one outlet alone reports, in several reports, is compared report by report:
+    each report is a column ("Daily Mail · 2020-09-14 10:20"), so the table shows how its
+    figures and words changed between its own reports."""
+    if len({r.outlet for r in reports}) != 1 or len(reports) < 2:
+        return None
+    seen: Counter[str] = Counter()
+    for r in reports:
+        when = r.published.strftime("%Y-%m-%d %H:%M") if r.published else "undated"
+        label = f"{r.outlet} · {when}"
+        seen[label] += 1
+        r.column = label if seen[label] == 1 else f"{label} ({seen[label]})"
+    return "One outlet reports this story: its reports are compared with each other"
+
+
+def cell(r: Report, sentence: int, value: str | None = None) -> FactCell:
+    """The cell of a report's sentence."""
     s = r.sentences[sentence] if sentence < len(r.sentences) else None
-    return {
-        "article": r.id,
-        "sentence": sentence,
-        "paragraph": s.paragraph if s else None,
-        "start": s.start if s else None,
-        "end": s.end if s else None,
-        "text": s.text if s else "",
-        "value": value,
-    }
+    return FactCell(
+        article=r.id,
+        sentence=sentence,
+        paragraph=s.paragraph if s else None,
+        start=s.start if s else None,
+        end=s.end if s else None,
+        text=s.text if s else "",
+        value=value,
+        published=r.published.isoformat() if r.published else None,
+    )
 
 
-def status_of(reporting: int, relation: str = "agree") -> str:
+def status_of(reporting: int, relation: FactStatus = "agree") -> FactStatus:
     """A fact reported by one outlet is ``only_one``; by several, how their reports relate."""
     return relation if reporting > 1 else "only_one"
 
 
-def _claim_facts(reports: list[Report], outlets: list[str]) -> list[dict[str, Any]]:
-    groups: dict[str, list[tuple[Report, Claim]]] = defaultdict(list)
-    for r in reports:
-        for c in r.claims:
-            groups[claim_key(c)].append((r, c))
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def claim_facts(reports: list[Report], outlets: list[str]) -> list[Fact]:
+    """The story's numeric claims aligned into facts (see :mod:`.align`)."""
+    items = make_items(reports)
     facts = []
-    for key, items in groups.items():
-        for chunk in _one_per_report(items):
-            claims = [c for _, c in chunk]
-            reporting = {r.outlet for r, _ in chunk}
-            relation, note = group_relation(claims) if len(reporting) > 1 else ("agree", "")
-            cells: dict[str, list[dict[str, Any]]] = {o: [] for o in outlets}
-            for r, c in chunk:
-                cells[r.outlet].append(cell(r, c.sentence, c.text) | {"claim": _claim_json(c)})
-            values = list(dict.fromkeys(c.text for c in claims))
-            facts.append({
-                "kind": "claim", "key": key,
-                "label": f"{claims[0].subject}: {' / '.join(values)}",
-                "status": status_of(len(reporting), relation),
-                "note": note or None, "outlets": cells,
-            })  # fmt: skip
-    return sorted(facts, key=lambda f: (-_reporting(f), f["label"]))
+    for ids in group(items):
+        fact_items = [items[i] for i in ids]
+        status, note = claim_status(fact_items)
+        cells: dict[str, list[FactCell]] = {o: [] for o in outlets}
+        for it in fact_items:
+            shown = cell(it.report, it.claim.sentence, it.claim.text)
+            shown.claim = it.claim
+            cells[it.report.column].append(shown)
+        values = " / ".join(dict.fromkeys(it.claim.text for it in fact_items))
+        label = f"{_subject(fact_items)}: {values}"
+        facts.append(Fact("", "claim", _claim_key(fact_items), label, status, note or None, cells))
+    return sorted(facts, key=lambda f: (-f.reporting, f.label))
 
 
-RANK = {"agree": 0, "compatible": 1, "conflict": 2}
-# subjects that say little on their own: their claims align only when their sentences share
-# more, and never as a conflict or in units that do not convert
-VAGUE_SUBJECTS = frozenset({"duration", "people", "share", "amount", "rate", "number"})
+def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
+    """The status of one claim fact and the note that explains it. Each report counts once per
+    time it speaks of (its first claim of the fact). Values that cannot both hold are a
+    ``conflict`` when two outlets give them for the same time, an ``update`` when they speak of
+    different times; a plural number word ("thousands") against a figure for the same time is
+    only a rough figure (``compatible``). One outlet's reports whose figures changed over time
+    make an ``update`` too."""
+    firsts: dict[tuple[str, str | None], Item] = {}
+    for it in items:  # a report giving the quantity at two times counts twice
+        firsts.setdefault((it.report.id, day_of(it.when)), it)
+    primary = list(firsts.values())
+    reporting = {it.report.column for it in primary}
+    if len(primary) < 2:
+        return "only_one", ""
+    verdict = group_verdict([it.claim for it in primary])
+    if verdict.relation != "disjoint":
+        if len(reporting) < 2:
+            return "only_one", ""
+        return ("agree" if verdict.relation == "agree" else "compatible"), verdict.note
+    clashes = [
+        (a, b)
+        for n, a in enumerate(primary)
+        for b in primary[n + 1 :]
+        if relation(a.claim, b.claim) == "disjoint"
+    ]
+    later = [(a, b) for a, b in clashes if different_times(a.when, b.when)]
+    # a plural number word ("thousands") is not contradicted by a figure at the same time
+    same_time = [(a, b) for a, b in clashes if (a, b) not in later and not _vague(a, b)]
+    if same_time and len(reporting) > 1:
+        return "conflict", "; ".join(
+            dict.fromkeys(
+                f"different values: {a.claim.text} / {b.claim.text}" for a, b in same_time
+            )
+        )
+    if later:
+        return "update", "changed over time: " + _sequence(primary)
+    if len(reporting) < 2:
+        return "only_one", ""
+    return "compatible", "; ".join(
+        dict.fromkeys(f"a rough figure: {a.claim.text} / {b.claim.text}" for a, b in clashes)
+    )
 
 
-def _one_per_report(items: list[tuple[Report, Claim]]) -> list[list[tuple[Report, Claim]]]:
-    """Split claims about the same thing into facts with at most one claim per report
-    ("thousands arrested since the election" and "over 400 detained on Sunday" in one report
-    are two facts). In time order, a claim joins the fact it agrees with best, and only a fact
-    whose sentence shares something besides the thing counted ("the two countries" is not a
-    count of "at least seven countries"); for a vague subject ("duration"), two things, and
-    never as a conflict or in units that do not convert. Figures that disagree are a conflict
-    only when reported within a day of each other: days apart, the later one is an update (44
-    ships waiting on Wednesday, 61 on Thursday)."""
-    found: list[list[tuple[Report, Claim]]] = []
-    for r, c in sorted(items, key=lambda rc: _when(rc[0])):
-        best, rank = None, len(RANK)
-        for fact in found:
-            shared = _shared_context(r, c, *fact[0])
-            if any(fr.id == r.id for fr, _ in fact) or not shared:
-                continue
-            verdict, note = relation(fact[0][1], c)
-            status = RANK.get(verdict, len(RANK))
-            if status == RANK["conflict"] and not _same_day(fact[0][0], r):
-                continue  # a new figure days later is an update, not a conflict
-            if c.subject in VAGUE_SUBJECTS and (
-                len(shared) < 2 or status == RANK["conflict"] or note.startswith("different w")
-            ):
-                continue  # "two years" and "ten days" of something are not one fact
-            if status < rank:
-                best, rank = fact, status
-        if best is None:
-            found.append([(r, c)])
+def _vague(a: Item, b: Item) -> bool:
+    return vague(a.claim) or vague(b.claim)
+
+
+def _sequence(items: list[Item]) -> str:
+    """An update's figures in time order, one step per change: "27 (2025-04-01) → 61
+    (2025-04-03) → 66 (2025-04-05)"."""
+    steps: list[tuple[Item, list[str]]] = []
+    for it in sorted(items, key=_order):
+        day = (it.when.day or "")[:10] if it.when.day and it.when.day[:1].isdigit() else ""
+        if not day and it.report.published:
+            day = it.report.published.date().isoformat()
+        if steps and relation(steps[-1][0].claim, it.claim) != "disjoint":
+            steps[-1][1].append(day)
         else:
-            best.append((r, c))
-    return found
+            steps.append((it, [day]))
+    out = []
+    for it, days in steps:
+        known = sorted(d for d in days if d)
+        when = "" if not known else known[0] if known[0] == known[-1] else f"{known[0]}…{known[-1]}"
+        out.append(f"{it.claim.text} ({when})" if when else it.claim.text)
+    return " → ".join(out)
 
 
-def _when(r: Report) -> float:
-    return r.published.timestamp() if r.published else float("inf")
+def _order(it: Item) -> tuple[bool, str, float]:
+    """Reports in time order (undated last), then by value (tolls rise)."""
+    when = it.report.published.isoformat() if it.report.published else ""
+    value = it.claim.lo if it.claim.lo is not None else (it.claim.hi or 0.0)
+    return (not when, when, value)
 
 
-def _same_day(a: Report, b: Report) -> bool:
-    """Published within a day of each other (an undated report is not)."""
-    return abs(_when(a) - _when(b)) < 86400
+def _subject(items: list[Item]) -> str:
+    """The subject a fact is shown under: the commonest specific one among its claims."""
+    named = Counter(it.claim.subject for it in items if it.terms)
+    if named:
+        return named.most_common(1)[0][0]
+    return items[0].claim.subject or "figure"
 
 
-def _shared_context(r: Report, c: Claim, r0: Report, c0: Claim) -> set[str]:
-    """What the sentences of two claims share besides the thing counted and the numbers."""
-
-    def context(rep: Report, claim: Claim) -> set[str]:
-        if claim.sentence >= len(rep.sentences):
-            return set()
-        text = rep.sentences[claim.sentence].text
-        own = set(features(claim.subject + " " + claim.text, []))
-        bag = features(text, rep.entities.get(claim.sentence, []))
-        return {t for t in bag if t not in own and not t[0].isdigit()}
-
-    return context(r, c) & context(r0, c0)
+def _claim_key(items: list[Item]) -> str:
+    return f"{_subject(items).lower()}|{items[0].family}"
 
 
-def _claim_json(c: Claim) -> dict[str, Any]:
-    return {
-        "subject": c.subject, "lo": c.lo, "hi": c.hi, "lo_open": c.lo_open, "hi_open": c.hi_open,
-        "qualifier": c.qualifier, "unit": c.unit, "attribution": c.attribution,
-    }  # fmt: skip
-
-
-def _quote_facts(
-    reports: list[Report], outlets: list[str], names: dict[str, str]
-) -> list[dict[str, Any]]:
-    groups: list[tuple[str, set[str], list[tuple[Report, Quote]]]] = []
-    for r in reports:
-        for q in r.quotes:
-            speaker = q.speaker_entity or (q.speaker or "unknown").lower()
-            words = set(features(q.text, []))
-            for key, bag, items in groups:
-                if key == speaker and _jaccard(bag, words) >= 0.5:
-                    items.append((r, q))
-                    break
-            else:
-                groups.append((speaker, words, [(r, q)]))
-    facts = []
-    for speaker, _, items in groups:
-        reporting = {r.outlet for r, _ in items}
-        cells: dict[str, list[dict[str, Any]]] = {o: [] for o in outlets}
-        for r, q in items:
-            cells[r.outlet].append(cell(r, q.sentence, q.text) | {"quote": {
-                "speaker": q.speaker, "speaker_entity": q.speaker_entity, "kind": q.kind,
-                "cue": q.cue, "start": q.start, "end": q.end}})  # fmt: skip
-        q0 = items[0][1]
-        who = names.get(speaker) or q0.speaker or "unknown speaker"
-        texts = {q.text for _, q in items}
-        relation = "agree" if len(texts) == 1 else "compatible"
-        facts.append({
-            "kind": "quote", "key": speaker,
-            "label": f"{who}: “{q0.text}”" if q0.kind == "direct" else f"{who}: {q0.text}",
-            "status": status_of(len(reporting), relation),
-            "note": None if len(texts) == 1 else "the outlets give different words",
-            "outlets": cells,
-        })  # fmt: skip
-    return sorted(facts, key=lambda f: -_reporting(f))
+# --- statements and entities -------------------------------------------------------------------
 
 
 def _statement_facts(
     reports: list[Report], outlets: list[str]
-) -> tuple[list[dict[str, Any]], list[list[int]], list[Unit]]:
+) -> tuple[list[Fact], list[list[int]], list[Unit]]:
     units = [
-        Unit(r.id, r.outlet, s.index, features(s.text, r.entities.get(s.index, [])))
+        Unit(r.id, r.column, s.index, features(s.text, r.entities.get(s.index, [])))
         for r in reports
         for s in r.sentences
     ]
     groups = align(units)
     by_id = {r.id: r for r in reports}
     facts, singles = [], Counter[str]()
-    for group in groups:
-        reporting = {units[i].outlet for i in group}
-        first = units[group[0]]
+    for g in groups:
+        reporting = {units[i].outlet for i in g}
+        first = units[g[0]]
         if len(reporting) == 1:
             if len(outlets) < 2 or not _informative(by_id[first.article], first.sentence):
                 continue
             singles[first.outlet] += 1
             if singles[first.outlet] > MAX_SINGLE_STATEMENTS:
                 continue
-        cells: dict[str, list[dict[str, Any]]] = {o: [] for o in outlets}
-        for i in group:
+        cells: dict[str, list[FactCell]] = {o: [] for o in outlets}
+        for i in g:
             cells[units[i].outlet].append(cell(by_id[units[i].article], units[i].sentence))
         text = by_id[first.article].sentences[first.sentence].text
-        facts.append({
-            "kind": "statement", "key": f"{first.article}:{first.sentence}", "label": text,
-            "status": status_of(len(reporting)),
-            "note": "reported in other words" if len(reporting) > 1 else None, "outlets": cells,
-        })  # fmt: skip
-    facts.sort(key=lambda f: -_reporting(f))
+        facts.append(
+            Fact("", "statement", f"{first.article}:{first.sentence}", text,
+                 status_of(len(reporting)),
+                 "reported in other words" if len(reporting) > 1 else None, cells)
+        )  # fmt: skip
+    facts.sort(key=lambda f: -f.reporting)
     return facts, groups, units
 
 
@@ -357,32 +380,19 @@ def _informative(r: Report, sentence: int) -> bool:
     return bool(r.entities.get(sentence)) or any(c.sentence == sentence for c in r.claims)
 
 
-def _entity_facts(
-    reports: list[Report], outlets: list[str], names: dict[str, str]
-) -> list[dict[str, Any]]:
-    first: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+def _entity_facts(reports: list[Report], outlets: list[str], names: dict[str, str]) -> list[Fact]:
+    first: dict[str, dict[str, FactCell]] = defaultdict(dict)
     counts: Counter[str] = Counter()
     for r in reports:
         for sentence in sorted(r.entities):
             for key in r.entities[sentence]:
                 counts[key] += 1
-                if r.outlet not in first[key]:
-                    first[key][r.outlet] = cell(r, sentence, names.get(key, key))
+                if r.column not in first[key]:
+                    first[key][r.column] = cell(r, sentence, names.get(key, key))
     keys = [k for k in first if k.split(":", 1)[0] in ENTITY_LABELS]
     keys.sort(key=lambda k: (-len(first[k]), -counts[k], k))
     return [
-        {
-            "kind": "entity", "key": k, "label": names.get(k, k.split(":", 1)[1]),
-            "status": status_of(len(first[k])), "note": None,
-            "outlets": {o: [first[k][o]] if o in first[k] else [] for o in outlets},
-        }
+        Fact("", "entity", k, names.get(k, k.split(":", 1)[1]), status_of(len(first[k])), None,
+             {o: [first[k][o]] if o in first[k] else [] for o in outlets})
         for k in keys[:MAX_ENTITIES]
     ]  # fmt: skip
-
-
-def _reporting(fact: dict[str, Any]) -> int:
-    return sum(1 for cells in fact["outlets"].values() if cells)
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0

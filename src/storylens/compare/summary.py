@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from storylens.models import Fact, SummaryLine, SummarySource, TimelineDay, TimelineReport
 
 if TYPE_CHECKING:
     from storylens.compare.statements import Unit
@@ -23,7 +25,7 @@ MIN_WORDS = 6
 
 def summarise(
     groups: list[list[int]], units: list[Unit], reports: dict[str, Report]
-) -> list[dict[str, Any]]:
+) -> list[SummaryLine]:
     names: Counter[str] = Counter()
     for u in units:
         names.update(t for t in u.bag if t.startswith("E:"))
@@ -53,43 +55,42 @@ def summarise(
     for group in chosen:
         first = units[group[0]]
         out.append(
-            {
-                "text": reports[first.article].sentences[first.sentence].text,
-                "article": first.article,
-                "sentence": first.sentence,
-                "outlets": list(dict.fromkeys(units[i].outlet for i in group)),
-                "sources": [  # one per outlet: the sentence of its first report
-                    {"outlet": u.outlet, "article": u.article, "sentence": u.sentence}
+            SummaryLine(
+                text=reports[first.article].sentences[first.sentence].text,
+                article=first.article,
+                sentence=first.sentence,
+                outlets=list(dict.fromkeys(units[i].outlet for i in group)),
+                sources=[  # one per outlet: the sentence of its first report
+                    SummarySource(u.outlet, u.article, u.sentence)
                     for u in _first_per_outlet(units, group)
                 ],
-            }
+            )
         )
     return out
 
 
-def timeline(reports: list[Report], facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def timeline(reports: list[Report], facts: list[Fact]) -> list[TimelineDay]:
     """The story by day: each report of the day, and the facts it was first to report."""
     first_seen: dict[str, list[str]] = {}
     order = {r.id: _when(r) for r in reports}
     for fact in facts:
-        if fact["kind"] == "entity":
+        if fact.kind == "entity":
             continue
-        cells = [c for cs in fact["outlets"].values() for c in cs]
+        cells = [c for cs in fact.outlets.values() for c in cs]
         if cells:
-            earliest = min(cells, key=lambda c: order.get(c["article"], datetime.max))
-            first_seen.setdefault(earliest["article"], []).append(fact["id"])
-    days: dict[str, list[dict[str, Any]]] = {}
+            earliest = min(cells, key=lambda c: order.get(c.article, datetime.max))
+            first_seen.setdefault(earliest.article, []).append(fact.id)
+    days: dict[str, list[TimelineReport]] = {}
     for r in sorted(reports, key=_when):
         day = r.published.date().isoformat() if r.published else "undated"
         lead = r.sentences[0].text if r.sentences else r.title
         days.setdefault(day, []).append(
-            {
-                "article": r.id, "outlet": r.outlet, "title": r.title,
-                "published": r.published.isoformat() if r.published else None,
-                "lead": lead, "facts": first_seen.get(r.id, []),
-            }
+            TimelineReport(
+                r.id, r.outlet, r.title, r.published.isoformat() if r.published else None,
+                lead, first_seen.get(r.id, []),
+            )
         )  # fmt: skip
-    return [{"day": d, "reports": items} for d, items in days.items()]
+    return [TimelineDay(d, items) for d, items in days.items()]
 
 
 def _first_per_outlet(units: list[Unit], group: list[int]) -> list[Unit]:

@@ -16,13 +16,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from storylens.models import Comparison, Fact
+
 KINDS = ("claim", "quote", "statement", "entity")
 KIND_NAMES = {"claim": "claims", "quote": "quotes", "statement": "statements",
               "entity": "entities"}  # fmt: skip
-STATUS_ORDER = {"conflict": 0, "compatible": 1, "agree": 2, "only_one": 3}
+STATUS_ORDER = {"conflict": 0, "update": 1, "compatible": 2, "agree": 3, "only_one": 4}
 STATUS_TEXT = {"agree": "agree", "compatible": "compatible", "conflict": "conflict",
-               "only_one": "only one", "none": "not reported"}  # fmt: skip
-SYMBOL = {"agree": "✓", "compatible": "≈", "conflict": "✗", "only_one": "1", "none": "—"}
+               "update": "updated", "only_one": "only one", "none": "not reported"}  # fmt: skip
+SYMBOL = {"agree": "✓", "compatible": "≈", "conflict": "✗", "update": "↻", "only_one": "1",
+          "none": "—"}  # fmt: skip
 PER_CELL = 3  # sentences shown in one cell (the others are counted)
 SIDE_BY_SIDE = 4
 MAX_SHARED = 150  # rows of the table (the rest are counted; the API has them all)
@@ -78,20 +81,21 @@ class SiteLinker(Linker):
 
 
 def fact_rows(
-    analysis: dict[str, Any], linker: Linker, kinds: list[str]
+    analysis: Comparison, linker: Linker, kinds: list[str]
 ) -> tuple[list[dict[str, Any]], int, dict[str, list[dict[str, Any]]], dict[str, int]]:
-    """The facts several outlets report, conflicts first, as rows with one cell per outlet (the
-    first :data:`MAX_SHARED`), how many there are; the facts one outlet alone reports, by
-    outlet (the first :data:`MAX_ALONE` of each), and how many each has."""
-    outlets = analysis["outlets"]
-    facts = [f for f in analysis["facts"] if f["kind"] in kinds]
-    facts.sort(key=lambda f: (STATUS_ORDER.get(f["status"], 9), KINDS.index(f["kind"])))
-    shared = [f for f in facts if f["status"] != "only_one"]
+    """The facts several outlets report (and updates within one outlet's reports), conflicts
+    first, as rows with one cell per outlet (the first :data:`MAX_SHARED`), how many there are;
+    the facts one outlet alone reports, by outlet (the first :data:`MAX_ALONE` of each), and
+    how many each has."""
+    outlets = analysis.outlets
+    facts = [f for f in analysis.facts if f.kind in kinds]
+    facts.sort(key=lambda f: (STATUS_ORDER.get(f.status, 9), KINDS.index(f.kind)))
+    shared = [f for f in facts if f.status != "only_one"]
     rows = [_row(f, outlets, linker) for f in shared[:MAX_SHARED]]
     alone: dict[str, list[dict[str, Any]]] = {o: [] for o in outlets}
     counts: dict[str, int] = dict.fromkeys(outlets, 0)
     for f in facts[len(shared) :]:
-        for outlet, cells in f["outlets"].items():
+        for outlet, cells in f.outlets.items():
             if cells and outlet in counts:
                 counts[outlet] += 1
                 if counts[outlet] <= MAX_ALONE:
@@ -100,65 +104,66 @@ def fact_rows(
     return rows, len(shared), alone, counts
 
 
-def _row(fact: dict[str, Any], outlets: list[str], linker: Linker) -> dict[str, Any]:
+def _row(fact: Fact, outlets: list[str], linker: Linker) -> dict[str, Any]:
     cells = []
     for outlet in outlets:
         items = []
-        for c in fact["outlets"].get(outlet, []):
-            shown = c.get("value") or c.get("text") or ""
+        for c in fact.outlets.get(outlet, []):
+            shown = c.value or c.text or ""
+            if fact.status == "update" and c.published:
+                shown = f"{shown} ({c.published[:10]})"
             items.append(
-                {"text": short(shown, 70), "sentence": c.get("text") or "",
-                 "article": c["article"],
-                 **linker.link(c["article"], c.get("paragraph"), c.get("start"), c.get("end"))}
+                {"text": short(shown, 70), "sentence": c.text or "", "article": c.article,
+                 **linker.link(c.article, c.paragraph, c.start, c.end)}
             )  # fmt: skip
-        status = fact["status"] if items else "none"
+        status = fact.status if items else "none"
         more = max(0, len(items) - PER_CELL)
         cells.append({"outlet": outlet, "status": status, "symbol": SYMBOL[status],
                       "sents": items[:PER_CELL], "more": more})  # fmt: skip
-    return {"id": fact["id"], "kind": fact["kind"], "label": short(fact["label"], 220),
-            "status": fact["status"], "status_text": STATUS_TEXT.get(fact["status"], ""),
-            "symbol": SYMBOL.get(fact["status"], ""), "note": fact.get("note") or "",
+    return {"id": fact.id, "kind": fact.kind, "label": short(fact.label, 220),
+            "status": fact.status, "status_text": STATUS_TEXT.get(fact.status, ""),
+            "symbol": SYMBOL.get(fact.status, ""), "note": fact.note or "",
             "cells": cells}  # fmt: skip
 
 
-def summary_items(analysis: dict[str, Any], linker: Linker) -> list[dict[str, Any]]:
+def summary_items(analysis: Comparison, linker: Linker) -> list[dict[str, Any]]:
     out = []
-    for item in analysis["summary"]:
+    for item in analysis.summary:
         sources = [
-            {"outlet": s["outlet"],
-             **linker.link(s["article"], s.get("paragraph"), s.get("start"), s.get("end"))}
-            for s in item["sources"]
-        ]  # fmt: skip
-        out.append({"text": item["text"], "outlets": item["outlets"], "sources": sources})
+            {"outlet": s.outlet, **linker.link(s.article, s.paragraph, s.start, s.end)}
+            for s in item.sources
+        ]
+        out.append({"text": item.text, "outlets": item.outlets, "sources": sources})
     return out
 
 
-def timeline_days(analysis: dict[str, Any], shown: set[str]) -> list[dict[str, Any]]:
+def timeline_days(analysis: Comparison, shown: set[str]) -> list[dict[str, Any]]:
     """The timeline, each report with the facts it was first to report (the first
     :data:`PER_REPORT`; those in the table or lists above link to their row)."""
-    facts = {f["id"]: f for f in analysis["facts"]}
+    facts = {f.id: f for f in analysis.facts}
     days = []
-    for day in analysis["timeline"]:
+    for day in analysis.timeline:
         reports = []
-        for r in day["reports"]:
-            first = [facts[i] for i in r["facts"] if i in facts]
-            counts = Counter(f["kind"] for f in first)
+        for r in day.reports:
+            first = [facts[i] for i in r.facts if i in facts]
+            counts = Counter[str](f.kind for f in first)
             reports.append(
-                {**r,
-                 "first": [{"id": f["id"], "kind": f["kind"], "label": short(f["label"], 120),
-                            "shown": f["id"] in shown} for f in first[:PER_REPORT]],
+                {"article": r.article, "outlet": r.outlet, "title": r.title,
+                 "published": r.published, "lead": r.lead,
+                 "first": [{"id": f.id, "kind": f.kind, "label": short(f.label, 120),
+                            "shown": f.id in shown} for f in first[:PER_REPORT]],
                  "first_more": max(0, len(first) - PER_REPORT),
                  "counts": ", ".join(
                      f"{counts[k]} {KIND_NAMES[k] if counts[k] != 1 else k}"
                      for k in KINDS if counts[k]
                  )}
             )  # fmt: skip
-        days.append({"day": day["day"], "reports": reports})
+        days.append({"day": day.day, "reports": reports})
     return days
 
 
 def story_view(
-    analysis: dict[str, Any],
+    analysis: Comparison,
     story_id: str,
     reading_ids: list[str],
     kinds: list[str] | None,
@@ -168,16 +173,17 @@ def story_view(
     linker = linker or Linker(story_id, reading_ids, kinds)
     chosen = [k for k in KINDS if not kinds or k in kinds]
     shared, n_shared, alone, counts = fact_rows(analysis, linker, chosen)
-    counts_by_kind = Counter(f["kind"] for f in analysis["facts"])
+    counts_by_kind = Counter[str](f.kind for f in analysis.facts)
     alone_cols = [
         {"outlet": o, "facts": alone[o], "count": counts[o], "more": counts[o] - len(alone[o])}
-        for o in analysis["outlets"]
+        for o in analysis.outlets
         if counts[o]
     ]
     return {
-        "enriched": analysis["enriched"],
-        "compared": len(analysis["articles"]),
-        "outlets": analysis["outlets"],
+        "enriched": analysis.enriched,
+        "compared": len(analysis.articles),
+        "note": analysis.note,
+        "outlets": analysis.outlets,
         "summary": summary_items(analysis, linker),
         "shared": shared,
         "shared_more": n_shared - len(shared),

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from storylens.errors import NotFoundError
+from storylens.models import Comparison, SummaryLine, SummarySource
 from storylens.queries import find_article
 from storylens.store import Store
 
@@ -95,7 +96,7 @@ def _ids(store: Store, story: str | None, article: str | None) -> list[str] | No
     return None
 
 
-def story_comparison(store: Store, story_id: str) -> dict[str, Any]:
+def story_comparison(store: Store, story_id: str) -> Comparison:
     """Facts × outlets, summary and timeline of a story (see :mod:`storylens.compare.story`)."""
     from storylens.compare.run import comparison
 
@@ -138,26 +139,24 @@ def facts_page(
     return rows, count_facts(store.conn, table, ids, who_or_what)
 
 
-def story_analysis(store: Store, story_id: str) -> dict[str, Any]:
-    """:func:`story_comparison` with the summary located for a page: each summary sentence and
-    its sources gain ``paragraph``, ``start`` and ``end`` (offsets of the sentence in its
-    paragraph's text), as the facts' cells have them; ``enriched`` counts enriched reports."""
+def story_analysis(store: Store, story_id: str) -> Comparison:
+    """:func:`story_comparison` with the summary located for a page: each summary line and its
+    sources get ``paragraph``, ``start`` and ``end`` (offsets of the sentence in its
+    paragraph's text), as the facts' cells have them."""
     from storylens.store import enrich
 
     data = story_comparison(store, story_id)
-    wanted = {s["article"] for item in data["summary"] for s in item["sources"]}
+    wanted = {s.article for item in data.summary for s in item.sources}
     found = enrich.sentences(store.conn, sorted(wanted)) if wanted else {}
     where = {(aid, s.index): s for aid, sents in found.items() for s in sents}
 
-    def locate(article: str, sentence: int | None) -> dict[str, int | None]:
-        s = where.get((article, sentence if sentence is not None else 0))
-        if s is None:
-            return {"paragraph": None, "start": None, "end": None}
-        return {"paragraph": s.paragraph, "start": s.start, "end": s.end}
+    def locate(place: SummaryLine | SummarySource) -> None:
+        s = where.get((place.article, place.sentence))
+        if s is not None:
+            place.paragraph, place.start, place.end = s.paragraph, s.start, s.end
 
-    for item in data["summary"]:
-        item.update(locate(item["article"], item["sentence"]))
-        for source in item["sources"]:
-            source.update(locate(source["article"], source["sentence"]))
-    data["enriched"] = sum(1 for a in data["articles"] if a["enriched"])
+    for item in data.summary:
+        locate(item)
+        for source in item.sources:
+            locate(source)
     return data

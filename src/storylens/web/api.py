@@ -88,13 +88,15 @@ def story_record(
     days = queries.story_activity(state.store, [detail["id"]])[detail["id"]]
     detail["activity"] = [{"day": d, "reports": n} for d, n in days]
     found = queries.story_analysis(state.store, detail["id"])
-    detail["enriched"] = found["enriched"]
-    detail["summary"] = found["summary"]
-    detail["timeline"] = found["timeline"]
-    facts = found["facts"]
+    detail["enriched"] = found.enriched
+    detail["compared"] = found.compared
+    detail["note"] = found.note
+    detail["summary"] = found.summary
+    detail["timeline"] = found.timeline
+    facts = found.facts
     detail["comparison"] = {
-        "outlets": found["outlets"],
-        "articles": found["articles"],
+        "outlets": found.outlets,
+        "articles": found.articles,
         "facts": facts[facts_offset : facts_offset + facts_limit],
         "facts_total": len(facts),
         "facts_limit": facts_limit,

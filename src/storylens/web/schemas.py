@@ -6,6 +6,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from storylens import models
+
 T = TypeVar("T")
 
 
@@ -205,109 +207,29 @@ class ArticleIn(BaseModel):
 # What the enrich and compare stages found (docs/enrich.md, docs/compare.md).
 
 
-class Located(BaseModel):
-    """Where a sentence is: ``paragraph`` (index into the article's paragraphs, page element
-    ``p-{article}-{paragraph}``) and ``start``/``end`` (offsets of the sentence in that
-    paragraph's text). Null when the sentence is no longer in the stored enrichment."""
+class ComparisonPage(BaseModel):
+    """A page of a story's comparison: facts × outlets (``storylens.models.Fact``), each cell
+    pointing at its sentence."""
 
-    paragraph: int | None = None
-    start: int | None = None
-    end: int | None = None
-
-
-class ClaimValue(BaseModel):
-    subject: str
-    lo: float | None = Field(description="Lower bound; null: none stated.")
-    hi: float | None = Field(description="Upper bound; null: none stated.")
-    lo_open: bool
-    hi_open: bool
-    qualifier: str | None
-    unit: str | None
-    attribution: str | None
-
-
-class QuoteInfo(BaseModel):
-    speaker: str | None
-    speaker_entity: str | None
-    kind: str = Field(description="direct or indirect.")
-    cue: str
-    start: int = Field(description="Offsets of the quoted words in the sentence.")
-    end: int
-
-
-class FactCell(Located):
-    article: str
-    sentence: int = Field(description="Index of the sentence in its article.")
-    text: str = Field(description="The sentence.")
-    value: str | None = Field(description="What the outlet wrote: the figure, the words, the name.")
-    claim: ClaimValue | None = None
-    quote: QuoteInfo | None = None
-
-
-class Fact(BaseModel):
-    id: str
-    kind: str = Field(description="claim, quote, statement or entity.")
-    key: str
-    label: str
-    status: str = Field(description="agree, compatible, conflict or only_one.")
-    note: str | None
-    outlets: dict[str, list[FactCell]] = Field(
-        description="Per outlet (all of them): the sentences reporting it; empty: not reported."
-    )
-
-
-class ComparedArticle(BaseModel):
-    id: str
-    outlet: str
-    title: str
-    url: str | None
-    published: str | None
-    copy_of: str | None
-    enriched: bool
-
-
-class Comparison(BaseModel):
     outlets: list[str] = Field(description="In order of first report.")
-    articles: list[ComparedArticle] = Field(description="The reports compared.")
-    facts: list[Fact] = Field(description="A page of the facts (see facts_limit, facts_offset).")
+    articles: list[models.ComparedReport] = Field(description="The reports compared.")
+    facts: list[models.Fact] = Field(
+        description="A page of the facts (see facts_limit, facts_offset). Statuses: agree, "
+        "compatible, conflict, update (the same quantity reported differently at different "
+        "times), only_one."
+    )
     facts_total: int = Field(description="Facts in the whole comparison.")
     facts_limit: int
     facts_offset: int
 
 
-class SummarySource(Located):
-    outlet: str
-    article: str
-    sentence: int
-
-
-class SummarySentence(Located):
-    text: str
-    article: str
-    sentence: int
-    outlets: list[str] = Field(description="The outlets that stand behind it.")
-    sources: list[SummarySource]
-
-
-class TimelineReport(BaseModel):
-    article: str
-    outlet: str
-    title: str
-    published: str | None
-    lead: str = Field(description="Its first sentence (its title when not enriched).")
-    facts: list[str] = Field(description="Ids of the facts it was first to report.")
-
-
-class TimelineDay(BaseModel):
-    day: str
-    reports: list[TimelineReport]
-
-
 class StoryDetailFull(StoryDetail):
     enriched: int = Field(description="How many of the compared reports are enriched.")
-    summary: list[SummarySentence]
-    timeline: list[TimelineDay]
-    comparison: Comparison
+    compared: int = Field(description="How many reports the comparison read.")
+    note: str | None = Field(description="Set when the comparison read only some reports.")
+    summary: list[models.SummaryLine]
+    timeline: list[models.TimelineDay]
+    comparison: ComparisonPage
 
 
 class SentenceOut(BaseModel):
@@ -328,24 +250,12 @@ class MentionOut(BaseModel):
     name: str
 
 
-class QuoteOut(QuoteInfo):
-    sentence: int
-    text: str
-
-
-class ClaimOut(ClaimValue):
-    sentence: int
-    text: str = Field(description="The number as written.")
-    start: int = Field(description="Offsets of the number in the sentence.")
-    end: int
-
-
 class ArticleDetailFull(ArticleDetail):
     enriched: bool
     sentences: list[SentenceOut]
     mentions: list[MentionOut]
-    quotes: list[QuoteOut]
-    claims: list[ClaimOut]
+    quotes: list[models.Quote]
+    claims: list[models.Claim]
 
 
 class EntitySummary(BaseModel):
