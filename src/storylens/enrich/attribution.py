@@ -1,0 +1,309 @@
+"""Speakers resolved within an article: pronouns, descriptions, surnames, continued quotes.
+
+Quotes are resolved in the order they appear, so each can lean on the ones before:
+
+- ``he`` / ``she`` is the speaker of the quote just before (within a few sentences) when the
+  gender fits, unless a person of that gender was named in between; else the last person
+  named whose gender fits. Gender comes from titles and gendered nouns in the text (``Mr``,
+  ``Mrs``, ``fisherman's wife``, ``spokeswoman``) and else from the first name
+  (:mod:`storylens.enrich.gender`); a person of unknown gender fits both. So "she said" never
+  goes to the last man named.
+- ``they`` / ``it`` is the speaker before when that one is no man or woman (``police``, ``the
+  army``, ``an NYPD spokesperson``).
+- A definite description (``the official``, ``the doctor``, ``South Sudan's president``) is
+  the person the article gave that role (``Fauzi, an official from …``, ``President Salva
+  Kiir``); ``the company`` is the company the article named.
+- A name is the entity the article's mentions resolve it to (surnames to the full name); a
+  quote that continues another takes its speaker; a pull quote takes the speaker of the same
+  words said later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storylens.enrich.entities import PersonInfo, clean_name
+from storylens.enrich.quotes import FoundQuote
+from storylens.enrich.speakers import Who
+from storylens.models import Enrichment, Mention, Quote, QuoteKind, Sentence
+
+WINDOW = 6  # sentences back to the quote whose speaker a pronoun continues
+PULL_QUOTE_SHARE = 0.8  # shared words for a quote to repeat another
+GENERIC_ORGS = frozenset(
+    "company firm group agency ministry government operator utility authority union council "
+    "party department club".split()
+)
+
+
+@dataclass(slots=True)
+class Speaker:
+    """A resolved speaker."""
+
+    name: str | None
+    key: str | None
+    gender: str | None = None
+    person: bool = False  # a man or a woman (not a body, a group or a pronoun left open)
+    roles: set[str] = field(default_factory=set)
+    head: str = ""
+
+
+@dataclass(slots=True)
+class _Said:
+    quote: FoundQuote
+    sentence: int
+    start: int  # offsets in the sentence
+    speaker: Speaker | None
+
+
+def resolve_quotes(
+    e: Enrichment,
+    found: Sequence[FoundQuote],
+    positions: Sequence[int],
+    people: dict[str, PersonInfo],
+) -> list[Quote]:
+    """The article's quotes with their speakers. ``positions`` maps a FoundQuote's paragraph
+    position to the article's paragraph index."""
+    quoted = _quoted_ranges(e, found, positions)
+    said: list[_Said] = []
+    by_id: dict[int, _Said] = {}
+    for q in found:
+        sentence = _sentence_at(e, positions[q.paragraph], q.start) or _sentence_at(
+            e, positions[q.paragraph], q.end - 1
+        )
+        index = sentence.index if sentence else 0
+        start = q.start - sentence.start if sentence else 0
+        item = _Said(q, index, start, None)
+        said.append(item)
+        by_id[id(q)] = item
+    history: list[_Said] = []
+    for item in said:
+        q = item.quote
+        if q.who is not None:
+            item.speaker = _resolve(e, item, q.who, positions, people, history, quoted)
+        elif q.follows is not None and id(q.follows) in by_id:
+            item.speaker = by_id[id(q.follows)].speaker
+        if item.speaker is not None:
+            history.append(item)
+    for item in said:  # pull quotes: the same words said, with a speaker, elsewhere
+        q = item.quote
+        if item.speaker is None and q.who is None:
+            source = by_id.get(id(q.follows)) if q.follows is not None else None
+            item.speaker = (source.speaker if source else None) or _repeated(item, said)
+    out = []
+    for item in said:
+        q = item.quote
+        if q.who is None and item.speaker is None:
+            continue  # quoted words no one in the article is said to have said
+        s = item.speaker or Speaker(None, None)
+        kind: QuoteKind = "direct" if q.kind == "direct" else "indirect"
+        out.append(Quote(item.sentence, q.text, s.name, kind, q.cue, s.key,
+                         item.start, item.start + len(q.text)))  # fmt: skip
+    return out
+
+
+def _resolve(
+    e: Enrichment,
+    item: _Said,
+    who: Who,
+    positions: Sequence[int],
+    people: dict[str, PersonInfo],
+    history: list[_Said],
+    quoted: dict[int, list[tuple[int, int]]],
+) -> Speaker | None:
+    if who.pronoun in ("he", "she"):
+        return _pronoun(e, item, who.gender, people, history, quoted)
+    if who.pronoun is not None:
+        prev = _previous(item, history)
+        if prev is not None and not (prev.person and prev.gender):
+            return prev
+        return None
+    at = _sentence_at(e, positions[who.paragraph], who.at)
+    mention = _mention_at(e.mentions, at.index, who.at - at.start) if at else None
+    if mention is not None:
+        return _entity_speaker(e, mention.entity, people, who)
+    text = who.text or ""
+    if who.proper:
+        key = _person_named(text, people)
+        if key is not None:
+            return _entity_speaker(e, key, people, who)
+        return Speaker(text, None, who.gender, True, set(who.roles), who.head)
+    if who.definite and not who.plural:
+        match = _by_role(who.head, item, history, e, people, quoted)
+        if match is not None:
+            return match
+    if text.islower():
+        org = _organisation(e.mentions, item.sentence, text)
+        if org is not None:  # "the company said" → the company the article named
+            return Speaker(_name(e, org.entity), org.entity, None, False, set(), who.head)
+    person = who.gender is not None or bool(who.roles - {who.head}) or not who.plural
+    return Speaker(text or None, None, who.gender, person and not who.plural, set(who.roles),
+                   who.head)  # fmt: skip
+
+
+def _entity_speaker(e: Enrichment, key: str, people: dict[str, PersonInfo], who: Who) -> Speaker:
+    info = people.get(key)
+    name = _name(e, key) or clean_name(who.text or "", "PERSON")
+    if info is None:
+        return Speaker(name, key, who.gender, False, set(who.roles), who.head)
+    return Speaker(name, key, info.gender or who.gender, True, info.roles | who.roles, who.head)
+
+
+def _previous(item: _Said, history: list[_Said]) -> Speaker | None:
+    for prev in reversed(history):
+        if item.sentence - prev.sentence > WINDOW:
+            return None
+        if prev.speaker is not None:
+            return prev.speaker
+    return None
+
+
+def _fits(gender: str | None, wanted: str | None) -> bool:
+    return gender is None or wanted is None or gender == wanted
+
+
+def _pronoun(
+    e: Enrichment,
+    item: _Said,
+    wanted: str | None,
+    people: dict[str, PersonInfo],
+    history: list[_Said],
+    quoted: dict[int, list[tuple[int, int]]],
+) -> Speaker | None:
+    """he / she: the previous speaker, unless someone of that gender was named since; else
+    the last person named whose gender fits."""
+    prev_item = next(
+        (h for h in reversed(history) if h.speaker is not None and h.speaker.person), None
+    )
+    in_window = prev_item is not None and item.sentence - prev_item.sentence <= WINDOW
+    named = _people_before(e, item, quoted)
+    if prev_item is not None and in_window and prev_item.speaker is not None:
+        prev = prev_item.speaker
+        if _fits(prev.gender, wanted):
+            since = (prev_item.sentence, prev_item.start)
+            for m in reversed(named):
+                if (m.sentence, m.start) <= since:
+                    break
+                info = people.get(m.entity)
+                if info and info.gender == wanted and m.entity != prev.key and wanted:
+                    return _entity_speaker(e, m.entity, people, _no_who(wanted))
+            return prev
+    for m in reversed(named):
+        info = people.get(m.entity)
+        if _fits(info.gender if info else None, wanted):
+            return _entity_speaker(e, m.entity, people, _no_who(wanted))
+    return None
+
+
+def _no_who(gender: str | None) -> Who:
+    return Who(None, 0, 0, gender=gender)
+
+
+def _people_before(
+    e: Enrichment, item: _Said, quoted: dict[int, list[tuple[int, int]]]
+) -> list[Mention]:
+    """Person mentions before the quote, outside quoted words, in text order."""
+    out = []
+    for m in e.mentions:
+        if m.label != "PERSON":
+            continue
+        if m.sentence > item.sentence or (m.sentence == item.sentence and m.start >= item.start):
+            continue
+        if any(lo <= m.start < hi for lo, hi in quoted.get(m.sentence, [])):
+            continue
+        out.append(m)
+    return out
+
+
+def _by_role(
+    head: str,
+    item: _Said,
+    history: list[_Said],
+    e: Enrichment,
+    people: dict[str, PersonInfo],
+    quoted: dict[int, list[tuple[int, int]]],
+) -> Speaker | None:
+    """ "the official", "the doctor": the speaker before with that role or head noun, or the
+    last person the article gave that role."""
+    for prev in reversed(history):
+        s = prev.speaker
+        if s is not None and (head in s.roles or (s.head == head and s.name)):
+            return s
+    for m in reversed(_people_before(e, item, quoted)):
+        info = people.get(m.entity)
+        if info is not None and head in info.roles:
+            return _entity_speaker(e, m.entity, people, _no_who(None))
+    return None
+
+
+def _person_named(text: str, people: dict[str, PersonInfo]) -> str | None:
+    """A person of the article whose name holds ``text`` as its first or last word (a name
+    the model did not tag in this sentence)."""
+    words = text.lower().split()
+    if len(words) != 1:
+        return None
+    matches = [k for k, p in people.items() if words[0] in (p.name.lower().split()[0],
+               p.name.lower().split()[-1])]  # fmt: skip
+    return matches[0] if len(matches) == 1 else None
+
+
+def _repeated(item: _Said, said: list[_Said]) -> Speaker | None:
+    words = set(re.findall(r"\w+", item.quote.text.lower()))
+    if not words:
+        return None
+    for other in said:
+        if other is item or other.speaker is None or other.quote.kind != "direct":
+            continue
+        theirs = set(re.findall(r"\w+", other.quote.text.lower()))
+        if theirs and len(words & theirs) / len(words | theirs) >= PULL_QUOTE_SHARE:
+            return other.speaker
+    return None
+
+
+def _quoted_ranges(
+    e: Enrichment, found: Sequence[FoundQuote], positions: Sequence[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """Direct quote units by sentence, in sentence offsets: names said inside them are no
+    antecedents."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for q in found:
+        if q.kind != "direct":
+            continue
+        s = _sentence_at(e, positions[q.paragraph], q.start)
+        if s is not None:
+            out.setdefault(s.index, []).append((q.start - s.start, q.end - s.start))
+    return out
+
+
+def _organisation(mentions: list[Mention], sentence: int, description: str) -> Mention | None:
+    """The organisation a description such as "the company" or "the union" stands for: the
+    last one named up to ``sentence`` whose name holds the noun ("Saltmere Dockworkers' Union"
+    for "union"), or, for a generic noun, the last one named."""
+    words = description.split()
+    if not words or len(words) > 2:
+        return None
+    noun = words[-1]
+    named = [m for m in mentions if m.label == "ORG" and m.sentence <= sentence]
+    for m in reversed(named):
+        if noun in m.text.lower().split():
+            return m
+    return named[-1] if named and noun in GENERIC_ORGS else None
+
+
+def _sentence_at(e: Enrichment, paragraph: int, offset: int) -> Sentence | None:
+    for s in e.sentences:
+        if s.paragraph == paragraph and s.start <= offset < s.end + 1:
+            return s
+    return None
+
+
+def _mention_at(mentions: list[Mention], sentence: int, offset: int) -> Mention | None:
+    for m in mentions:
+        if m.sentence == sentence and m.start <= offset < m.end:
+            return m
+    return None
+
+
+def _name(e: Enrichment, key: str) -> str | None:
+    return next((ent.name for ent in e.entities if ent.key == key), None)

@@ -1,0 +1,133 @@
+"""Reported speech: a reporting verb with a clause, and "according to X".
+
+``Police said (that) they detained …``, ``…, the U.S. Geological Survey said.``, ``told
+reporters that …``, ``insisted``, ``warned``, ``denied`` + clause, ``…, saying that …``,
+``was quoted by AFP as saying``; the reported words are the verb's clausal complement. Not
+reported speech: an infinitive (``vowed to bring those responsible to justice``), a noun object
+(``denied the claims``), an impersonal passive (``it has not been stated``), an opinion
+(``observers believe``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storylens.enrich.speakers import Who, who_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+INDIRECT_CUES = frozenset(
+    "say tell state claim announce report insist warn deny confirm add allege admit estimate "
+    "acknowledge argue assert contend vow indicate suggest note propose recommend explain "
+    "maintain stress reply respond predict reveal disclose testify concede declare write "
+    "tweet complain caution emphasise emphasize reiterate repeat promise pledge inform assure "
+    "remark observe hint concede".split()
+)
+MIN_WORDS = 3  # a reported clause of fewer words is no statement
+
+
+@dataclass(slots=True)
+class Reported:
+    """A reported clause of one sentence: offsets into the paragraph's text."""
+
+    start: int
+    end: int
+    text: str
+    cue: str
+    who: Who
+    verb_at: int  # paragraph offset of the reporting verb
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaker's head word: the verb's subject (a name rather than "One" when a phrase has
+    two, "One of Gray's friends, Devonte Brown told"); for "…, saying that", "said … but
+    warned that", "by saying" the subject of the verb it hangs from."""
+    for _ in range(4):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            named = [s for s in subjects if s.ent_type_ == "PERSON"]
+            return (named or subjects)[0]
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head
+            continue
+        if verb.dep_ not in ("advcl", "conj", "xcomp") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def reported_in(sent: Span, paragraph: int) -> list[Reported]:
+    """The reported clauses of one sentence (of paragraph ``paragraph``)."""
+    out: list[Reported] = []
+    doc = sent.doc
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and (lemma in INDIRECT_CUES or _quoted_as_saying(tok)):
+            found = _clause(tok, paragraph)
+            if found is not None:
+                out.append(found)
+        elif lemma == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            found = _according_to(sent, tok, paragraph)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _quoted_as_saying(verb: Token) -> bool:
+    """ "X was quoted by AFP as saying": X said what the sentence reports."""
+    if verb.lemma_.lower() != "quote":
+        return False
+    return any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.lemma_ == "say" for g in c.children)
+        for c in verb.children
+    )
+
+
+def _clause(verb: Token, paragraph: int) -> Reported | None:
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not clauses:
+        return None
+    after = [c for c in clauses if c.i > verb.i]
+    clause = (after or clauses)[0]  # "…, and the union ADEDY said it was planning …"
+    subject = subject_of(verb)
+    if subject is None:
+        return None
+    if subject.lower_ == "it" and subject.dep_ == "nsubjpass":
+        return None  # it has not been stated where
+    doc = verb.doc
+    lo, hi = clause.left_edge.i, clause.right_edge.i
+    for conj in (c for c in verb.children if c.dep_ == "conj" and c.i > hi):
+        # "told reporters that it is difficult …, and the potential … can not be overestimated"
+        own = any(g.dep_ in ("nsubj", "nsubjpass") for g in conj.children)
+        if own and conj.lemma_.lower() not in INDIRECT_CUES and conj.pos_ in ("VERB", "AUX"):
+            hi = conj.right_edge.i
+    mark = next((t for t in doc[lo : clause.i] if t.dep_ == "mark" and t.lower_ == "that"), None)
+    if mark is not None:
+        lo = mark.i + 1  # "said (earlier) that the supporters …": the words start after "that"
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    span = doc[lo : hi + 1]
+    if len([t for t in span if t.is_alpha]) < MIN_WORDS:
+        return None
+    return Reported(span.start_char, span.end_char, span.text, verb.lemma_.lower(),
+                    who_of(subject, paragraph), verb.idx)  # fmt: skip
+
+
+def _according_to(sent: Span, tok: Token, paragraph: int) -> Reported | None:
+    doc = sent.doc
+    source = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    # the words reported: the longer side of "according to X", so they are one span of the
+    # sentence and the offsets point at them exactly
+    before = doc[sent.start : tok.i]
+    after = doc[source.right_edge.i + 1 : sent.end]
+    side = after if len(after) > len(before) else before
+    text = side.text.strip(" ,.;:")
+    if len(text.split()) < MIN_WORDS:
+        return None
+    start = side.start_char + side.text.index(text)
+    who = who_of(source, paragraph)
+    return Reported(start, start + len(text), text, "according to", who, tok.idx)
