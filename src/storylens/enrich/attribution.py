@@ -24,10 +24,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from storylens.enrich import gender as names
 from storylens.enrich.entities import PersonInfo, clean_name
+from storylens.enrich.places import lookup
 from storylens.enrich.quotes import FoundQuote
 from storylens.enrich.speakers import Who
-from storylens.models import Enrichment, Mention, Quote, QuoteKind, Sentence
+from storylens.models import Enrichment, Entity, Mention, Quote, QuoteKind, Sentence, entity_key
 
 WINDOW = 6  # sentences back to the quote whose speaker a pronoun continues
 PULL_QUOTE_SHARE = 0.8  # shared words for a quote to repeat another
@@ -91,6 +93,7 @@ def resolve_quotes(
         if item.speaker is None and q.who is None:
             source = by_id.get(id(q.follows)) if q.follows is not None else None
             item.speaker = (source.speaker if source else None) or _repeated(item, said)
+    _relabel_people(e, [item.speaker for item in said if item.speaker is not None])
     out = []
     for item in said:
         q = item.quote
@@ -128,7 +131,8 @@ def _resolve(
         key = _person_named(text, people)
         if key is not None:
             return _entity_speaker(e, key, people, who)
-        return Speaker(text, None, who.gender, True, set(who.roles), who.head)
+        gender = who.gender or names.of_name(text, alone=names.SURE)
+        return Speaker(text, None, gender, True, set(who.roles), who.head)
     if who.definite and not who.plural:
         match = _by_role(who.head, item, history, e, people, quoted)
         if match is not None:
@@ -146,8 +150,49 @@ def _entity_speaker(e: Enrichment, key: str, people: dict[str, PersonInfo], who:
     info = people.get(key)
     name = _name(e, key) or clean_name(who.text or "", "PERSON")
     if info is None:
-        return Speaker(name, key, who.gender, False, set(who.roles), who.head)
+        # a name the model tagged as a place or a body: a person when the words around it
+        # say so ("fisherman's wife Mapahai", "Fauzi, an official") or it is a first name
+        gender = who.gender or (names.of_name(name, alone=names.SURE) if who.proper else None)
+        person = who.proper and (gender is not None or bool(who.roles))
+        return Speaker(name, key, gender, person, set(who.roles), who.head)
     return Speaker(name, key, info.gender or who.gender, True, info.roles | who.roles, who.head)
+
+
+def _relabel_people(e: Enrichment, speakers: list[Speaker]) -> None:
+    """A speaker the words show to be a person ("fisherman's wife Mapahai") whom the model
+    tagged as a place or a body becomes a person entity, so every outlet's quotes of them
+    share one key."""
+    moved: dict[str, str] = {}
+    for s in speakers:
+        if s.key is None or not s.person or s.key.startswith("PERSON:") or s.key in moved:
+            continue
+        name = s.name or ""
+        if " " in name or name.isupper() or lookup(name) is not None:
+            continue  # a known place, an acronym, or a body's name of several words
+        moved[s.key] = entity_key("PERSON", name)
+    if not moved:
+        return
+    for s in speakers:
+        if s.key in moved:
+            s.key = moved[s.key]
+    for m in e.mentions:
+        if m.entity in moved:
+            m.entity, m.label = moved[m.entity], "PERSON"
+    kept: dict[str, Entity] = {}
+    for ent in e.entities:
+        if ent.key in moved:
+            ent.key, ent.label, ent.country, ent.lat, ent.lon = (
+                moved[ent.key],
+                "PERSON",
+                None,
+                None,
+                None,
+            )
+        if ent.key in kept:
+            kept[ent.key].aliases.extend(a for a in ent.aliases if a not in kept[ent.key].aliases)
+        else:
+            kept[ent.key] = ent
+    e.entities = list(kept.values())
 
 
 def _previous(item: _Said, history: list[_Said]) -> Speaker | None:

@@ -66,9 +66,10 @@ def lookup(name: str) -> tuple[str, float] | None:
     return None
 
 
-def of_name(name: str) -> str | None:
+def of_name(name: str, alone: float = SURE_ALONE) -> str | None:
     """The gender of a person's name by its first word: "f", "m" or None (unknown, or a name
-    both genders carry)."""
+    both genders carry). ``alone``: the share asked of a name given alone (which may be a
+    surname); lower it where the text already says the name is a person's."""
     words = [w for w in name.replace(".", " ").split() if len(w) > 1]
     if not words:
         return None
@@ -76,4 +77,4 @@ def of_name(name: str) -> str | None:
     if found is None:
         return None
     gender, share = found
-    return gender if share >= (SURE if len(words) > 1 else SURE_ALONE) else None
+    return gender if share >= (SURE if len(words) > 1 else alone) else None

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from storylens.enrich.quotemarks import Span as QuoteSpan
 from storylens.enrich.quotemarks import find_spans
-from storylens.enrich.reported import INDIRECT_CUES, reported_in, subject_of
+from storylens.enrich.reported import INDIRECT_CUES, Reported, reported_in, subject_of
 from storylens.enrich.speakers import Who, who_of
 
 if TYPE_CHECKING:
@@ -57,6 +57,16 @@ class FoundQuote:
     cue: str
     who: Who | None  # None: the quote continues ``follows``, or is a pull quote
     follows: FoundQuote | None = None
+    verb: int = -1  # token index of the reporting verb in its paragraph's doc, if any
+    verb_paragraph: int = -1
+
+
+@dataclass(slots=True)
+class _Cue:
+    subject: Token  # the speaker's head word
+    name: str  # the reporting verb's lemma, or "according to"
+    paragraph: int
+    verb: Token | None = None
 
 
 def find_quotes(docs: Sequence[Doc]) -> list[FoundQuote]:
@@ -69,15 +79,15 @@ def find_quotes(docs: Sequence[Doc]) -> list[FoundQuote]:
     direct: list[FoundQuote] = []
     for span in spans:
         direct.extend(_direct(docs, span, quoted, direct))
-    reported: list[FoundQuote] = []
+    reported: list[tuple[Reported, FoundQuote]] = []
     for p, doc in enumerate(docs):
         for sent in doc.sents:
             for r in reported_in(sent, p):
                 # a reporting verb inside quoted words is the speaker's, not the article's
                 if not _inside(quoted[p], r.start) and not _inside(quoted[p], r.verb_at):
-                    reported.append(FoundQuote(p, r.start, r.end, r.text, "indirect", r.cue,
-                                               r.who))  # fmt: skip
-    found = _one_per_clause(direct, reported)
+                    reported.append((r, FoundQuote(p, r.start, r.end, r.text, "indirect", r.cue,
+                                                   r.who, None, r.verb, p)))  # fmt: skip
+    found = _one_per_clause(docs, direct, _top_reports(reported))
     return sorted(found, key=lambda q: (q.paragraph, q.start))
 
 
@@ -111,12 +121,10 @@ def _direct(
     if not units:
         return []
     if cue is not None:
-        verb, paragraph = cue
-        subject = _speaker_token(verb)
-        if subject is None:
-            return []
-        who = who_of(subject, paragraph)
-        return [FoundQuote(p, s, e, t, "direct", verb.lemma_.lower(), who) for p, s, e, t in units]
+        who = who_of(cue.subject, cue.paragraph)
+        at = cue.verb.i if cue.verb is not None else -1
+        return [FoundQuote(p, s, e, t, "direct", cue.name, who, None, at, cue.paragraph)
+                for p, s, e, t in units]  # fmt: skip
     prev = _continued(docs, span, earlier)
     if prev is None and not (sentence_like and words >= MIN_DIRECT_WORDS):
         return []
@@ -169,8 +177,8 @@ def _continued(
 
 def _cue(
     docs: Sequence[Doc], span: QuoteSpan, quoted: list[list[tuple[int, int]]], text: str
-) -> tuple[Token, int] | None:
-    """The reporting verb of a quoted span and its paragraph, or None."""
+) -> _Cue | None:
+    """The reporting verb (or "according to") that attributes a quoted span, or None."""
     last, first = span.last, span.first
     doc = docs[last.paragraph]
     sents = list(doc.sents)
@@ -179,12 +187,12 @@ def _cue(
     k = _sentence_index(sents, last.end)
     if k is not None and span.closed:
         after = [t for t in sents[k] if t.idx > last.end and not _inside(outside, t.idx)]
-        found = _verb_in(after, after_quote=text.rstrip()[-1:] in ",!?…-—")
+        found = _verb_after(after, text.rstrip()[-1:] in ",!?…-—", last.paragraph)
         if found is None and all(t.is_punct for t in after) and k + 1 < len(sents):
             nxt = [t for t in sents[k + 1][:NEXT_SENTENCE_CUE] if not _inside(outside, t.idx)]
-            found = _verb_in(nxt, after_quote=False)
+            found = _verb_after(nxt, False, last.paragraph)
         if found is not None:
-            return found, last.paragraph
+            return found
     # before the opening mark, in the sentence it opens in
     doc = docs[first.paragraph]
     sents = list(doc.sents)
@@ -193,30 +201,22 @@ def _cue(
     if k is None:
         return None
     before = [t for t in sents[k] if t.idx < first.start - 1 and not _inside(outside, t.idx)]
-    found = _verb_before(before, doc.text[: max(0, first.start - 1)], text)
+    found = _verb_before(before, doc.text[: max(0, first.start - 1)], text, first.paragraph)
     if found is not None:
-        return found, first.paragraph
+        return found
     # a sentence before that ends with a colon: this paragraph's, or the last of the one before
+    if [t for t in before if not t.is_punct]:
+        return None
     colon = None
-    if before and not [t for t in before if not t.is_punct]:
-        if k > 0:
-            colon = (sents[k - 1], first.paragraph)
-        elif first.paragraph > 0:
-            prev_sents = list(docs[first.paragraph - 1].sents)
-            if prev_sents:
-                colon = (prev_sents[-1], first.paragraph - 1)
-    elif not before and k > 0:
+    if k > 0:
         colon = (sents[k - 1], first.paragraph)
-    elif not before and first.paragraph > 0:
+    elif first.paragraph > 0:
         prev_sents = list(docs[first.paragraph - 1].sents)
         colon = (prev_sents[-1], first.paragraph - 1) if prev_sents else None
     if colon is not None and colon[0].text.rstrip().endswith(":"):
-        tokens = [t for t in colon[0] if not _inside(quoted[colon[1]], t.idx)]
-        found = _verb_before(tokens, colon[0].text.rstrip(), text) or _verb_in(
-            tokens, after_quote=False
-        )
-        if found is not None:
-            return found, colon[1]
+        sent, p = colon
+        tokens = [t for t in sent if not _inside(quoted[p], t.idx)]
+        return _verb_before(tokens, sent.text.rstrip(), text, p) or _verb_after(tokens, False, p)
     return None
 
 
@@ -227,32 +227,49 @@ def _sentence_index(sents: list[Span], at: int) -> int | None:
     return None
 
 
-def _verb_in(tokens: list[Token], *, after_quote: bool) -> Token | None:
+def _verb_after(tokens: list[Token], after_quote: bool, paragraph: int) -> _Cue | None:
     """A reporting verb with a speaker among ``tokens``; right after a quote that ends with a
-    comma or !/?, any verb with a speaker ("…!" the prime minister thundered)."""
+    comma or !/?, any verb whose subject is all that stands between ("…!" the prime minister
+    thundered; "…," added the doctor)."""
     for n, tok in enumerate(tokens):
-        if tok.pos_ != "VERB" or _speaker_token(tok) is None:
+        if tok.pos_ != "VERB":
             continue
-        if tok.lemma_.lower() in CUES or (after_quote and n < AFTER_QUOTE_VERB):
-            return tok
+        subject = _speaker_token(tok)
+        if subject is None:
+            continue
+        if tok.lemma_.lower() in CUES:
+            return _Cue(subject, tok.lemma_.lower(), paragraph, tok)
+        if after_quote:
+            between = [t for t in tokens[:n] if not t.is_punct]
+            if n < AFTER_QUOTE_VERB or all(t in set(subject.subtree) for t in between):
+                return _Cue(subject, tok.lemma_.lower(), paragraph, tok)
+        after_quote = False  # a verb of its own stands between: what follows is no tag
     return None
 
 
-def _verb_before(tokens: list[Token], text_before: str, quote: str) -> Token | None:
-    """The verb that introduces a quote: a reporting verb before it in its sentence, or the
-    nearest verb whose phrase runs up to a comma or colon right before a quote that opens a
-    sentence ("Another witness described the scene to PIX11, "He was running …")."""
+def _verb_before(tokens: list[Token], text_before: str, quote: str, paragraph: int) -> _Cue | None:
+    """What introduces a quote: a reporting verb before it in its sentence, "according to X",
+    or the nearest verb whose phrase runs up to a comma or colon right before a quote that
+    opens a sentence ("Another witness described the scene to PIX11, "He was running …")."""
     cues = [t for t in tokens if t.pos_ == "VERB" and t.lemma_.lower() in CUES]
     for tok in reversed(cues):
-        if _speaker_token(tok) is not None:
-            return tok
+        subject = _speaker_token(tok)
+        if subject is not None:
+            return _Cue(subject, tok.lemma_.lower(), paragraph, tok)
+    for tok in tokens:
+        nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
+        if tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to":
+            source = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if source is not None:
+                return _Cue(source, "according to", paragraph)
     if not quote[:1].isupper() or not text_before.rstrip().endswith((",", ":")):
         return None
     for tok in reversed(tokens):
-        if tok.pos_ == "VERB" and _speaker_token(tok) is not None:
+        if tok.pos_ == "VERB":
+            subject = _speaker_token(tok)
             tail = [t for t in tokens if t.i > tok.i and not t.is_punct]
-            if all(t in set(tok.subtree) for t in tail):
-                return tok
+            if subject is not None and all(t in set(tok.subtree) for t in tail):
+                return _Cue(subject, tok.lemma_.lower(), paragraph, tok)
             return None
     return None
 
@@ -272,23 +289,68 @@ def _speaker_token(verb: Token) -> Token | None:
     return None
 
 
-def _one_per_clause(direct: list[FoundQuote], reported: list[FoundQuote]) -> list[FoundQuote]:
-    """A reported clause that holds direct fragments is one quote: direct when the fragments
-    are nearly all of it (the reported clause is dropped), else indirect (the fragments are)."""
+def _top_reports(reported: list[tuple[Reported, FoundQuote]]) -> list[tuple[Reported, FoundQuote]]:
+    """A report nested in another ("Hutson said aid workers said …") is part of the outer."""
+    out = []
+    for r, q in reported:
+        nested = any(
+            o is not r and oq.paragraph == q.paragraph and oq.start <= r.verb_at < oq.end
+            for o, oq in reported
+        )
+        if not nested:
+            out.append((r, q))
+    return out
+
+
+def _one_per_clause(
+    docs: Sequence[Doc],
+    direct: list[FoundQuote],
+    reported: list[tuple[Reported, FoundQuote]],
+) -> list[FoundQuote]:
+    """A reported clause that holds direct fragments is one quote: direct when the quote is
+    the verb's whole report (a sentence in quotes) or nearly all of the clause (the reported
+    clause is dropped), else indirect (the fragments are dropped); a fragment another verb
+    attributes outside the report ("… while X said "…"") stays a quote of its own."""
     dropped: set[int] = set()
-    keep_reported = []
-    for r in reported:
+    keep = []
+    for r, rq in reported:
         inner = [
-            q for q in direct if q.paragraph == r.paragraph and q.start < r.end and q.end > r.start
+            q
+            for q in direct
+            if q.paragraph == rq.paragraph and q.start < rq.end and q.end > rq.start
         ]
         if not inner:
-            keep_reported.append(r)
+            keep.append(rq)
             continue
-        share = sum(min(q.end, r.end) - max(q.start, r.start) for q in inner) / max(
-            1, r.end - r.start
+        doc = docs[rq.paragraph]
+        own = [q for q in inner if q.verb == r.verb and q.verb_paragraph == rq.paragraph]
+        others = [q for q in inner if q not in own]
+        if any(_independent(doc, q, r) for q in others):
+            continue  # the fragments are their speakers' own quotes
+        share = sum(min(q.end, rq.end) - max(q.start, rq.start) for q in inner) / max(
+            1, rq.end - rq.start
         )
-        if share >= DIRECT_SHARE or any(q.start < r.start or q.end > r.end for q in inner):
+        sticks_out = any(q.start < rq.start or q.end > rq.end + 2 for q in inner)
+        whole = any(q.text[:1].isupper() for q in own)
+        if share >= DIRECT_SHARE or sticks_out or whole:
             continue
         dropped.update(id(q) for q in inner)
-        keep_reported.append(r)
-    return [q for q in direct if id(q) not in dropped] + keep_reported
+        keep.append(rq)
+    return [q for q in direct if id(q) not in dropped] + keep
+
+
+def _independent(doc: Doc, q: FoundQuote, r: Reported) -> bool:
+    """Whether the verb that attributes a fragment inside a reported clause is no part of what
+    the clause reports: it hangs off the clause through an adverbial ("while X said")."""
+    if q.verb < 0 or q.verb_paragraph != q.paragraph:
+        return False
+    tok = doc[q.verb]
+    for _ in range(12):
+        if tok.i == r.root or tok.i == r.verb:
+            return False
+        if tok.dep_ in ("advcl", "parataxis"):
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False

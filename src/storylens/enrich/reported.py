@@ -23,8 +23,10 @@ INDIRECT_CUES = frozenset(
     "acknowledge argue assert contend vow indicate suggest note propose recommend explain "
     "maintain stress reply respond predict reveal disclose testify concede declare write "
     "tweet complain caution emphasise emphasize reiterate repeat promise pledge inform assure "
-    "remark observe hint concede".split()
+    "remark observe hint lament boast charge counter retort".split()
 )
+# a clause that asks rather than states ("explained what caused it") is no statement
+QUESTION_WORDS = frozenset("what why how whether if where when who whom which".split())
 MIN_WORDS = 3  # a reported clause of fewer words is no statement
 
 
@@ -38,6 +40,8 @@ class Reported:
     cue: str
     who: Who
     verb_at: int  # paragraph offset of the reporting verb
+    verb: int  # token index of the reporting verb in the paragraph's doc
+    root: int  # token index of the reported clause's head (the verb, for "according to")
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -51,6 +55,14 @@ def subject_of(verb: Token) -> Token | None:
             return (named or subjects)[0]
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head
+            continue
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            noun = verb.head  # "with one plaintiff claiming …"; "downplayed the unrest, saying"
+            if noun.dep_ == "pobj" and noun.head.lower_ == "with":
+                return noun
+            verb = noun.head
+            if verb.pos_ not in ("VERB", "AUX"):
+                return None
             continue
         if verb.dep_ not in ("advcl", "conj", "xcomp") or verb.head is verb:
             return None
@@ -86,10 +98,14 @@ def _quoted_as_saying(verb: Token) -> bool:
 
 
 def _clause(verb: Token, paragraph: int) -> Reported | None:
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-    if not clauses:
-        return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "have not explained", "did not say"
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
     after = [c for c in clauses if c.i > verb.i]
+    if not after and any(c.dep_ == "dobj" for c in verb.children):
+        clauses = []  # "it denies claims that …": the clause before is not what it denies
+    if not clauses:
+        return _news_tag(verb, paragraph)
     clause = (after or clauses)[0]  # "…, and the union ADEDY said it was planning …"
     subject = subject_of(verb)
     if subject is None:
@@ -98,21 +114,51 @@ def _clause(verb: Token, paragraph: int) -> Reported | None:
         return None  # it has not been stated where
     doc = verb.doc
     lo, hi = clause.left_edge.i, clause.right_edge.i
-    for conj in (c for c in verb.children if c.dep_ == "conj" and c.i > hi):
-        # "told reporters that it is difficult …, and the potential … can not be overestimated"
-        own = any(g.dep_ in ("nsubj", "nsubjpass") for g in conj.children)
-        if own and conj.lemma_.lower() not in INDIRECT_CUES and conj.pos_ in ("VERB", "AUX"):
-            hi = conj.right_edge.i
     mark = next((t for t in doc[lo : clause.i] if t.dep_ == "mark" and t.lower_ == "that"), None)
     if mark is not None:
         lo = mark.i + 1  # "said (earlier) that the supporters …": the words start after "that"
-    while hi > lo and doc[hi].is_punct:
+    if doc[lo].lower_ in QUESTION_WORDS:
+        return None
+    return _reported(doc[lo : hi + 1], verb, subject, clause, paragraph)
+
+
+def _reported(
+    span: Span, verb: Token, subject: Token, root: Token, paragraph: int
+) -> Reported | None:
+    doc = span.doc
+    lo, hi = span.start, span.end - 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
         hi -= 1
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
     span = doc[lo : hi + 1]
     if len([t for t in span if t.is_alpha]) < MIN_WORDS:
         return None
     return Reported(span.start_char, span.end_char, span.text, verb.lemma_.lower(),
-                    who_of(subject, paragraph), verb.idx)  # fmt: skip
+                    who_of(subject, paragraph), verb.idx, verb.i, root.i)  # fmt: skip
+
+
+def _news_tag(verb: Token, paragraph: int) -> Reported | None:
+    """ "…, the U.S. Geological Survey said in an alert." when the parser gave the verb no
+    clause: the subject and verb close the sentence after a comma, and the words before are
+    what was said."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.i > verb.i or verb.lemma_.lower() not in ("say", "report"):
+        return None
+    sent = verb.sent
+    doc = verb.doc
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children):
+        return None
+    if any(t.pos_ in ("VERB", "AUX") for t in doc[verb.i + 1 : sent.end]):
+        return None  # more follows the verb: this is no tag
+    comma = subject.left_edge.i - 1
+    if comma <= sent.start or doc[comma].text != ",":
+        return None
+    start = sent.start
+    if doc[start].is_lower and start > 0:
+        # the parser cut the sentence short ("at 7:48 a.m. | local time, …")
+        start = doc[start - 1].sent.start
+    return _reported(doc[start:comma], verb, subject, verb, paragraph)
 
 
 def _according_to(sent: Span, tok: Token, paragraph: int) -> Reported | None:
@@ -130,4 +176,4 @@ def _according_to(sent: Span, tok: Token, paragraph: int) -> Reported | None:
         return None
     start = side.start_char + side.text.index(text)
     who = who_of(source, paragraph)
-    return Reported(start, start + len(text), text, "according to", who, tok.idx)
+    return Reported(start, start + len(text), text, "according to", who, tok.idx, tok.i, tok.i)

@@ -70,12 +70,24 @@ def who_of(subject: Token, paragraph: int) -> Who:
     person = person_in(subject)
     roles = roles_of(subject)
     gender = _gender_of_words(subject)
+    if person is None and subject.pos_ == "NOUN":
+        # "fisherman's wife Mapahai", "Pensioner Bayram-aga": the name the model missed
+        named = [
+            c
+            for c in subject.children
+            if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" and c.is_title
+            and c.i > subject.i
+        ]  # fmt: skip
+        if named:
+            return Who(_proper_chain(named[0]), paragraph, named[0].idx,
+                       head=subject.lemma_.lower(), gender=gender,
+                       roles=roles | {subject.lemma_.lower()}, proper=True)  # fmt: skip
     if person is not None:
         roles |= roles_of(person.root)
         text = person.text
         return Who(text, paragraph, person.root.idx, head=subject.lemma_.lower(),
                    gender=gender, roles=roles, person=True, proper=True)  # fmt: skip
-    if subject.ent_type_ and subject.ent_iob_ in ("B", "I"):
+    if subject.pos_ == "PROPN" and subject.ent_type_ and subject.ent_iob_ in ("B", "I"):
         ent = next((e for e in subject.doc.ents if e.start <= subject.i < e.end), None)
         if ent is not None:
             return Who(ent.text, paragraph, subject.idx, head=subject.lemma_.lower(),
@@ -123,6 +135,8 @@ def _antecedent(subject: Token) -> Token:
         appos = next((c for c in subject.children if c.dep_ == "appos"), None)
         if appos is not None:
             return appos
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+            return pobj  # "one of the witnesses": a witness
     return subject
 
 
