@@ -166,7 +166,10 @@ class ArticleEntities:
         surnames = {full.split()[-1].lower() for full in full_people}
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
+        seen: dict[str, int] = {}  # full name → the last sentence it was named in
         for r in self.raw:
+            if r.label == "PERSON" and " " in r.name:
+                seen[r.name] = r.sentence
             label, canonical = r.label, r.name
             one_word = " " not in r.name
             if one_word and label != "PERSON" and r.name.lower() in surnames:
@@ -174,7 +177,7 @@ class ArticleEntities:
                 if place is None or place.kind != "country":
                     label = "PERSON"  # "Boyette" tagged as an organisation after "Ryan Boyette"
             if label == "PERSON" and one_word and r.name.lower() in by_part:
-                canonical = self._full_name(by_part[r.name.lower()], r.gender, hints)
+                canonical = self._full_name(by_part[r.name.lower()], r.gender, hints, seen)
             key, entity = self._entity(label, canonical, entities)
             if r.text not in entity.aliases:
                 entity.aliases.append(r.text)
@@ -194,10 +197,15 @@ class ArticleEntities:
 
     @staticmethod
     def _full_name(
-        candidates: Counter[str], gender: str | None, hints: dict[str, Counter[str]]
+        candidates: Counter[str],
+        gender: str | None,
+        hints: dict[str, Counter[str]],
+        seen: dict[str, int],
     ) -> str:
-        """The person a surname means: the one of that surname the article names most, of the
-        gender the surname's title gives when it gives one ("Mrs Clinton", not her husband)."""
+        """The person a surname means: the one of that surname the article names most (not a
+        relative or a former president named in passing), the one named last when two are
+        named as often, of the gender the surname's title gives ("Mrs Clinton", not her
+        husband)."""
         if gender is not None:
             fitting = Counter(
                 {
@@ -208,7 +216,7 @@ class ArticleEntities:
             )
             if fitting:
                 candidates = fitting
-        return candidates.most_common(1)[0][0]
+        return max(candidates, key=lambda full: (candidates[full], seen.get(full, -1)))
 
     @staticmethod
     def _entity(label: str, name: str, entities: dict[str, Entity]) -> tuple[str, Entity]:

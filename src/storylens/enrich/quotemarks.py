@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-MAX_CARRY = 8  # paragraphs a quote may run over before an unclosed one is read as ending early
+MAX_CARRY = 4  # paragraphs a quote may run on over; an unclosed one ends where it opened
 OPEN, CLOSE, EITHER, SOFT = "open", "close", "either", "soft"  # soft: an apostrophe or a close
 
 # a double mark: straight, curly, low, guillemets, and the TeX pairs `` and ''
@@ -160,7 +160,12 @@ def _pair(marks: list[list[_Mark]], texts: Sequence[str], family: str) -> list[S
         if opened is not None and opened.paragraph < paragraph:
             lead = found[0] if found else None
             reopens = lead is not None and lead.kind != CLOSE and not text[: lead.at].strip()
-            if reopens or paragraph - opened.paragraph > MAX_CARRY:
+            if paragraph - opened.paragraph > MAX_CARRY:
+                # too far to be one quote: the mark was never closed, and the quote ends with
+                # the paragraph it opened in
+                spans.append(_span(texts, family, opened, opened.paragraph, None))
+                opened = None
+            elif reopens:
                 # the paragraph convention: the quote went on to the end of the paragraph
                 # before this one, and starts again here
                 spans.append(_span(texts, family, opened, paragraph - 1, None))

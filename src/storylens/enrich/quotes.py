@@ -179,7 +179,13 @@ def _cue(
     docs: Sequence[Doc], span: QuoteSpan, quoted: list[list[tuple[int, int]]], text: str
 ) -> _Cue | None:
     """The reporting verb (or "according to") that attributes a quoted span, or None."""
-    last, first = span.last, span.first
+    last = span.last
+    # a fragment ("told the Times there was "nothing to indicate …"") is introduced by the
+    # verb before it; a quoted sentence is mostly attributed after it
+    fragment = not text[:1].isupper()
+    found = _cue_before(docs, span, quoted, text) if fragment else None
+    if found is not None:
+        return found
     doc = docs[last.paragraph]
     sents = list(doc.sents)
     outside = quoted[last.paragraph]
@@ -193,7 +199,15 @@ def _cue(
             found = _verb_after(nxt, False, last.paragraph)
         if found is not None:
             return found
-    # before the opening mark, in the sentence it opens in
+    return None if fragment else _cue_before(docs, span, quoted, text)
+
+
+def _cue_before(
+    docs: Sequence[Doc], span: QuoteSpan, quoted: list[list[tuple[int, int]]], text: str
+) -> _Cue | None:
+    """The cue before the opening mark: in the sentence the quote opens in, or in a sentence
+    before it that ends with a colon."""
+    first = span.first
     doc = docs[first.paragraph]
     sents = list(doc.sents)
     outside = quoted[first.paragraph]

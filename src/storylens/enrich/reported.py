@@ -102,7 +102,8 @@ def _clause(verb: Token, paragraph: int) -> Reported | None:
         return None  # "have not explained", "did not say"
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
     after = [c for c in clauses if c.i > verb.i]
-    if not after and any(c.dep_ == "dobj" for c in verb.children):
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not after and any(g.dep_ in ("acl", "relcl", "ccomp") for o in objects for g in o.children):
         clauses = []  # "it denies claims that …": the clause before is not what it denies
     if not clauses:
         return _news_tag(verb, paragraph)
@@ -112,6 +113,8 @@ def _clause(verb: Token, paragraph: int) -> Reported | None:
         return None
     if subject.lower_ == "it" and subject.dep_ == "nsubjpass":
         return None  # it has not been stated where
+    if subject.tag_ == "WDT" and verb.dep_ != "relcl":
+        return None  # "blasts, which officials said suggested …": a thing says nothing
     doc = verb.doc
     lo, hi = clause.left_edge.i, clause.right_edge.i
     mark = next((t for t in doc[lo : clause.i] if t.dep_ == "mark" and t.lower_ == "that"), None)
