@@ -28,11 +28,13 @@ from storylens.enrich import gender as names
 from storylens.enrich.entities import PersonInfo, clean_name
 from storylens.enrich.places import lookup
 from storylens.enrich.quotes import FoundQuote
-from storylens.enrich.speakers import Who
+from storylens.enrich.speakers import DOCUMENTS, Who
 from storylens.models import Enrichment, Entity, Mention, Quote, QuoteKind, Sentence, entity_key
 
 WINDOW = 6  # sentences back to the quote whose speaker a pronoun continues
 PULL_QUOTE_SHARE = 0.8  # shared words for a quote to repeat another
+ABSTRACT_ENDINGS = ("ment", "tion", "sion", "ness", "ity", "ance", "ence", "ing")
+ORG_WINDOW = 2  # sentences back for "the firm said" to mean the last organisation named
 GENERIC_ORGS = frozenset(
     "company firm group agency ministry government operator utility authority union council "
     "party department club".split()
@@ -52,6 +54,16 @@ class Speaker:
 
 
 @dataclass(slots=True)
+class _Article:
+    """What resolving one article's speakers reads."""
+
+    e: Enrichment
+    people: dict[str, PersonInfo]
+    quoted: dict[int, list[tuple[int, int]]]  # direct quote ranges by sentence
+    subjects: set[tuple[int, int]]  # person mentions that are a clause's subject
+
+
+@dataclass(slots=True)
 class _Said:
     quote: FoundQuote
     sentence: int
@@ -64,10 +76,12 @@ def resolve_quotes(
     found: Sequence[FoundQuote],
     positions: Sequence[int],
     people: dict[str, PersonInfo],
+    subjects: set[tuple[int, int]] | None = None,
 ) -> list[Quote]:
     """The article's quotes with their speakers. ``positions`` maps a FoundQuote's paragraph
-    position to the article's paragraph index."""
-    quoted = _quoted_ranges(e, found, positions)
+    position to the article's paragraph index; ``subjects`` holds the (sentence, start) of the
+    person mentions that are a clause's subject."""
+    art = _Article(e, people, _quoted_ranges(e, found, positions), subjects or set())
     said: list[_Said] = []
     by_id: dict[int, _Said] = {}
     for q in found:
@@ -83,7 +97,7 @@ def resolve_quotes(
     for item in said:
         q = item.quote
         if q.who is not None:
-            item.speaker = _resolve(e, item, q.who, positions, people, history, quoted)
+            item.speaker = _resolve(art, item, q.who, positions, history)
         elif q.follows is not None and id(q.follows) in by_id:
             item.speaker = by_id[id(q.follows)].speaker
         if item.speaker is not None:
@@ -107,16 +121,11 @@ def resolve_quotes(
 
 
 def _resolve(
-    e: Enrichment,
-    item: _Said,
-    who: Who,
-    positions: Sequence[int],
-    people: dict[str, PersonInfo],
-    history: list[_Said],
-    quoted: dict[int, list[tuple[int, int]]],
+    art: _Article, item: _Said, who: Who, positions: Sequence[int], history: list[_Said]
 ) -> Speaker | None:
+    e, people = art.e, art.people
     if who.pronoun in ("he", "she"):
-        return _pronoun(e, item, who.gender, people, history, quoted)
+        return _pronoun(art, item, who.gender, history)
     if who.pronoun is not None:
         prev = _previous(item, history)
         if prev is not None and not (prev.person and prev.gender):
@@ -134,16 +143,25 @@ def _resolve(
         gender = who.gender or names.of_name(text, alone=names.SURE)
         return Speaker(text, None, gender, True, set(who.roles), who.head)
     if who.definite and not who.plural:
-        match = _by_role(who.head, item, history, e, people, quoted)
+        match = _by_role(art, who.head, item, history)
         if match is not None:
             return match
     if text.islower():
         org = _organisation(e.mentions, item.sentence, text)
         if org is not None:  # "the company said" → the company the article named
             return Speaker(_name(e, org.entity), org.entity, None, False, set(), who.head)
-    person = who.gender is not None or bool(who.roles - {who.head}) or not who.plural
-    return Speaker(text or None, None, who.gender, person and not who.plural, set(who.roles),
-                   who.head)  # fmt: skip
+    return Speaker(text or None, None, who.gender, _person_like(who, item.quote.cue),
+                   set(who.roles), who.head)  # fmt: skip
+
+
+def _person_like(who: Who, cue: str) -> bool:
+    """Whether a description is a man or a woman that "he" or "she" can go back to: one
+    person, not a document, a text that reads, or an abstract noun ("the investigation")."""
+    if who.plural or who.head in DOCUMENTS or cue == "read":
+        return False
+    if who.gender is not None:
+        return True
+    return not who.head.endswith(ABSTRACT_ENDINGS)
 
 
 def _entity_speaker(e: Enrichment, key: str, people: dict[str, PersonInfo], who: Who) -> Speaker:
@@ -209,76 +227,69 @@ def _fits(gender: str | None, wanted: str | None) -> bool:
 
 
 def _pronoun(
-    e: Enrichment,
-    item: _Said,
-    wanted: str | None,
-    people: dict[str, PersonInfo],
-    history: list[_Said],
-    quoted: dict[int, list[tuple[int, int]]],
+    art: _Article, item: _Said, wanted: str | None, history: list[_Said]
 ) -> Speaker | None:
     """he / she: the previous speaker, unless someone of that gender was named since; else
     the last person named whose gender fits."""
     prev_item = next(
         (h for h in reversed(history) if h.speaker is not None and h.speaker.person), None
     )
+    e, people = art.e, art.people
     in_window = prev_item is not None and item.sentence - prev_item.sentence <= WINDOW
-    named = _people_before(e, item, quoted)
+    named = _people_before(art, item)
     if prev_item is not None and in_window and prev_item.speaker is not None:
         prev = prev_item.speaker
         if _fits(prev.gender, wanted):
+            # someone else of that gender, the subject of the sentence just before the quote
+            # or of its own sentence ("Merkel disagreed. '…,' she said.")
             since = (prev_item.sentence, prev_item.start)
             for m in reversed(named):
-                if (m.sentence, m.start) <= since:
+                if (m.sentence, m.start) <= since or m.sentence < item.sentence - 1:
                     break
                 info = people.get(m.entity)
-                if info and info.gender == wanted and m.entity != prev.key and wanted:
+                subject = (m.sentence, m.start) in art.subjects
+                if subject and info and info.gender == wanted and m.entity != prev.key and wanted:
                     return _entity_speaker(e, m.entity, people, _no_who(wanted))
             return prev
-    for m in reversed(named):
-        info = people.get(m.entity)
-        if _fits(info.gender if info else None, wanted):
-            return _entity_speaker(e, m.entity, people, _no_who(wanted))
-    return None
+    fitting = [m for m in named if _fits(g.gender if (g := people.get(m.entity)) else None, wanted)]
+    if not fitting:
+        return None
+    # the last sentence that names someone who fits: its subject ("Among those paying tribute
+    # was Paul, who was coached by Mr Ratana. He said: …"), else the last one named
+    last = [m for m in fitting if m.sentence == fitting[-1].sentence]
+    chosen = next((m for m in last if (m.sentence, m.start) in art.subjects), last[-1])
+    return _entity_speaker(e, chosen.entity, people, _no_who(wanted))
 
 
 def _no_who(gender: str | None) -> Who:
     return Who(None, 0, 0, gender=gender)
 
 
-def _people_before(
-    e: Enrichment, item: _Said, quoted: dict[int, list[tuple[int, int]]]
-) -> list[Mention]:
+def _people_before(art: _Article, item: _Said) -> list[Mention]:
     """Person mentions before the quote, outside quoted words, in text order."""
     out = []
-    for m in e.mentions:
+    for m in art.e.mentions:
         if m.label != "PERSON":
             continue
         if m.sentence > item.sentence or (m.sentence == item.sentence and m.start >= item.start):
             continue
-        if any(lo <= m.start < hi for lo, hi in quoted.get(m.sentence, [])):
+        if any(lo <= m.start < hi for lo, hi in art.quoted.get(m.sentence, [])):
             continue
         out.append(m)
     return out
 
 
-def _by_role(
-    head: str,
-    item: _Said,
-    history: list[_Said],
-    e: Enrichment,
-    people: dict[str, PersonInfo],
-    quoted: dict[int, list[tuple[int, int]]],
-) -> Speaker | None:
+def _by_role(art: _Article, head: str, item: _Said, history: list[_Said]) -> Speaker | None:
     """ "the official", "the doctor": the speaker before with that role or head noun, or the
     last person the article gave that role."""
     for prev in reversed(history):
         s = prev.speaker
         if s is not None and (head in s.roles or (s.head == head and s.name)):
             return s
-    for m in reversed(_people_before(e, item, quoted)):
-        info = people.get(m.entity)
+    for m in reversed(_people_before(art, item)):
+        info = art.people.get(m.entity)
         if info is not None and head in info.roles:
-            return _entity_speaker(e, m.entity, people, _no_who(None))
+            return _entity_speaker(art.e, m.entity, art.people, _no_who(None))
     return None
 
 
@@ -333,7 +344,8 @@ def _organisation(mentions: list[Mention], sentence: int, description: str) -> M
     for m in reversed(named):
         if noun in m.text.lower().split():
             return m
-    return named[-1] if named and noun in GENERIC_ORGS else None
+    recent = [m for m in named if sentence - m.sentence <= ORG_WINDOW]
+    return recent[-1] if recent and noun in GENERIC_ORGS else None
 
 
 def _sentence_at(e: Enrichment, paragraph: int, offset: int) -> Sentence | None:

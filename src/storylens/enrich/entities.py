@@ -51,6 +51,7 @@ TITLES = re.compile(
 )
 FEMALE_TITLES = frozenset("mrs ms miss lady dame madam queen princess duchess baroness".split())
 MALE_TITLES = frozenset("mr sir lord king prince duke baron earl".split())
+PERSON_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|lady|dame|lord)\.?\s+[A-Z]", re.IGNORECASE)
 MIDDLE_INITIAL = re.compile(r"(?<=\S)\s+[A-Z]\.?(?=\s+\S)")
 OF_PLACE = re.compile(r"\s+of\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*$")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -113,6 +114,9 @@ def _context(ent: Span) -> tuple[str | None, set[str]]:
     stripped = TITLES.match(ent.text)
     if stripped:
         roles |= {w.lower().rstrip(".") for w in stripped.group().split()}
+    for c in ent.root.children:  # "Tiffany-Anne Brislane, 23," is "the 23-year-old" later
+        if c.dep_ == "appos" and c.like_num and c.text.isdigit() and 0 < int(c.text) < 120:
+            roles.add(f"age:{int(c.text)}")
     return gender, roles
 
 
@@ -134,6 +138,7 @@ class ArticleEntities:
     def __init__(self) -> None:
         self.raw: list[_Raw] = []
         self.people: dict[str, PersonInfo] = {}  # by entity key, filled by :meth:`resolve`
+        self.subjects: set[tuple[int, int]] = set()  # (sentence, start) of subject persons
 
     def add(self, sentence: int, sent_start: int, ent: Span) -> None:
         label = ent.label_
@@ -142,13 +147,17 @@ class ArticleEntities:
         name = clean_name(ent.text, label)
         if not name or not any(ch.isalpha() for ch in name):
             return
-        if label == "PERSON" and not any(t.pos_ == "PROPN" for t in ent):
-            return  # "Turnout was 41.2%": a common noun at the start of a sentence, no one
+        if label == "PERSON" and not any(t.pos_ == "PROPN" and t.text[:1].isupper() for t in ent):
+            return  # "Turnout was 41.2%", "medical marijuana card": common nouns, no one
+        if label != "PERSON" and PERSON_TITLE.match(ent.text):
+            label, name = "PERSON", clean_name(ent.text, "PERSON")  # "Ms Stone" tagged ORG
         label = relabel(name, label)
         start = ent.start_char - sent_start
         raw = _Raw(sentence, start, start + len(ent.text), ent.text, label, name)
         if label == "PERSON":
             raw.gender, raw.roles = _context(ent)
+            if ent.root.dep_ in ("nsubj", "nsubjpass", "attr"):
+                self.subjects.add((sentence, start))
         self.raw.append(raw)
 
     def resolve(self) -> tuple[list[Mention], list[Entity]]:
@@ -164,6 +173,10 @@ class ArticleEntities:
             for part in (parts[-1], parts[0]):
                 by_part.setdefault(part.lower(), Counter())[full] += n
         surnames = {full.split()[-1].lower() for full in full_people}
+        # "Fox" after "Fox News" is the broadcaster, whatever person is called Fox
+        surnames -= {
+            r.name.split()[0].lower() for r in self.raw if r.label == "ORG" and " " in r.name
+        }
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
         seen: dict[str, int] = {}  # full name → the last sentence it was named in

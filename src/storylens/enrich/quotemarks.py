@@ -155,8 +155,10 @@ def _pair(marks: list[list[_Mark]], texts: Sequence[str], family: str) -> list[S
     """Pair the marks of one family over the whole article."""
     spans: list[Span] = []
     opened: _Mark | None = None
+    depth = 0  # curly quotes opened inside the open one ("‘… the biggest ‘f*** you’ ever …’")
     for paragraph, found in enumerate(marks):
         text = texts[paragraph]
+        depth = 0
         if opened is not None and opened.paragraph < paragraph:
             lead = found[0] if found else None
             reopens = lead is not None and lead.kind != CLOSE and not text[: lead.at].strip()
@@ -178,7 +180,7 @@ def _pair(marks: list[list[_Mark]], texts: Sequence[str], family: str) -> list[S
                     continue
             if opened is None:
                 if mark.kind != CLOSE:
-                    opened = mark
+                    opened, depth = mark, 0
                 continue
             if mark.kind == OPEN and opened.paragraph < paragraph:
                 # a clear opening mark while a quote of an earlier paragraph is still open:
@@ -187,8 +189,10 @@ def _pair(marks: list[list[_Mark]], texts: Sequence[str], family: str) -> list[S
                 opened = mark
                 continue
             if mark.kind == OPEN and _curly_open(text, mark):
-                spans.append(_span(texts, family, opened, paragraph, mark.at, closed=False))
-                opened = mark
+                depth += 1
+                continue
+            if depth and mark.kind != OPEN:
+                depth -= 1
                 continue
             spans.append(_span(texts, family, opened, paragraph, mark.at))
             opened = None
@@ -201,15 +205,7 @@ def _curly_open(text: str, mark: _Mark) -> bool:
     return text[mark.at : mark.at + mark.width] in ("“", "„", "«", "‘", "``")
 
 
-def _span(
-    texts: Sequence[str],
-    family: str,
-    opened: _Mark,
-    end_par: int,
-    end: int | None,
-    *,
-    closed: bool = True,
-) -> Span:
+def _span(texts: Sequence[str], family: str, opened: _Mark, end_par: int, end: int | None) -> Span:
     """The span from the mark ``opened`` to offset ``end`` of paragraph ``end_par`` (None: to
     the end of that paragraph, the quote never closed), one piece per paragraph."""
     start_par, start = opened.paragraph, opened.at + opened.width
@@ -219,4 +215,4 @@ def _span(
         hi = end if p == end_par and end is not None else len(texts[p].rstrip())
         if texts[p][lo:hi].strip():
             pieces.append(Piece(p, lo, hi))
-    return Span(pieces, closed and end is not None, family)
+    return Span(pieces, end is not None, family)

@@ -71,7 +71,7 @@ class _Cue:
 
 def find_quotes(docs: Sequence[Doc]) -> list[FoundQuote]:
     """The direct and indirect quotes of an article whose paragraphs parse to ``docs``."""
-    spans = find_spans([d.text for d in docs])
+    spans = find_spans([text_of(d) for d in docs])
     quoted: list[list[tuple[int, int]]] = [[] for _ in docs]
     for span in spans:
         for piece in span.pieces:
@@ -81,7 +81,7 @@ def find_quotes(docs: Sequence[Doc]) -> list[FoundQuote]:
         direct.extend(_direct(docs, span, quoted, direct))
     reported: list[tuple[Reported, FoundQuote]] = []
     for p, doc in enumerate(docs):
-        for sent in doc.sents:
+        for sent in sentences(doc):
             for r in reported_in(sent, p):
                 # a reporting verb inside quoted words is the speaker's, not the article's
                 if not _inside(quoted[p], r.start) and not _inside(quoted[p], r.verb_at):
@@ -89,6 +89,24 @@ def find_quotes(docs: Sequence[Doc]) -> list[FoundQuote]:
                                                    r.who, None, r.verb, p)))  # fmt: skip
     found = _one_per_clause(docs, direct, _top_reports(reported))
     return sorted(found, key=lambda q: (q.paragraph, q.start))
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of a parse, read once (``doc.sents`` walks the whole parse each time)."""
+    cached: list[Span] | None = doc.user_data.get("storylens_sents")
+    if cached is None:
+        cached = list(doc.sents)
+        doc.user_data["storylens_sents"] = cached
+    return cached
+
+
+def text_of(doc: Doc) -> str:
+    """The text of a parse, joined once (``doc.text`` joins every token each time)."""
+    cached: str | None = doc.user_data.get("storylens_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["storylens_text"] = cached
+    return cached
 
 
 def _inside(ranges: list[tuple[int, int]], at: int) -> bool:
@@ -106,7 +124,7 @@ def _direct(
     earlier: list[FoundQuote],
 ) -> list[FoundQuote]:
     """The units of one quoted span, attributed, continued or kept as a pull quote."""
-    text = " ".join(docs[p.paragraph].text[p.start : p.end] for p in span.pieces).strip()
+    text = " ".join(text_of(docs[p.paragraph])[p.start : p.end] for p in span.pieces).strip()
     words = _words(text)
     if words < MIN_SHORT_WORDS:
         return []
@@ -141,12 +159,12 @@ def _units(docs: Sequence[Doc], span: QuoteSpan) -> list[tuple[int, int, int, st
     out = []
     for piece in span.pieces:
         doc = docs[piece.paragraph]
-        for sent in doc.sents:
+        for sent in sentences(doc):
             lo = max(piece.start, sent.start_char)
             hi = min(piece.end, sent.end_char)
             if hi <= lo:
                 continue
-            raw = doc.text[lo:hi]
+            raw = text_of(doc)[lo:hi]
             stripped = raw.strip()
             lo += raw.index(stripped[:1]) if stripped else 0
             stripped = stripped.rstrip(" ,")
@@ -165,7 +183,7 @@ def _continued(
         return None
     prev = earlier[-1]
     first = span.first
-    text = docs[first.paragraph].text
+    text = text_of(docs[first.paragraph])
     if prev.paragraph == first.paragraph:
         gap = text[prev.end : first.start]
         return prev if len(gap) <= FOLLOW_GAP else None
@@ -187,7 +205,7 @@ def _cue(
     if found is not None:
         return found
     doc = docs[last.paragraph]
-    sents = list(doc.sents)
+    sents = sentences(doc)
     outside = quoted[last.paragraph]
     # after the closing mark, in the same sentence, then at the start of the next one
     k = _sentence_index(sents, last.end)
@@ -209,13 +227,13 @@ def _cue_before(
     before it that ends with a colon."""
     first = span.first
     doc = docs[first.paragraph]
-    sents = list(doc.sents)
+    sents = sentences(doc)
     outside = quoted[first.paragraph]
     k = _sentence_index(sents, max(0, first.start - 1))
     if k is None:
         return None
     before = [t for t in sents[k] if t.idx < first.start - 1 and not _inside(outside, t.idx)]
-    found = _verb_before(before, doc.text[: max(0, first.start - 1)], text, first.paragraph)
+    found = _verb_before(before, text_of(doc)[: max(0, first.start - 1)], text, first.paragraph)
     if found is not None:
         return found
     # a sentence before that ends with a colon: this paragraph's, or the last of the one before
@@ -225,7 +243,7 @@ def _cue_before(
     if k > 0:
         colon = (sents[k - 1], first.paragraph)
     elif first.paragraph > 0:
-        prev_sents = list(docs[first.paragraph - 1].sents)
+        prev_sents = sentences(docs[first.paragraph - 1])
         colon = (prev_sents[-1], first.paragraph - 1) if prev_sents else None
     if colon is not None and colon[0].text.rstrip().endswith(":"):
         sent, p = colon

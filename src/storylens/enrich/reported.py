@@ -25,6 +25,8 @@ INDIRECT_CUES = frozenset(
     "tweet complain caution emphasise emphasize reiterate repeat promise pledge inform assure "
     "remark observe hint lament boast charge counter retort".split()
 )
+# verbs whose passive subject is the one spoken to ("the couple were told that …")
+HEARD = frozenset("tell inform assure warn advise remind ask".split())
 # a clause that asks rather than states ("explained what caused it") is no statement
 QUESTION_WORDS = frozenset("what why how whether if where when who whom which".split())
 MIN_WORDS = 3  # a reported clause of fewer words is no statement
@@ -48,11 +50,17 @@ def subject_of(verb: Token) -> Token | None:
     """The speaker's head word: the verb's subject (a name rather than "One" when a phrase has
     two, "One of Gray's friends, Devonte Brown told"); for "…, saying that", "said … but
     warned that", "by saying" the subject of the verb it hangs from."""
-    for _ in range(4):
+    for step in range(5):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             named = [s for s in subjects if s.ent_type_ == "PERSON"]
-            return (named or subjects)[0]
+            subject = (named or subjects)[0]
+            if step and subject.lower_ in ("we", "i") and verb.dep_ == "ccomp":
+                # '"We have recorded 24 dead", adding that …' hangs from the quoted verb;
+                # the one adding is the one who said it
+                verb = verb.head
+                continue
+            return subject
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head
             continue
@@ -65,8 +73,26 @@ def subject_of(verb: Token) -> Token | None:
                 return None
             continue
         if verb.dep_ not in ("advcl", "conj", "xcomp") or verb.head is verb:
-            return None
+            return _before_appos(verb)
         verb = verb.head
+    return None
+
+
+def _before_appos(verb: Token) -> Token | None:
+    """The subject the parser missed: "Speaking to MailOnline, Imogen, a lawyer from London,
+    said" (a name with an apposition that ends right before the verb's comma), "The
+    47-year-old said" (a noun phrase the verb was given as a modifier)."""
+    lefts = list(verb.lefts)
+    if lefts and lefts[-1].dep_ == "amod" and lefts[-1].pos_ == "ADJ":
+        nominal = all(c.dep_ in ("det", "amod", "nummod", "compound") for c in lefts)
+        if nominal and lefts[0].i == verb.sent.start:
+            return lefts[-1]
+    if verb.i < 3 or verb.doc[verb.i - 1].text != ",":
+        return None
+    for tok in reversed(verb.doc[verb.sent.start : verb.i - 1]):
+        appos = [c for c in tok.children if c.dep_ == "appos" and c.right_edge.i == verb.i - 2]
+        if appos and tok.pos_ in ("PROPN", "NOUN"):
+            return tok
     return None
 
 
@@ -115,6 +141,13 @@ def _clause(verb: Token, paragraph: int) -> Reported | None:
         return None  # it has not been stated where
     if subject.tag_ == "WDT" and verb.dep_ != "relcl":
         return None  # "blasts, which officials said suggested …": a thing says nothing
+    if subject.lower_ in ("i", "we"):
+        return None  # the writer's own view
+    if subject.dep_ == "nsubjpass" and verb.lemma_.lower() in HEARD:
+        by = [c for c in verb.children if c.dep_ == "agent"]
+        if not by:
+            return None  # "the court was told that …": who said it is not given
+        subject = next((g for g in by[0].children if g.dep_ == "pobj"), subject)
     doc = verb.doc
     lo, hi = clause.left_edge.i, clause.right_edge.i
     mark = next((t for t in doc[lo : clause.i] if t.dep_ == "mark" and t.lower_ == "that"), None)

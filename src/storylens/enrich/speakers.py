@@ -10,12 +10,14 @@ points back at someone already named ("the official", "the doctor", "South Sudan
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+AGE = re.compile(r"(\d{1,3})\s*-\s*years?\s*-\s*old$", re.IGNORECASE)
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "we", "i"})
 # relative and partitive subjects stand for the noun they hang from: "workers, all of whom said"
 PARTITIVES = frozenset("all some many most none each both several one two three few".split())
@@ -97,6 +99,13 @@ def who_of(subject: Token, paragraph: int) -> Who:
         name = _proper_chain(subject)
         return Who(name, paragraph, subject.idx, head=subject.lemma_.lower(), gender=gender,
                    roles=roles, proper=True)  # fmt: skip
+    if subject.pos_ == "ADJ":  # "The 47-year-old said"
+        words = [t for t in subject.subtree if t.dep_ != "det"]
+        text = subject.doc[words[0].i : words[-1].i + 1].text if words else subject.text
+        age = AGE.match(text)
+        head = f"age:{int(age.group(1))}" if age else subject.lemma_.lower()
+        return Who(text.lower(), paragraph, subject.idx, definite=True, head=head,
+                   gender=gender, roles=roles)  # fmt: skip
     definite = any(
         (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss"
         for c in subject.children
@@ -135,8 +144,6 @@ def _antecedent(subject: Token) -> Token:
         appos = next((c for c in subject.children if c.dep_ == "appos"), None)
         if appos is not None:
             return appos
-        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
-            return pobj  # "one of the witnesses": a witness
     return subject
 
 
@@ -166,7 +173,12 @@ def person_in(head: Token) -> Span | None:
         inside = ent.label_ == "PERSON" and lo <= ent.start and ent.end - 1 <= hi
         if not inside or not any(t.pos_ == "PROPN" and t.is_title for t in ent):
             continue
-        near = ent.root.head == head or ent.root == head or ent.root.dep_ == "appos"
+        # the name itself, or a name right beside the head word ("union leader X", "the
+        # governor, X"), not a name deeper in the phrase ("Jameson, who … with wife Amy")
+        root = ent.root
+        near = (
+            root == head or root.head == head or (root.dep_ == "appos" and root.head.head == head)
+        )
         if near and (best is None or len(ent) > len(best)):
             best = ent
     return best
@@ -193,7 +205,7 @@ def _proper_chain(head: Token) -> str:
 def describe(head: Token) -> str:
     """A description as the text gives it, without its article ("the defence ministry" →
     "defence ministry"); common nouns in lower case."""
-    left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss")]
+    left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss", "nummod")]
     words = [*left, head]
     for prep in (t for t in head.rights if t.dep_ == "prep" and t.lower_ == "of"):
         words += list(prep.subtree)
@@ -207,11 +219,15 @@ def roles_of(head: Token) -> set[str]:
     """Role nouns a phrase gives its person: the noun right before the name ("national disaster
     agency spokesman Sutopo" → spokesman), appositions ("Fauzi, an official"; "Ema Suryani, a
     doctor"; "the governor, Taban Deng")."""
+    from storylens.enrich.entities import TITLES
+
     roles = set()
     titles = [
         t
         for t in head.lefts
-        if t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN") and t.ent_type_ != "PERSON"
+        if t.dep_ == "compound"
+        and t.ent_type_ != "PERSON"
+        and (t.pos_ == "NOUN" or (t.pos_ == "PROPN" and TITLES.match(t.text + " ")))
     ]
     if titles:
         roles.add(titles[-1].lemma_.lower())

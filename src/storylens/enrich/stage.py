@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from storylens.enrich.attribution import resolve_quotes
 from storylens.enrich.claims import extract_claims
 from storylens.enrich.entities import ArticleEntities
-from storylens.enrich.quotes import find_quotes
+from storylens.enrich.quotes import find_quotes, sentences
 from storylens.models import Claim, Enrichment, Quote, Sentence
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
     out = Enrichment(article_id)
     people = ArticleEntities()
     for paragraph, doc in paragraphs:
-        for sent in doc.sents:
+        for sent in sentences(doc):
             text = sent.text.strip()
             if not text:
                 continue
@@ -45,7 +45,7 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
     out.mentions, out.entities = people.resolve()
     found = find_quotes([doc for _, doc in paragraphs])
     positions = [paragraph for paragraph, _ in paragraphs]
-    out.quotes = resolve_quotes(out, found, positions, people.people)
+    out.quotes = resolve_quotes(out, found, positions, people.people, people.subjects)
     attribute_quoted_claims(out.claims, out.quotes)
     return out
 
