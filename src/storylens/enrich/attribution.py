@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storylens.enrich import gender as names
-from storylens.enrich.entities import PersonInfo, clean_name
+from storylens.enrich.entities import PersonInfo, clean_name, person_key_name
 from storylens.enrich.places import lookup
 from storylens.enrich.quotes import FoundQuote
 from storylens.enrich.speakers import DOCUMENTS, Who
@@ -136,12 +136,14 @@ def _resolve(
     if mention is not None:
         return _entity_speaker(e, mention.entity, people, who)
     text = who.text or ""
-    if who.proper:
+    if who.proper or who.capital:
         key = _person_named(text, people)
         if key is not None:
             return _entity_speaker(e, key, people, who)
+    if who.proper:
         gender = who.gender or names.of_name(text, alone=names.SURE)
-        return Speaker(text, None, gender, True, set(who.roles), who.head)
+        key = _add_person(e, who, people, gender) if at is not None else None
+        return Speaker(text, key, gender, True, set(who.roles), who.head)
     if who.definite and not who.plural:
         match = _by_role(art, who.head, item, history)
         if match is not None:
@@ -291,6 +293,38 @@ def _by_role(art: _Article, head: str, item: _Said, history: list[_Said]) -> Spe
         if info is not None and head in info.roles:
             return _entity_speaker(art.e, m.entity, art.people, _no_who(None))
     return None
+
+
+def _add_person(
+    e: Enrichment, who: Who, people: dict[str, PersonInfo], gender: str | None
+) -> str | None:
+    """A speaker's name the model did not tag ("Queensland veterinarian Dr Holly Goldring
+    said"): a person mention of its own, so every report of them has one key."""
+    text = who.text or ""
+    if who.start < 0 or not text[:1].isupper() or text.isupper() or lookup(text) is not None:
+        return None
+    at = next(
+        (s for s in e.sentences if s.paragraph == who.paragraph and s.start <= who.start < s.end),
+        None,
+    )
+    if at is None:
+        return None
+    start = who.start - at.start
+    if at.text[start : start + len(text)] != text:
+        return None
+    if any(m.sentence == at.index and m.start < start + len(text) and start < m.end
+           for m in e.mentions):  # fmt: skip
+        return None
+    key = entity_key("PERSON", person_key_name(text))
+    e.mentions.append(Mention(at.index, start, start + len(text), text, "PERSON", key))
+    e.mentions.sort(key=lambda m: (m.sentence, m.start))
+    entity = next((x for x in e.entities if x.key == key), None)
+    if entity is None:
+        e.entities.append(Entity(key, text, "PERSON", [text]))
+    elif text not in entity.aliases:
+        entity.aliases.append(text)
+    people.setdefault(key, PersonInfo(text, gender, set(who.roles)))
+    return key
 
 
 def _person_named(text: str, people: dict[str, PersonInfo]) -> str | None:

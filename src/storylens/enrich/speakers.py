@@ -55,6 +55,8 @@ class Who:
     roles: set[str] = field(default_factory=set)  # role nouns of the phrase ("official")
     person: bool = False  # the phrase holds a name the model tagged as a person
     proper: bool = False  # a name (a proper noun head), not a description
+    start: int = -1  # paragraph offset of a name the model did not tag
+    capital: bool = False  # a description written with a capital ("Trump replied")
 
 
 def who_of(subject: Token, paragraph: int) -> Who:
@@ -81,24 +83,29 @@ def who_of(subject: Token, paragraph: int) -> Who:
             and c.i > subject.i
         ]  # fmt: skip
         if named:
-            return Who(_proper_chain(named[0]), paragraph, named[0].idx,
-                       head=subject.lemma_.lower(), gender=gender,
-                       roles=roles | {subject.lemma_.lower()}, proper=True)  # fmt: skip
+            name, start = _proper_chain(named[0])
+            return Who(name, paragraph, named[0].idx, head=subject.lemma_.lower(),
+                       gender=gender, roles=roles | {subject.lemma_.lower()}, proper=True,
+                       start=start)  # fmt: skip
     if person is not None:
         roles |= roles_of(person.root)
         text = person.text
         return Who(text, paragraph, person.root.idx, head=subject.lemma_.lower(),
                    gender=gender, roles=roles, person=True, proper=True)  # fmt: skip
+    if subject.pos_ == "PROPN" and _all_titles(subject):
+        definite = True  # "the Health Secretary said"
+        return Who(describe(subject).lower(), paragraph, subject.idx, definite=True,
+                   head=subject.lemma_.lower(), gender=gender, roles=roles)  # fmt: skip
     if subject.pos_ == "PROPN" and subject.ent_type_ and subject.ent_iob_ in ("B", "I"):
         ent = next((e for e in subject.doc.ents if e.start <= subject.i < e.end), None)
         if ent is not None:
             return Who(ent.text, paragraph, subject.idx, head=subject.lemma_.lower(),
                        gender=gender, roles=roles, proper=True,
                        plural=subject.tag_ in ("NNS", "NNPS"))  # fmt: skip
-    if subject.pos_ == "PROPN":
-        name = _proper_chain(subject)
+    if subject.pos_ == "PROPN" and not _all_titles(subject):
+        name, start = _proper_chain(subject)
         return Who(name, paragraph, subject.idx, head=subject.lemma_.lower(), gender=gender,
-                   roles=roles, proper=True)  # fmt: skip
+                   roles=roles, proper=True, start=start)  # fmt: skip
     if subject.pos_ == "ADJ":  # "The 47-year-old said"
         words = [t for t in subject.subtree if t.dep_ != "det"]
         text = subject.doc[words[0].i : words[-1].i + 1].text if words else subject.text
@@ -114,6 +121,7 @@ def who_of(subject: Token, paragraph: int) -> Who:
         describe(subject),
         paragraph,
         subject.idx,
+        capital=subject.is_title and not definite,
         definite=definite,
         head=subject.lemma_.lower(),
         plural=subject.tag_ in ("NNS", "NNPS"),
@@ -184,9 +192,9 @@ def person_in(head: Token) -> Span | None:
     return best
 
 
-def _proper_chain(head: Token) -> str:
+def _proper_chain(head: Token) -> tuple[str, int]:
     """A name the model did not tag: the head's proper-noun compounds and the pieces joined to
-    them without spaces ("Bayram-aga"), titles left out."""
+    them without spaces ("Bayram-aga"), titles left out; and its paragraph offset."""
     from storylens.enrich.entities import clean_name
 
     tokens = [head]
@@ -197,9 +205,18 @@ def _proper_chain(head: Token) -> str:
     end = head.i + 1
     while end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text in ("-", "'"):
         end += 2
-    start = tokens[0].i
-    text = doc[start:end].text
-    return clean_name(text, "PERSON") or text
+    span = doc[tokens[0].i : end]
+    name = clean_name(span.text, "PERSON") or span.text
+    at = span.text.find(name)
+    return name, span.start_char + max(0, at)
+
+
+def _all_titles(head: Token) -> bool:
+    """ "the Health Secretary": a role written in capitals, not a name."""
+    from storylens.enrich.entities import TITLES
+
+    words = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+    return all(TITLES.match(t.text + " ") for t in words)
 
 
 def describe(head: Token) -> str:
