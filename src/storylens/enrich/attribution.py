@@ -35,6 +35,7 @@ WINDOW = 6  # sentences back to the quote whose speaker a pronoun continues
 PULL_QUOTE_SHARE = 0.8  # shared words for a quote to repeat another
 ABSTRACT_ENDINGS = ("ment", "tion", "sion", "ness", "ity", "ance", "ence", "ing")
 ORG_WINDOW = 2  # sentences back for "the firm said" to mean the last organisation named
+ODD_LABELS = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})  # no speaker is one of these
 GENERIC_ORGS = frozenset(
     "company firm group agency ministry government operator utility authority union council "
     "party department club".split()
@@ -111,7 +112,7 @@ def resolve_quotes(
     out = []
     for item in said:
         q = item.quote
-        if q.who is None and item.speaker is None:
+        if (q.who is None and item.speaker is None) or not q.shown:
             continue  # quoted words no one in the article is said to have said
         s = item.speaker or Speaker(None, None)
         kind: QuoteKind = "direct" if q.kind == "direct" else "indirect"
@@ -171,9 +172,13 @@ def _entity_speaker(e: Enrichment, key: str, people: dict[str, PersonInfo], who:
     name = _name(e, key) or clean_name(who.text or "", "PERSON")
     if info is None:
         # a name the model tagged as a place or a body: a person when the words around it
-        # say so ("fisherman's wife Mapahai", "Fauzi, an official") or it is a first name
+        # say so ("fisherman's wife Mapahai", "Fauzi, an official") or it is a first name;
+        # a speaker tagged as a work of art or a product is a person the model misread
+        odd = key.split(":", 1)[0] in ODD_LABELS
+        if odd:
+            name = clean_name(name, "PERSON")
         gender = who.gender or (names.of_name(name, alone=names.SURE) if who.proper else None)
-        person = who.proper and (gender is not None or bool(who.roles))
+        person = who.proper and (odd or gender is not None or bool(who.roles))
         return Speaker(name, key, gender, person, set(who.roles), who.head)
     return Speaker(name, key, info.gender or who.gender, True, info.roles | who.roles, who.head)
 
@@ -187,9 +192,10 @@ def _relabel_people(e: Enrichment, speakers: list[Speaker]) -> None:
         if s.key is None or not s.person or s.key.startswith("PERSON:") or s.key in moved:
             continue
         name = s.name or ""
-        if " " in name or name.isupper() or lookup(name) is not None:
+        several = " " in name and s.key.split(":", 1)[0] not in ODD_LABELS
+        if several or name.isupper() or lookup(name) is not None:
             continue  # a known place, an acronym, or a body's name of several words
-        moved[s.key] = entity_key("PERSON", name)
+        moved[s.key] = entity_key("PERSON", person_key_name(name))
     if not moved:
         return
     for s in speakers:

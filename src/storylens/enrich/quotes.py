@@ -37,6 +37,7 @@ CUES = INDIRECT_CUES | frozenset(
     "insist".split()
 )
 NEXT_SENTENCE_CUE = 4  # tokens: the attribution opens the next sentence ("she said.")
+SPLIT_TAG = 8  # tokens of a sentence that is only the attribution the parser split off
 AFTER_QUOTE_VERB = 4  # tokens after the closing mark where any verb attributes the quote
 MIN_DIRECT_WORDS = 4  # shorter quoted phrases are scare quotes: a 'reserve police force'
 MIN_SHORT_WORDS = 2  # … unless a verb attributes a sentence: "I'm angry," he said
@@ -57,6 +58,7 @@ class FoundQuote:
     cue: str
     who: Who | None  # None: the quote continues ``follows``, or is a pull quote
     follows: FoundQuote | None = None
+    shown: bool = True  # False: a one-word quote ("Nah," he said) kept only for what follows it
     verb: int = -1  # token index of the reporting verb in its paragraph's doc, if any
     verb_paragraph: int = -1
 
@@ -85,8 +87,9 @@ def find_quotes(docs: Sequence[Doc]) -> list[FoundQuote]:
             for r in reported_in(sent, p):
                 # a reporting verb inside quoted words is the speaker's, not the article's
                 if not _inside(quoted[p], r.start) and not _inside(quoted[p], r.verb_at):
-                    reported.append((r, FoundQuote(p, r.start, r.end, r.text, "indirect", r.cue,
-                                                   r.who, None, r.verb, p)))  # fmt: skip
+                    q = FoundQuote(p, r.start, r.end, r.text, "indirect", r.cue, r.who,
+                                   verb=r.verb, verb_paragraph=p)  # fmt: skip
+                    reported.append((r, q))
     found = _one_per_clause(docs, direct, _top_reports(reported))
     return sorted(found, key=lambda q: (q.paragraph, q.start))
 
@@ -127,7 +130,14 @@ def _direct(
     text = " ".join(text_of(docs[p.paragraph])[p.start : p.end] for p in span.pieces).strip()
     words = _words(text)
     if words < MIN_SHORT_WORDS:
-        return []
+        cue = _cue(docs, span, quoted, text) if words else None
+        if cue is None or not span.closed:
+            return []
+        # '"Nah," he said. "The sea has seen worse."': no quote, but the next one is his
+        one = span.first
+        who = who_of(cue.subject, cue.paragraph)
+        return [FoundQuote(one.paragraph, one.start, one.end, text, "direct", cue.name, who,
+                           shown=False)]  # fmt: skip
     sentence_like = text[:1].isupper() or text[:1] in "[(…."
     cue = _cue(docs, span, quoted, text)
     ends = text.rstrip()[-1:] in ".!?…" if text.rstrip() else False
@@ -141,8 +151,8 @@ def _direct(
     if cue is not None:
         who = who_of(cue.subject, cue.paragraph)
         at = cue.verb.i if cue.verb is not None else -1
-        return [FoundQuote(p, s, e, t, "direct", cue.name, who, None, at, cue.paragraph)
-                for p, s, e, t in units]  # fmt: skip
+        return [FoundQuote(p, s, e, t, "direct", cue.name, who, verb=at,
+                           verb_paragraph=cue.paragraph) for p, s, e, t in units]  # fmt: skip
     prev = _continued(docs, span, earlier)
     if prev is None and not (sentence_like and words >= MIN_DIRECT_WORDS):
         return []
@@ -183,6 +193,8 @@ def _continued(
         return None
     prev = earlier[-1]
     first = span.first
+    if not prev.shown and prev.paragraph != first.paragraph:
+        return None
     text = text_of(docs[first.paragraph])
     if prev.paragraph == first.paragraph:
         gap = text[prev.end : first.start]
@@ -213,8 +225,12 @@ def _cue(
         after = [t for t in sents[k] if t.idx > last.end and not _inside(outside, t.idx)]
         found = _verb_after(after, text.rstrip()[-1:] in ",!?…-—", last.paragraph)
         if found is None and all(t.is_punct for t in after) and k + 1 < len(sents):
-            nxt = [t for t in sents[k + 1][:NEXT_SENTENCE_CUE] if not _inside(outside, t.idx)]
-            found = _verb_after(nxt, False, last.paragraph)
+            # the parser split the attribution off: '"…!" | Prime Minister Ana Lopes thundered.'
+            tag = sents[k + 1]
+            short = len(tag) <= SPLIT_TAG and text.rstrip()[-1:] in ",!?…"
+            nxt = [t for t in tag[: SPLIT_TAG if short else NEXT_SENTENCE_CUE]
+                   if not _inside(outside, t.idx)]  # fmt: skip
+            found = _verb_after(nxt, short, last.paragraph)
         if found is not None:
             return found
     return None if fragment else _cue_before(docs, span, quoted, text)
