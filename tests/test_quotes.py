@@ -162,7 +162,7 @@ def test_a_quote_paragraph_after_a_quoted_one_continues_it(enrich: Enrich) -> No
 def test_detokenised_spacing_around_quote_marks(enrich: Enrich) -> None:
     e = enrich(
         '"We have received around 40 injured people, " added the doctor, Siti Rahma.',
-        "Police said the road was closed. \"The bridge is unsafe, \"said Captain Joko Widodo.",
+        'Police said the road was closed. "The bridge is unsafe, "said Captain Joko Widodo.',
         "“ I ’ m scared for my children, ” said Salma Idris, 41.",
     )
     assert _quote(e, "We have received around 40").speaker == "Siti Rahma"
@@ -363,14 +363,10 @@ def _record(rid: str, body: str, outlet: str, day: str = "14") -> dict[str, str]
 
 def test_one_person_one_key_however_outlets_name_them(store: Store, settings: Settings) -> None:
     shooting = "Police shot 16-year-old {name} in Brooklyn on Saturday night after a chase."
-    records = [
-        _record("a", shooting.format(name="Kimani Gray") + '\n\n"He was a good kid," his mother '
-                "said. Gray lived in East Flatbush with his family.", "Outlet A"),  # fmt: skip
-        _record("b", shooting.format(name="Kimani D. Gray") + "\n\nThe police said Gray had a"
-                " gun when officers approached him.", "Outlet B"),  # fmt: skip
-        _record("c", "Gray was buried on Friday. Police shot the 16-year-old in Brooklyn on"
-                " Saturday night after a chase.", "Outlet C"),  # fmt: skip
-    ]
+    a = shooting.format(name="Kimani Gray") + '\n\n"He was a good kid," his mother said.'
+    b = shooting.format(name="Kimani D. Gray") + "\n\nThe police said Gray had a gun."
+    c = "Gray was buried on Friday. Police shot the 16-year-old in Brooklyn on Saturday night."
+    records = [_record("a", a, "Outlet A"), _record("b", b, "Outlet B"), _record("c", c, "C")]
     ingest_records(store, records, settings)
     build_stories(store, settings)
     run_enrich(store, settings)
