@@ -177,9 +177,11 @@ def _entity_speaker(e: Enrichment, key: str, people: dict[str, PersonInfo], who:
         odd = key.split(":", 1)[0] in ODD_LABELS
         if odd:
             name = clean_name(name, "PERSON")
-        gender = who.gender or (names.of_name(name, alone=names.SURE) if who.proper else None)
-        person = who.proper and (odd or gender is not None or bool(who.roles))
-        return Speaker(name, key, gender, person, set(who.roles), who.head)
+        one_word = " " not in name
+        lexicon = names.of_name(name, alone=names.SURE) if who.proper and one_word else None
+        gender = who.gender or lexicon
+        person = who.proper and (odd or (one_word and (gender is not None or bool(who.roles))))
+        return Speaker(name, key, gender if person else None, person, set(who.roles), who.head)
     return Speaker(name, key, info.gender or who.gender, True, info.roles | who.roles, who.head)
 
 

@@ -173,6 +173,7 @@ class ArticleEntities:
             for part in (parts[-1], parts[0]):
                 by_part.setdefault(part.lower(), Counter())[full] += n
         surnames = {full.split()[-1].lower() for full in full_people}
+        surnames |= {r.name.lower() for r in self.raw if r.label == "PERSON" and " " not in r.name}
         # "Fox" after "Fox News" is the broadcaster, whatever person is called Fox
         surnames -= {
             r.name.split()[0].lower() for r in self.raw if r.label == "ORG" and " " in r.name
