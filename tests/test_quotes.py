@@ -176,13 +176,32 @@ def test_any_verb_right_after_a_quote_attributes_it(enrich: Enrich) -> None:
     assert _quote(e, "This is a crime").speaker == "Ana Lopes"
 
 
-def test_scare_quotes_headings_and_chants_are_no_quotes(enrich: Enrich) -> None:
+def test_scare_quotes_headings_chants_and_tattoos_are_no_quotes(enrich: Enrich) -> None:
     e = enrich(
         "Officials called it a 'reserve police force' and gave no detail.",
         "'Completely false'",
-        'Demonstrators chanted "Thieves, thieves!" outside parliament.',
+        'Demonstrators chanted "Thieves, thieves! " as they marched on parliament.',
+        "She has a tattoo on her collarbone which reads: 'We don't remember days, we remember"
+        " moments.'",
+        "'I have always thought the plan would fail,' I told my editor at the time.",
     )
     assert e.quotes == []
+
+
+def test_an_attribution_the_parser_split_off_a_quote(enrich: Enrich) -> None:
+    e = enrich(
+        '"A demonstration is one thing and murder is quite another! " Prime Minister Georgios'
+        " Pappas thundered in parliament during a session on the spending cuts."
+    )
+    assert _quote(e, "A demonstration is one thing").speaker == "Georgios Pappas"
+
+
+def test_a_description_keeps_its_own_words(enrich: Enrich) -> None:
+    e = enrich(
+        "The baby's uncle said the family was devastated by the news.",
+        "A senior fire department official said crucial minutes were lost.",
+    )
+    assert {q.speaker for q in e.quotes} == {"baby's uncle", "senior fire department official"}
 
 
 def test_a_pull_quote_takes_the_speaker_of_the_same_words(enrich: Enrich) -> None:

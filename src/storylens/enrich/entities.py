@@ -46,7 +46,8 @@ TITLES = re.compile(
     r"sheikh|emir|sultan|tsar|czar|nobel|laureate|adm|admiral|brig|brigadier|maj|major|"
     r"lieutenant|colonel|captain|cmdr|commander|sergeant|cpl|corporal|supt|superintendent|"
     r"councilman|councilwoman|councillor|assemblyman|assemblywoman|pensioner|doctor|"
-    r"madam|lord|baroness|baron|duke|duchess|earl|countess)\.?\s+)+",
+    r"madam|lord|baroness|baron|duke|duchess|earl|countess|sheriff|marshal|constable|"
+    r"coroner|magistrate)\.?\s+)+",
     re.IGNORECASE,
 )
 FEMALE_TITLES = frozenset("mrs ms miss lady dame madam queen princess duchess baroness".split())

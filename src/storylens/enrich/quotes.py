@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from storylens.enrich.quotemarks import Span as QuoteSpan
 from storylens.enrich.quotemarks import find_spans
 from storylens.enrich.reported import INDIRECT_CUES, Reported, reported_in, subject_of
-from storylens.enrich.speakers import Who, who_of
+from storylens.enrich.speakers import DOCUMENTS, Who, who_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -37,12 +37,12 @@ CUES = INDIRECT_CUES | frozenset(
     "insist".split()
 )
 NEXT_SENTENCE_CUE = 4  # tokens: the attribution opens the next sentence ("she said.")
-SPLIT_TAG = 8  # tokens of a sentence that is only the attribution the parser split off
-AFTER_QUOTE_VERB = 4  # tokens after the closing mark where any verb attributes the quote
+SPLIT_TAG = 8  # tokens of the attribution the parser split off that are read for its verb
 MIN_DIRECT_WORDS = 4  # shorter quoted phrases are scare quotes: a 'reserve police force'
 MIN_SHORT_WORDS = 2  # … unless a verb attributes a sentence: "I'm angry," he said
 DIRECT_SHARE = 0.8  # a direct fragment this much of a reported clause makes it direct
 FOLLOW_GAP = 100  # characters between two quotes of one paragraph read as one speaker's
+READ_OUT = frozenset("sign banner placard headline caption notice card inscription text".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -148,6 +148,10 @@ def _direct(
     units = _units(docs, span)
     if not units:
         return []
+    if cue is not None and cue.name == "read" and not _text_source(cue.subject):
+        cue = None  # "a tattoo on her collarbone which reads: '…'": words worn, not said
+    if cue is not None and cue.subject.lower_ in ("i", "we", "you"):
+        return []  # the writer's own words (or the reader's), no one else's
     if cue is not None:
         who = who_of(cue.subject, cue.paragraph)
         at = cue.verb.i if cue.verb is not None else -1
@@ -162,6 +166,12 @@ def _direct(
         out.append(q)
         prev = q if prev is not None else None
     return out
+
+
+def _text_source(subject: Token) -> bool:
+    """What can "read" a quote: a letter, a statement, a sign (not a tattoo or a T-shirt)."""
+    head = subject.head if subject.tag_ in ("WDT", "WP") else subject
+    return head.lemma_.lower() in DOCUMENTS | READ_OUT
 
 
 def _units(docs: Sequence[Doc], span: QuoteSpan) -> list[tuple[int, int, int, str]]:
@@ -227,7 +237,7 @@ def _cue(
         if found is None and all(t.is_punct for t in after) and k + 1 < len(sents):
             # the parser split the attribution off: '"…!" | Prime Minister Ana Lopes thundered.'
             tag = sents[k + 1]
-            short = len(tag) <= SPLIT_TAG and text.rstrip()[-1:] in ",!?…"
+            short = text.rstrip()[-1:] in ",!?…"  # it opens with "subject verb" then
             nxt = [t for t in tag[: SPLIT_TAG if short else NEXT_SENTENCE_CUE]
                    if not _inside(outside, t.idx)]  # fmt: skip
             found = _verb_after(nxt, short, last.paragraph)
@@ -288,8 +298,9 @@ def _verb_after(tokens: list[Token], after_quote: bool, paragraph: int) -> _Cue 
         if tok.lemma_.lower() in CUES:
             return _Cue(subject, tok.lemma_.lower(), paragraph, tok)
         if after_quote:
+            # only the subject stands between the quote and the verb, or nothing does
             between = [t for t in tokens[:n] if not t.is_punct]
-            if n < AFTER_QUOTE_VERB or all(t in set(subject.subtree) for t in between):
+            if all(t in set(subject.subtree) for t in between):
                 return _Cue(subject, tok.lemma_.lower(), paragraph, tok)
         after_quote = False  # a verb of its own stands between: what follows is no tag
     return None

@@ -141,8 +141,8 @@ def _clause(verb: Token, paragraph: int) -> Reported | None:
         return None  # it has not been stated where
     if subject.tag_ == "WDT" and verb.dep_ != "relcl":
         return None  # "blasts, which officials said suggested …": a thing says nothing
-    if subject.lower_ in ("i", "we"):
-        return None  # the writer's own view
+    if subject.lower_ in ("i", "we", "you"):
+        return None  # the writer's own view, or the reader's
     if subject.dep_ == "nsubjpass" and verb.lemma_.lower() in HEARD:
         by = [c for c in verb.children if c.dep_ == "agent"]
         if not by:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 AGE = re.compile(r"(\d{1,3})\s*-\s*years?\s*-\s*old$", re.IGNORECASE)
-PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "we", "i"})
+PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "we", "i", "you"})
 # relative and partitive subjects stand for the noun they hang from: "workers, all of whom said"
 PARTITIVES = frozenset("all some many most none each both several one two three few".split())
 # what a source wrote rather than who: "Willoughby's letter continued", "the NYPD's statement"
@@ -221,14 +221,19 @@ def _all_titles(head: Token) -> bool:
 
 def describe(head: Token) -> str:
     """A description as the text gives it, without its article ("the defence ministry" →
-    "defence ministry"); common nouns in lower case."""
-    left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss", "nummod")]
-    words = [*left, head]
+    "defence ministry", "the baby's uncle" → "baby's uncle"); common nouns in lower case."""
+    words = {head}
+    for t in head.lefts:
+        if t.dep_ in ("compound", "amod", "nmod", "poss", "nummod", "quantmod"):
+            words.update(t.subtree)
     for prep in (t for t in head.rights if t.dep_ == "prep" and t.lower_ == "of"):
-        words += list(prep.subtree)
-    words.sort(key=lambda t: t.i)
-    words = [t for t in words if t.dep_ != "case"]
-    text = " ".join(t.text for t in words[:8])
+        words.update(prep.subtree)
+    ordered = sorted((t for t in words if t.dep_ != "det"), key=lambda t: t.i)[:10]
+    doc = head.doc
+    if ordered and ordered[-1].i - ordered[0].i + 1 == len(ordered):
+        text = doc[ordered[0].i : ordered[-1].i + 1].text
+    else:
+        text = " ".join(t.text for t in ordered)
     return text if head.pos_ == "PROPN" else text.lower()
 
 
