@@ -243,6 +243,11 @@ def test_quote_marks_pair_across_paragraphs() -> None:
         ["I have never seen anything like it."],
         ["It was the biggest ‘shock’ of my life,"],
     ]
+    texts = ["'I thought, ''there must have been a mistake'',' he told the radio station."]
+    spans = find_spans(texts)
+    assert [texts[0][s.first.start : s.first.end] for s in spans] == [
+        "I thought, ''there must have been a mistake'',"
+    ]
 
 
 # --- speakers ----------------------------------------------------------------------------------
@@ -257,6 +262,15 @@ def test_she_said_goes_to_the_woman_not_the_last_man_named(enrich: Enrich) -> No
     )
     assert _quote(e, "We need a deal").speaker == "Maria Castillo"
     assert _quote(e, "I will not sign").speaker == "Robert Hale"
+
+
+def test_a_clause_about_someone_else_gives_no_gender(enrich: Enrich) -> None:
+    e = enrich(
+        "Linda Marsh, whose ex-husband, Randy Marsh, died in the desert during the search,"
+        " accused the author of a hoax.",
+        "'He needed attention and this is how he got it,' she told the paper.",
+    )
+    assert _quote(e, "He needed attention").speaker == "Linda Marsh"
 
 
 def test_titles_give_a_gender(enrich: Enrich) -> None:

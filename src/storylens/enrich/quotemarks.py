@@ -78,7 +78,10 @@ def find_spans(texts: Sequence[str]) -> list[Span]:
     inside: list[list[tuple[int, int]]] = [[] for _ in texts]
     for span in doubles:
         for p in span.pieces:
-            inside[p.paragraph].append((p.start - 1, p.end + 1))
+            text = texts[p.paragraph]
+            lo = p.start - (2 if text[p.start - 2 : p.start] in ("''", "``") else 1)
+            hi = p.end + (2 if text[p.end : p.end + 2] == "''" else 1)
+            inside[p.paragraph].append((lo, hi))
     singles = _pair([_single_marks(i, t, inside[i]) for i, t in enumerate(texts)], texts, "single")
     spans = [s for s in doubles + singles if not any(_within(s, o) for o in doubles + singles)]
     return sorted(spans, key=lambda s: (s.first.paragraph, s.first.start))
@@ -117,10 +120,10 @@ def _double_marks(paragraph: int, text: str) -> list[_Mark]:
         mark = m.group()
         if mark in ("“", "„", "«", "``"):
             kind = OPEN
-        elif mark in ("”", "»", "''"):
+        elif mark in ("”", "»"):
             kind = CLOSE
-        else:
-            kind = _kind_by_sides(*_side(text, m.start(), 1))
+        else:  # " and '' (a TeX close, or two apostrophes standing for a quote mark)
+            kind = _kind_by_sides(*_side(text, m.start(), len(mark)))
         out.append(_Mark(paragraph, m.start(), len(mark), kind))
     return out
 

@@ -253,7 +253,7 @@ def roles_of(head: Token) -> set[str]:
     ]
     if titles:
         roles.add(titles[-1].lemma_.lower())
-    roles |= {t.lemma_.lower() for t in head.children if t.dep_ == "appos" and t.pos_ == "NOUN"}
+    roles |= {t.lemma_.lower() for t in own_appositions(head) if t.pos_ == "NOUN"}
     if head.dep_ == "appos" and head.head.pos_ == "NOUN":
         roles.add(head.head.lemma_.lower())
     if head.pos_ == "NOUN":
@@ -261,9 +261,19 @@ def roles_of(head: Token) -> set[str]:
     return roles
 
 
+def own_appositions(head: Token) -> list[Token]:
+    """The appositions that say what the head is ("Fauzi, an official"), not a clause about
+    someone else that hangs from it ("Linda Bilyeu, whose ex-husband, Randy Bilyeu, …")."""
+    appositions = [c for c in head.children if c.dep_ == "appos"]
+    if any(t.lower_ == "whose" or t.dep_ == "relcl" for c in appositions for t in c.subtree):
+        return []
+    return appositions
+
+
 def _gender_of_words(head: Token) -> str | None:
-    words = {t.lower_ for t in head.subtree if t.i <= head.i or t.dep_ == "appos"}
-    words |= {t.lower_ for c in head.children if c.dep_ == "appos" for t in c.subtree}
+    """ "she" / "he" words in the head's own phrase: the words before it, its appositions."""
+    words = {t.lower_ for t in head.lefts for t in t.subtree} | {head.lower_}
+    words |= {t.lower_ for c in own_appositions(head) for t in c.subtree}
     female, male = bool(words & FEMALE_WORDS), bool(words & MALE_WORDS)
     if female != male:
         return "f" if female else "m"
