@@ -349,6 +349,16 @@ def test_a_word_of_a_quote_is_never_a_speaker(enrich: Enrich) -> None:
     assert _quote(e, "The sea has seen worse").speaker == "Tom Hale"
 
 
+def test_one_and_another_are_one_more_of_a_kind(enrich: Enrich) -> None:
+    e = enrich(
+        "Customers posting reviews rounded on the owner, with one saying: 'You should be"
+        " ashamed of yourselves!'",
+        "A Reddit user said the video was terrifying. 'This is how the fires started,' another"
+        " wrote.",
+    )
+    assert {q.speaker for q in e.quotes} >= {"one of the customers", "another reddit user"}
+
+
 def test_no_junk_speakers(enrich: Enrich) -> None:
     e = enrich(
         "Witnesses described a series of blasts, which officials said suggested the building"

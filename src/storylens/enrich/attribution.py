@@ -127,6 +127,16 @@ def _resolve(
     e, people = art.e, art.people
     if who.pronoun in ("he", "she"):
         return _pronoun(art, item, who.gender, history)
+    if who.pronoun in ("one", "another"):
+        # "… one commented. … another wrote": one more of the same kind as the speaker before
+        prev = _previous(item, history)
+        if prev is not None and prev.key is None and prev.name and prev.head:
+            kind = prev.name
+            if kind.startswith(("one of the ", "another ", "one ")):
+                kind = prev.head  # one more of the same kind
+            text = f"another {kind}" if who.pronoun == "another" else f"one {kind}"
+            return Speaker(text, None, None, True, set(), prev.head)
+        return Speaker(who.pronoun, None, None, True, set(), who.pronoun)
     if who.pronoun is not None:
         prev = _previous(item, history)
         if prev is not None and not (prev.person and prev.gender):

@@ -68,6 +68,20 @@ def who_of(subject: Token, paragraph: int) -> Who:
         return Who(None, paragraph, subject.idx, pronoun=pronoun, head=pronoun,
                    plural=pronoun in ("they", "we"),
                    gender={"he": "m", "she": "f"}.get(pronoun))  # fmt: skip
+    if low in ("one", "another") and not list(subject.children):
+        # "Customers rounded on him, with one saying …"; "… one commented, … another wrote"
+        before = subject.sent[: subject.i - subject.sent.start]
+        group = next(
+            (t for t in reversed(before)
+             if t.tag_ == "NNS" and t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "ROOT")
+             and sum(x.is_quote for x in before if x.i > t.i) % 2 == 0),
+            None,
+        )  # fmt: skip
+        if group is not None:
+            noun = group.lemma_.lower()
+            text = f"one of the {group.lower_}" if low == "one" else f"another {noun}"
+            return Who(text, paragraph, subject.idx, head=noun)
+        return Who(low, paragraph, subject.idx, head=low, pronoun=low)
     owner = _document_owner(subject)
     if owner is not None:
         subject = owner
