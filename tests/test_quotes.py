@@ -381,6 +381,15 @@ def test_a_name_the_model_missed_gets_a_person_key(enrich: Enrich) -> None:
     assert any(m.entity == "PERSON:holly goldring" for m in e.mentions)
 
 
+def test_a_description_that_names_its_body_is_keyed_by_it(enrich: Enrich) -> None:
+    # so "a Hapag-Lloyd spokeswoman said" in one outlet and "Hapag-Lloyd said" in another
+    # line up in the comparison; the speaker shown stays the description
+    e = enrich("A Hapag-Lloyd spokeswoman said the ship had made it through the gulf.")
+    q = _quote(e, "the ship had made it")
+    assert (q.speaker, q.speaker_entity) == ("hapag-lloyd spokeswoman", "ORG:hapag-lloyd")
+    assert any(m.entity == "ORG:hapag-lloyd" for m in e.mentions)
+
+
 def test_a_figure_inside_a_quote_is_its_speaker_s(enrich: Enrich) -> None:
     e = enrich(
         "Rescue chief Arif Malik gave an update on Tuesday evening.",

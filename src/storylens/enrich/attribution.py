@@ -163,8 +163,25 @@ def _resolve(
         org = _organisation(e.mentions, item.sentence, text)
         if org is not None:  # "the company said" → the company the article named
             return Speaker(_name(e, org.entity), org.entity, None, False, set(), who.head)
-    return Speaker(text or None, None, who.gender, _person_like(who, item.quote.cue),
+    body = _body_of(e, who, at.index) if at is not None else None
+    return Speaker(text or None, body, who.gender, _person_like(who, item.quote.cue),
                    set(who.roles), who.head)  # fmt: skip
+
+
+def _body_of(e: Enrichment, who: Who, sentence: int) -> str | None:
+    """The organisation a description speaks for, when its own words name it ("a Hapag-Lloyd
+    spokeswoman", "UNHCR officials"): the key the comparison lines their words up by."""
+    lo, hi = who.phrase
+    if lo < 0:
+        return None
+    at = next((s for s in e.sentences if s.index == sentence), None)
+    if at is None:
+        return None
+    for m in e.mentions:
+        start = at.start + m.start
+        if m.sentence == sentence and m.label == "ORG" and lo <= start < hi:
+            return m.entity
+    return None
 
 
 def _person_like(who: Who, cue: str) -> bool:
@@ -204,6 +221,8 @@ def _relabel_people(e: Enrichment, speakers: list[Speaker]) -> None:
         if s.key is None or not s.person or s.key.startswith("PERSON:") or s.key in moved:
             continue
         name = s.name or ""
+        if name.lower() not in s.key.split(":", 1)[1]:
+            continue  # a description speaking for the entity ("a Hapag-Lloyd spokeswoman")
         several = " " in name and s.key.split(":", 1)[0] not in ODD_LABELS
         if several or name.isupper() or lookup(name) is not None:
             continue  # a known place, an acronym, or a body's name of several words

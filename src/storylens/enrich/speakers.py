@@ -57,6 +57,7 @@ class Who:
     proper: bool = False  # a name (a proper noun head), not a description
     start: int = -1  # paragraph offset of a name the model did not tag
     capital: bool = False  # a description written with a capital ("Trump replied")
+    phrase: tuple[int, int] = (-1, -1)  # paragraph offsets of a description's modifiers
 
 
 def who_of(subject: Token, paragraph: int) -> Who:
@@ -131,6 +132,7 @@ def who_of(subject: Token, paragraph: int) -> Who:
         (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss"
         for c in subject.children
     )
+    lefts = [t for t in subject.lefts if t.dep_ in ("compound", "amod", "nmod", "poss")]
     return Who(
         describe(subject),
         paragraph,
@@ -141,6 +143,7 @@ def who_of(subject: Token, paragraph: int) -> Who:
         plural=subject.tag_ in ("NNS", "NNPS"),
         gender=gender,
         roles=roles,
+        phrase=(lefts[0].left_edge.idx if lefts else subject.idx, subject.idx),
     )
 
 
