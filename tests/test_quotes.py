@@ -84,6 +84,17 @@ def test_reported_speech_after_its_verbs(enrich: Enrich, sentence: str, words: s
     assert words in quotes[0].text
 
 
+def test_quotes_point_into_their_sentence_even_when_the_parser_cuts_one(enrich: Enrich) -> None:
+    e = enrich(
+        "The quake struck off the coast at 7:48 a.m. local time, 75 kilometers west of the"
+        " city of Manokwari, the U.S. Geological Survey said in an alert.",
+        '"I have never seen anything like it. We ran," said Maria Pinto, 52.',
+    )
+    assert e.quotes
+    for q in e.quotes:
+        assert e.sentences[q.sentence].text[q.start : q.end] == q.text
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

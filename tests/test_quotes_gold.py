@@ -40,12 +40,27 @@ from real news labelled independently, ``../shared/gold/ecbplus-claims`` (40 ECB
 events, 465 quotes): :func:`test_ecbplus_gold_quotes` runs the real pipeline on it with the
 gold's own ``run.sh`` and reads the figures its ``score.py`` prints. Measured 2026-12-02:
 
-    coverage P 0.989, R 0.938 (R without weak/partial gold 0.955); recall direct 206/216,
-    indirect 230/249; speaker accuracy 0.984 (429/436); quote facts of 2+ outlets lined up
-    28 of 43
+    coverage P 0.989, R 0.940 (R without weak/partial gold 0.960); recall direct 206/216,
+    indirect 231/249; speaker accuracy 0.986 (431/437); quote facts of 2+ outlets lined up
+    33 of 43
 
 (at a236fe5, before the quotes work of issue 9: P 0.965, R 0.692; direct 106/216, indirect
-216/249; speaker 0.910; quote facts 12 of 43.)
+216/249; speaker 0.910; quote facts 12 of 43.) What remains wrong there, by class:
+
+- 9 weak or partial gold quotes not found: two-word fragments ("all necessary measures"),
+  chants and banners, documents as speakers ("the autopsy showed", 4), "residents say make …";
+- 6 reported clauses the small parser breaks: a sentence split at "Sgt." or "a.m.", "said" read
+  with a noun object ("Police said two women …"), a news tag in mid-sentence ("…, NYPD spokesman
+  Paul Browne said, and a window …"), a parenthetical "But, he said, …", a two-word clause
+  ("who he said escalated tensions");
+- 4 units of a pull quote whose later, attributed copy the parser splits differently (Osman-aga);
+- 6 speakers: a pronoun whose referent only the meaning tells ("our reporter says … he says"
+  after another speaker), a first name the lexicon gives the wrong gender ("Rusli"), a title
+  the parser splits off the name ("Col. Inf. | Irham Waroiham"), a nested report given to the
+  inner speaker ("said the officers yelled back: …"), a parse that hangs "insisting" on the
+  wrong clause;
+- 5 reported clauses longer than the gold's (a trailing ", which …" clause) or a noun the
+  parser read as a verb ("denied Israel Defense Forces claims that …").
 """
 
 from __future__ import annotations

@@ -190,11 +190,7 @@ def _news_tag(verb: Token, paragraph: int) -> Reported | None:
     comma = subject.left_edge.i - 1
     if comma <= sent.start or doc[comma].text != ",":
         return None
-    start = sent.start
-    if doc[start].is_lower and start > 0:
-        # the parser cut the sentence short ("at 7:48 a.m. | local time, …")
-        start = doc[start - 1].sent.start
-    return _reported(doc[start:comma], verb, subject, verb, paragraph)
+    return _reported(doc[sent.start : comma], verb, subject, verb, paragraph)
 
 
 def _according_to(sent: Span, tok: Token, paragraph: int) -> Reported | None:
