@@ -20,6 +20,7 @@ from storylens.models import Enrichment
 from storylens.parallel import parallel_map
 from storylens.store import Store
 from storylens.store import enrich as enrich_store
+from storylens.store.entities import fold_people
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -80,7 +81,7 @@ def run_enrich(
         if progress:
             progress(done, len(ids))
     with store.transaction() as conn:
-        report.folded = enrich_store.merge_surnames(conn)
+        report.folded = fold_people(conn)
         enrich_store.prune_entities(conn)
         report.entities = conn.execute("SELECT count(*) FROM entities").fetchone()[0]
     report.seconds = time.perf_counter() - started

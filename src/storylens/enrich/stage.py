@@ -1,7 +1,10 @@
 """The enrich stage over one article: sentences, entities, quotes and claims from spaCy parses.
 
-:func:`enrich_texts` is pure (paragraph texts in, :class:`Enrichment` out) so it runs the same
+:func:`enrich_docs` is pure (paragraph texts in, :class:`Enrichment` out) so it runs the same
 in this process or in a worker. Captions are not read: they repeat or describe pictures.
+Quotes are found over the whole article (a quote may run over several paragraphs) and their
+speakers resolved once the article's entities are known; then a figure inside a quote gets the
+quote's speaker as its attribution when its own sentence names none.
 """
 
 from __future__ import annotations
@@ -9,22 +12,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storylens.enrich.attribution import resolve_quotes
 from storylens.enrich.claims import extract_claims
-from storylens.enrich.entities import ArticleEntities, clean_name
-from storylens.enrich.quotes import FoundQuote, find_quotes
-from storylens.models import Claim, Enrichment, Mention, Quote, Sentence
+from storylens.enrich.entities import ArticleEntities
+from storylens.enrich.quotes import find_quotes, sentences
+from storylens.models import Claim, Enrichment, Quote, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "him", "her", "them"})
 
 
 def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enrichment:
     """Everything the parses of one article's paragraphs say."""
     out = Enrichment(article_id)
     people = ArticleEntities()
-    found: list[tuple[int, FoundQuote]] = []  # (paragraph, quote)
     for paragraph, doc in paragraphs:
-        for sent in doc.sents:
+        for sent in sentences(doc):
             text = sent.text.strip()
             if not text:
                 continue
@@ -37,9 +42,11 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
             for ent in sent.ents:
                 people.add(index, start, ent)
             out.claims.extend(_shift_claims(extract_claims(sent, index), lead))
-        found.extend((paragraph, q) for q in find_quotes(doc))
     out.mentions, out.entities = people.resolve()
-    out.quotes = [_resolve_quote(out, paragraph, q) for paragraph, q in found]
+    found = find_quotes([doc for _, doc in paragraphs])
+    positions = [paragraph for paragraph, _ in paragraphs]
+    out.quotes = resolve_quotes(out, found, positions, people.people, people.subjects)
+    attribute_quoted_claims(out.claims, out.quotes)
     return out
 
 
@@ -51,75 +58,14 @@ def _shift_claims(claims: list[Claim], lead: int) -> list[Claim]:
     return claims
 
 
-def _sentence_at(e: Enrichment, paragraph: int, offset: int) -> Sentence | None:
-    for s in e.sentences:
-        if s.paragraph == paragraph and s.start <= offset < s.end + 1:
-            return s
-    return None
-
-
-def _resolve_quote(e: Enrichment, paragraph: int, q: FoundQuote) -> Quote:
-    sentence = _sentence_at(e, paragraph, q.start) or _sentence_at(e, paragraph, q.end - 1)
-    index = sentence.index if sentence else 0
-    start = q.start - sentence.start if sentence else 0
-    speaker, key = q.speaker, None
-    if q.speaker_at is not None and not q.pronoun:
-        at = _sentence_at(e, paragraph, q.speaker_at)
-        mention = _mention_at(e.mentions, at.index, q.speaker_at - at.start) if at else None
-        if mention is not None:
-            key = mention.entity
-            speaker = _name(e, key) or clean_name(mention.text, mention.label)
-        elif speaker is not None and speaker.islower():
-            org = _organisation(e.mentions, index, speaker)
-            if org is not None:  # "the company said" → the company the article named
-                key, speaker = org.entity, _name(e, org.entity)
-    elif q.pronoun:
-        mention = _last_person(e.mentions, index, start)
-        if mention is not None:
-            key, speaker = mention.entity, _name(e, mention.entity)
-    return Quote(index, q.text, speaker, "direct" if q.kind == "direct" else "indirect",
-                 q.cue, key, start, start + len(q.text))  # fmt: skip
-
-
-GENERIC_ORGS = frozenset(
-    "company firm group agency ministry government operator utility authority union council "
-    "party department club".split()
-)
-
-
-def _organisation(mentions: list[Mention], sentence: int, description: str) -> Mention | None:
-    """The organisation a description such as "the company" or "the union" stands for: the
-    last one named up to ``sentence`` whose name holds the noun ("Saltmere Dockworkers' Union"
-    for "union"), or, for a generic noun, the last one named."""
-    words = description.split()
-    if not words or len(words) > 2:
-        return None
-    noun = words[-1]
-    named = [m for m in mentions if m.label == "ORG" and m.sentence <= sentence]
-    for m in reversed(named):
-        if noun in m.text.lower().split():
-            return m
-    return named[-1] if named and noun in GENERIC_ORGS else None
-
-
-def _mention_at(mentions: list[Mention], sentence: int, offset: int) -> Mention | None:
-    for m in mentions:
-        if m.sentence == sentence and m.start <= offset < m.end:
-            return m
-    return None
-
-
-def _last_person(mentions: list[Mention], sentence: int, before: int) -> Mention | None:
-    """The last person named before the quote (the antecedent of he / she): in earlier
-    sentences, or earlier in the quote's own sentence."""
-    best = None
-    for m in mentions:
-        if m.label == "PERSON" and (
-            m.sentence < sentence or (m.sentence == sentence and m.start < before)
-        ):
-            best = m
-    return best
-
-
-def _name(e: Enrichment, key: str) -> str | None:
-    return next((ent.name for ent in e.entities if ent.key == key), None)
+def attribute_quoted_claims(claims: list[Claim], quotes: list[Quote]) -> None:
+    """A figure inside a quote is the speaker's: its attribution, when the claim has none of
+    its own (or only a pronoun), is the quote's resolved speaker."""
+    for claim in claims:
+        if claim.attribution and claim.attribution.lower() not in PRONOUN_SOURCES:
+            continue
+        for q in quotes:
+            inside = q.sentence == claim.sentence and q.start <= claim.start < q.end
+            if inside and q.speaker:
+                claim.attribution = q.speaker
+                break

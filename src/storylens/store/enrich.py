@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -13,7 +13,6 @@ from storylens.store.db import now_iso
 
 TABLES = ("sentences", "mentions", "quotes", "claims", "enrichments")
 T = TypeVar("T")
-SURNAME_SHARE = 0.8  # a surname joins a full name that has this share of its candidates' mentions
 
 
 def clear(conn: sqlite3.Connection, article_ids: Iterable[str] | None = None) -> None:
@@ -78,42 +77,6 @@ def save(conn: sqlite3.Connection, e: Enrichment, content_hash: str, model: str)
         "INSERT INTO enrichments VALUES (?, ?, ?, ?, ?)",
         (aid, content_hash, model, len(e.sentences), now_iso()),
     )
-
-
-def merge_surnames(conn: sqlite3.Connection) -> int:
-    """Fold people stored under a surname only ("PERSON:lukashenko", from articles that never
-    give the full name) into the full name the store knows for that surname, when one full
-    name has most of the mentions. Returns how many entities were folded."""
-    counts = dict(
-        conn.execute("SELECT entity, count(*) FROM mentions WHERE label = 'PERSON' GROUP BY entity")
-    )
-    names = {
-        r[0]: r[1] for r in conn.execute("SELECT key, name FROM entities WHERE label = 'PERSON'")
-    }
-    by_last: dict[str, list[str]] = defaultdict(list)
-    for key, name in names.items():
-        if " " in name:
-            by_last[name.split()[-1].lower()].append(key)
-    folded = 0
-    for key, name in names.items():
-        if " " in name or name.lower() not in by_last:
-            continue
-        candidates = Counter({k: counts.get(k, 0) for k in by_last[name.lower()]})
-        (best, n), total = candidates.most_common(1)[0], sum(candidates.values())
-        if total == 0 or n < SURNAME_SHARE * total:
-            continue
-        conn.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (best, key))
-        conn.execute("UPDATE quotes SET speaker_entity = ?, speaker = ? WHERE speaker_entity = ?",
-                     (best, names[best], key))  # fmt: skip
-        conn.execute(
-            "INSERT OR IGNORE INTO entity_aliases SELECT ?, alias FROM entity_aliases"
-            " WHERE entity = ?",
-            (best, key),
-        )
-        conn.execute("DELETE FROM entity_aliases WHERE entity = ?", (key,))
-        conn.execute("DELETE FROM entities WHERE key = ?", (key,))
-        folded += 1
-    return folded
 
 
 def prune_entities(conn: sqlite3.Connection) -> None:

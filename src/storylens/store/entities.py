@@ -1,9 +1,64 @@
-"""Reading entities, claims and quotes across the store (the enrich tables)."""
+"""Entities across the store: one key per person however outlets name them; reading entities,
+claims and quotes (the enrich tables)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter, defaultdict
 from typing import Any
+
+SURNAME_SHARE = 0.8  # a surname joins a full name that has this share of its candidates' mentions
+
+
+def fold_people(conn: sqlite3.Connection) -> int:
+    """Fold people stored under a surname only ("PERSON:lukashenko", from articles that never
+    give the full name) into the full name the store knows for that surname: when one full
+    name has most of the mentions, and, where stories are built, one that a story shares with
+    the surname's articles (two Grays of two different stories stay apart). Returns how many
+    entities were folded. (Names that differ only by middle initials, titles or honorifics
+    already share a key: the enrich stage makes it so.)"""
+    counts = dict(
+        conn.execute("SELECT entity, count(*) FROM mentions WHERE label = 'PERSON' GROUP BY entity")
+    )
+    names = {
+        r[0]: r[1] for r in conn.execute("SELECT key, name FROM entities WHERE label = 'PERSON'")
+    }
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for key, name in names.items():
+        if " " in name:
+            by_last[name.split()[-1].lower()].append(key)
+    folded = 0
+    for key, name in names.items():
+        if " " in name or name.lower() not in by_last:
+            continue
+        candidates = Counter({k: counts.get(k, 0) for k in by_last[name.lower()]})
+        (best, n), total = candidates.most_common(1)[0], sum(candidates.values())
+        if total == 0 or n < SURNAME_SHARE * total or not _same_stories(conn, key, best):
+            continue
+        conn.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (best, key))
+        conn.execute("UPDATE quotes SET speaker_entity = ?, speaker = ? WHERE speaker_entity = ?",
+                     (best, names[best], key))  # fmt: skip
+        conn.execute(
+            "INSERT OR IGNORE INTO entity_aliases SELECT ?, alias FROM entity_aliases"
+            " WHERE entity = ?",
+            (best, key),
+        )
+        conn.execute("DELETE FROM entity_aliases WHERE entity = ?", (key,))
+        conn.execute("DELETE FROM entities WHERE key = ?", (key,))
+        folded += 1
+    return folded
+
+
+def _same_stories(conn: sqlite3.Connection, short: str, full: str) -> bool:
+    """Whether the articles naming ``short`` share a story with those naming ``full``; true
+    when those articles are in no story yet (nothing says they are apart)."""
+    query = (
+        "SELECT DISTINCT sm.story_id FROM mentions m JOIN story_members sm"
+        " ON sm.article_id = m.article_id WHERE m.entity = ?"
+    )
+    mine = {r[0] for r in conn.execute(query, (short,))}
+    theirs = {r[0] for r in conn.execute(query, (full,))}
+    return not mine or not theirs or bool(mine & theirs)
 
 
 def _entity_filter(query: str | None, label: str | None) -> tuple[str, list[Any]]:
