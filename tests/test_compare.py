@@ -236,3 +236,21 @@ def test_one_outlet_story_compares_its_own_reports(store: Store, settings: Setti
     (ships,) = [f for f in _facts(data, "claim") if f.key.startswith(("ship", "vessel"))]
     assert ships.status == "update"
     assert ships.note == "changed over time: 18 (2025-04-01) → 31 (2025-04-03)"
+
+
+def test_quotes_line_up_across_spellings_and_when_short(store: Store, settings: Settings) -> None:
+    ingest_records(store, [
+        _report("a", "North Post", "Shells hit the Corvale school shelter on Tuesday, killing "
+                "nine people. \"Everyone here is terrorised and traumatised,\" said Mara Ellis, "
+                "who runs it. \"Where should we go?\" said Tomas Reyes, a father of three."),
+        _report("b", "South Ledger", "Nine people died when shells hit the Corvale school shelter "
+                "on Tuesday. \"Everyone here is terrorized and traumatized,\" said shelter "
+                "director Mara Ellis. \"Where should we go?\" said Tomas Reyes."),
+    ], settings)  # fmt: skip
+    build_stories(store, settings)
+    run_enrich(store, settings)
+    (story,) = list_stories(store)
+    data = story_comparison(store, story["id"])
+    shared = {f.label: f.status for f in _facts(data, "quote") if len(_reporting(f)) == 2}
+    assert any("terrori" in label and s == "agree" for label, s in shared.items())
+    assert any("Where should we go?" in label and s == "agree" for label, s in shared.items())

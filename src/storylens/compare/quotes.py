@@ -19,10 +19,11 @@ same words is ``agree``; different words of one statement are ``compatible``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from storylens.compare.statements import features
+from storylens.compare.statements import features, stem
 from storylens.models import Fact, FactCell, FactStatus
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ Cell = Callable[["Report", int, "str | None"], FactCell]
 def speaker_words(q: Quote, names: dict[str, str]) -> frozenset[str]:
     """The words of a speaker's name (titles dropped), from its canonical entity if any."""
     name = names.get(q.speaker_entity or "", "") or q.speaker or ""
-    words = {w.strip(".,'’").lower() for w in name.split()}
-    return frozenset(w for w in words if w and w not in TITLES and len(w) > 1)
+    found = {w.strip(".,'’").lower() for w in name.split()}
+    found = {ROLES.get(w, w) for w in found}
+    return frozenset(w for w in found if w and w not in TITLES and len(w) > 1)
 
 
 def same_speaker(a: Quote, b: Quote, names: dict[str, str]) -> bool | None:
@@ -57,6 +59,39 @@ def same_speaker(a: Quote, b: Quote, names: dict[str, str]) -> bool | None:
     return wa <= wb or wb <= wa
 
 
+_WORDS = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+ROLES = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesmen": "spokesperson",
+         "spokeswomen": "spokesperson", "chairman": "chair", "chairwoman": "chair"}  # fmt: skip
+SHORT = 4  # words: a quote this short lines up only whole, and only with the same speaker
+
+
+def words(text: str) -> set[str]:
+    """Every word of a quote, stemmed and with British and American spellings made one
+    ("terrorised" / "terrorized"): short quotes ("What can we do?") are all stop words."""
+    return {spelling(stem(w)) for w in _WORDS.findall(text.lower())}
+
+
+def spelling(word: str) -> str:
+    """One spelling for -ise/-ize and -our/-or words: "terrorized" → "terrorised",
+    "labor" → "labour"."""
+    if len(word) >= 6:
+        word = re.sub(r"iz(e|ed|es|ing|ation|ations)?$", r"is\1", word)
+        word = re.sub(r"yz(e|ed|es|ing)?$", r"ys\1", word)
+    if len(word) >= 5 and word.endswith("or") and word[:-2] + "our" in _OUR:
+        word = word[:-2] + "our"
+    return word
+
+
+_OUR = frozenset(
+    "labour colour honour favour behaviour neighbour harbour rumour humour vigour armour "
+    "endeavour savour odour valour parlour flavour".split()
+)
+
+
+def _normal(text: str) -> tuple[str, ...]:
+    return tuple(spelling(stem(w)) for w in _WORDS.findall(text.lower()))
+
+
 def containment(a: set[str], b: set[str]) -> float:
     small = min(len(a), len(b))
     return len(a & b) / small if small else 0.0
@@ -65,12 +100,19 @@ def containment(a: set[str], b: set[str]) -> float:
 def quote_facts(
     reports: list[Report], outlets: list[str], names: dict[str, str], cell: Cell
 ) -> list[Fact]:
-    items = [(r, q, set(features(q.text, []))) for r in reports for q in r.quotes]
+    items = [(r, q, {spelling(w) for w in features(q.text, [])}) for r in reports for q in r.quotes]
+    every = [words(q.text) for _, q, _ in items]
     pairs: list[tuple[float, int, int]] = []
     for i, (ri, qi, wi) in enumerate(items):
         for j in range(i + 1, len(items)):
             rj, qj, wj = items[j]
-            if rj.id == ri.id or len(wi & wj) < MIN_SHARED:
+            if rj.id == ri.id:
+                continue
+            if min(len(every[i]), len(every[j])) <= SHORT:
+                if every[i] == every[j] and same_speaker(qi, qj, names):
+                    pairs.append((1.0, i, j))
+                continue
+            if len(wi & wj) < MIN_SHARED:
                 continue
             score = containment(wi, wj)
             if score >= SAME_WORDS and len(wi & wj) >= SAME_WORDS_SHARED:
@@ -111,7 +153,7 @@ def quote_facts(
         key = q0.speaker_entity or (q0.speaker or "unknown").lower()
         who = names.get(q0.speaker_entity or "") or q0.speaker or "unknown speaker"
         first = group[0][1]
-        texts = {q.text for _, q, _ in group}
+        texts = {_normal(q.text) for _, q, _ in group}  # the same words, spelt either way
         status: FactStatus = "agree" if len(texts) == 1 else "compatible"
         notes = [] if len(texts) == 1 else ["the outlets give different words"]
         speakers = {names.get(q.speaker_entity or "") or q.speaker or "?" for _, q, _ in group}
