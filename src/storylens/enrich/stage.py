@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storylens.enrich.claims import extract_claims
+from storylens.enrich.claims import PRONOUN_SOURCES, extract_claims
 from storylens.enrich.entities import ArticleEntities, clean_name
 from storylens.enrich.quotes import FoundQuote, find_quotes
 from storylens.models import Claim, Enrichment, Mention, Quote, Sentence
@@ -39,6 +39,7 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
             out.claims.extend(_shift_claims(extract_claims(sent, index), lead))
         found.extend((paragraph, q) for q in find_quotes(doc))
     out.mentions, out.entities = people.resolve()
+    _resolve_claim_sources(out)
     out.quotes = [_resolve_quote(out, paragraph, q) for paragraph, q in found]
     return out
 
@@ -49,6 +50,16 @@ def _shift_claims(claims: list[Claim], lead: int) -> list[Claim]:
         claim.start -= lead
         claim.end -= lead
     return claims
+
+
+def _resolve_claim_sources(e: Enrichment) -> None:
+    """ "…, he said": a claim attributed to a pronoun goes to the last person named up to its
+    sentence (no one named: no attribution)."""
+    for claim in e.claims:
+        if claim.attribution in PRONOUN_SOURCES:
+            end = e.sentences[claim.sentence].end if claim.sentence < len(e.sentences) else 0
+            mention = _last_person(e.mentions, claim.sentence, end + 1)
+            claim.attribution = _name(e, mention.entity) if mention is not None else None
 
 
 def _sentence_at(e: Enrichment, paragraph: int, offset: int) -> Sentence | None:

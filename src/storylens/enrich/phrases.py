@@ -1,0 +1,438 @@
+"""The number phrases of a parsed sentence: qualifier, currency, number words, range, unit.
+
+:func:`find_phrases` walks the tokens of one sentence and returns every :class:`Phrase` that
+states a quantity: "over 100,000", "between $12 and $15 million", "30 to 37 months",
+"two-thirds", "a one-in-three chance", a vote split "231-199" (two phrases, one per side),
+"from 65 to 125" (two phrases). What is not a quantity (dates, clock times, ages,
+identifiers, relative time anchors, pronominal "one") is left to :mod:`storylens.enrich.skips`.
+Word values come from :mod:`storylens.enrich.numbers`. spaCy is imported for typing only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storylens.enrich import numbers as nb
+from storylens.enrich import skips
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_DASHES = {"-", "–", "—"}
+_PREP_QUALIFIERS = {"over", "under", "above", "below", "within"}
+_ORDINAL_VERBS = {"enter", "reach", "begin", "start", "mark", "go", "stretch", "continue"}
+_SINGLE_TIME = {"hour", "day", "week", "fortnight", "month", "year", "decade", "century"}
+_BEFORE_SINGLE = {"than", "for", "within", "after", "about", "almost", "nearly", "over"}
+_ORDINAL_UNITS = {"day", "week", "weekend", "month", "year", "night"}
+_HALF_UNITS = {"mile", "miles", "hour", "hours", "day", "kilometre", "kilometer", "century"}
+# Lemmas that make a descending "231-199" a vote, not a sports score.
+_VOTE_WORDS = {
+    "vote", "ballot", "pass", "approve", "reject", "confirm", "defeat", "adopt", "ratify",
+    "override", "veto", "uphold", "overturn", "rule", "ruling", "decision", "margin", "tally",
+    "majority", "acquit", "convict", "endorse", "block",
+}  # fmt: skip
+_TO_NUMBER = re.compile(r"^to-(\d[\d,.]*)$")
+
+
+@dataclass(slots=True)
+class Phrase:
+    """The words of one number in a sentence: token indexes are local to the sentence."""
+
+    first: int  # first token of the phrase text (qualifier or currency included)
+    last: int  # last token of the phrase text (unit included)
+    anchor: int  # the token that carries the phrase in the parse (unit, else the number)
+    lo: float | None
+    hi: float | None
+    lo_open: bool = False
+    hi_open: bool = False
+    unit: str | None = None
+    qualifier: str | None = None
+    family: str = "count"
+    side: str | None = None  # "votes for" / "votes against"; "before" / "after" of from-to
+    share: bool = False  # a fraction read as a share in % ("two-thirds of the members")
+
+
+def _low(toks: list[Token], i: int) -> str:
+    return nb.word(toks[i]) if 0 <= i < len(toks) else ""
+
+
+def find_phrases(toks: list[Token]) -> list[Phrase]:
+    """Every number phrase of a sentence's tokens that states a quantity, in order."""
+    out: list[Phrase] = []
+    i = 0
+    while i < len(toks):
+        found, nxt = _phrases_at(toks, i)
+        for p in found:
+            p.anchor = _root(toks, p)
+        out += [p for p in found if not skips.not_a_claim(toks, p)]
+        i = max(nxt, i + 1)
+    return out
+
+
+def _root(toks: list[Token], p: Phrase) -> int:
+    """The token of the phrase that hangs from a word outside it (the phrase's head in the
+    parse): "kilometers" in "75 kilometers", "euro30" in "euro30 billion"."""
+    span = range(p.first, p.last + 1)
+    roots = [j for j in span if toks[j].head.i - toks[0].i not in span or toks[j].head == toks[j]]
+    if not roots:
+        return p.anchor
+    if p.anchor in roots:
+        return p.anchor
+    return roots[-1]
+
+
+def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
+    """The phrases whose number words start at token ``i``, and where to go on."""
+    ordinal = _ordinal_duration(toks, i)
+    if ordinal is not None:
+        return [ordinal], ordinal.last + 1
+    odds = _odds(toks, i)
+    if odds is not None:
+        return [odds], odds.last + 1
+    part = _fraction(toks, i)
+    if part is not None:
+        _qualify(toks, part)
+        return [part], part.last + 1
+    core = _core(toks, i)
+    if core is None:
+        return [], i + 1
+    end, lo, hi, unit = core  # number words are toks[i:end]
+    if skips.not_a_number(toks, i, end):
+        return [], end
+    p = Phrase(first=i, last=end - 1, anchor=end - 1, lo=lo, hi=hi)
+    if unit is not None:  # "euro110", "Dh4,275"
+        p.unit, p.family = unit, "money"
+    if lo != hi:  # a plural number word: hundreds, tens of thousands
+        p.hi_open = True
+        p.qualifier = " ".join(t.lower_ for t in toks[i:end])
+    symbol = nb.CURRENCY_SYMBOLS.get(_low(toks, i - 1))
+    if symbol is not None and p.unit is None:
+        p.first = i - 1
+        p.unit, p.family = symbol, "money"
+    pair, end = _range(toks, p, end)
+    end = _unit(toks, p, end)
+    if p.unit is None and pair is None and _low(toks, end) == "times":
+        if skips.multiple(toks, p):
+            return [], end + 1
+        p.last = p.anchor = end  # "shot eleven times": a count of events
+        end += 1
+    if p.unit is None and _magnitude_before(toks, p.first):
+        p.unit, p.family = "magnitude", "measure"  # "magnitude 6.1", "magnitude-9.1"
+    if pair is not None:
+        pair.unit, pair.family = pair.unit or p.unit, p.family if p.unit else pair.family
+        return [p, pair], end
+    if p.lo == p.hi and p.qualifier is None:
+        _qualify(toks, p)
+    return [p], end
+
+
+def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None, str | None] | None:
+    """(end, lo, hi, currency) of the number words starting at ``i``: a value (with the
+    currency glued to it, if any) or a vague interval."""
+    if i >= len(toks):  # "between 300 and" ending a sentence
+        return None
+    low = _low(toks, i)
+    for size in (3, 2, 1):  # "tens of thousands", "several dozen", "hundreds"
+        words = [_low(toks, j) for j in range(i, i + size)]
+        span = nb.vague(words)
+        if span is not None and (size > 1 or low != "scores" or _low(toks, i + 1) == "of"):
+            return i + size, span[0], span[1], None
+    if low == "dozen" and _low(toks, i + 1) == "of" and _low(toks, i - 1) not in ("a", "one"):
+        return i + 1, 24.0, 100.0, None  # "Dozen of warships": a slip for "dozens of"
+    glued = nb.glued_currency(low)
+    if glued is not None:
+        unit, value = glued
+        j = i + 1
+        while _low(toks, j).rstrip(".") in nb.SCALE_WORDS:
+            value *= nb.SCALE.get(_low(toks, j).rstrip("."), 1.0)
+            j += 1
+        return j, value, value, unit
+    if low in ("a", "an"):
+        if _low(toks, i + 1) in _SINGLE_TIME and _low(toks, i - 1) in _BEFORE_SINGLE:
+            return i + 1, 1.0, 1.0, None  # "more than a week", "for a fortnight"
+        if _low(toks, i + 1) not in ("dozen", "hundred", "thousand", "million", "billion"):
+            return None
+    elif low == "half" and _low(toks, i + 1) in _DASHES and _low(toks, i + 2) == "dozen":
+        return i + 3, 6.0, 6.0, None
+    elif not _numeric(toks[i]) or low in nb.ORDINALS:
+        return None
+    if toks[i].tag_ in ("JJ", "RB") and not (toks[i].like_num or " " in toks[i].text):
+        return None
+    j = i + 1
+    while j < len(toks):
+        w = _low(toks, j).rstrip(".")  # "£300m." at the end of a sentence
+        if w in nb.SCALE_WORDS or w in ("mn", "mln", "tn"):
+            j += 1
+        elif (
+            w in _DASHES
+            and nb.parse_number([_low(toks, j + 1)]) is not None
+            and (_low(toks, j - 1).isalpha() and _low(toks, j + 1).isalpha())
+            and _low(toks, j + 1) not in ("dozen",)
+        ):
+            j += 2  # twenty-one
+        elif w == "and" and _low(toks, j + 1) == "a" and _low(toks, j + 2) == "half":
+            j += 3
+        else:
+            break
+    words = [nb.word(t).rstrip(".") for t in toks[i:j] if t.lower_ not in _DASHES]
+    value = nb.parse_number(words)
+    if value is None:
+        return None
+    return j, value, value, None
+
+
+def _numeric(tok: Token) -> bool:
+    w = nb.word(tok)
+    return tok.like_num or " " in tok.text or nb.parse_number([w]) is not None
+
+
+def _scaled(toks: list[Token], i: int, end: int) -> bool:
+    """Do the number words toks[i:end] end in a scale word ("15 million", "15bn")?"""
+    last = _low(toks, end - 1).rstrip(".")
+    return last in nb.SCALE or bool(re.match(r"^\d+(\.\d+)?(k|m|mn|bn|b|tn)$", last))
+
+
+def _range(toks: list[Token], p: Phrase, end: int) -> tuple[Phrase | None, int]:
+    """Extend a value to a range ("between 300 and 400", "300-400", "30 to 37 months", "40 or
+    50", "between $12 and $15 million"), or read a second value: a vote split ("231-199",
+    "120 to 71": two sides) or a change ("from 65 to 125"). Returns (second phrase, end)."""
+    low = _low(toks, end)
+    glued_to = _TO_NUMBER.match(toks[end].lower_) if end < len(toks) else None
+    if p.lo is None or p.lo != p.hi:
+        return None, end
+    between = _low(toks, p.first - 1) == "between" and low in ("and", "to")
+    dash = low in _DASHES and toks[end - 1].like_num
+    if dash and (_low(toks, end + 1) == "to" or _TO_NUMBER.match(_low(toks, end + 1))):
+        end, low = end + 1, _low(toks, end + 1)  # "120-to-71"
+        glued_to = _TO_NUMBER.match(low)
+    to = low in ("to", "or") and not between
+    if not (between or dash or to or glued_to) or nb.unit_of(_low(toks, end + 1)):
+        return None, end
+    if glued_to:
+        value = nb.parse_number([glued_to.group(1)])
+        if value is None:
+            return None, end
+        nxt: tuple[int, float | None, float | None, str | None] | None = (
+            end + 1, value, value, None
+        )
+        start = end
+    else:
+        start = end + 1
+        if nb.CURRENCY_SYMBOLS.get(_low(toks, start)) is not None:
+            start += 1  # "between $12 and $15 million"
+        nxt = _core(toks, start)
+    if nxt is None or nxt[1] is None or nxt[1] != nxt[2]:
+        return None, end
+    second = nxt[1]
+    if _scaled(toks, start, nxt[0]) and not _scaled(toks, p.first, p.last + 1):
+        scale = nb.SCALE.get(_low(toks, nxt[0] - 1).rstrip("."), 1.0)
+        if p.lo * scale <= second:  # "between 12 and 15 million": both in millions
+            p.lo = p.hi = p.lo * scale
+    if _low(toks, p.first - 1) == "from" and low == "to":
+        pair = Phrase(first=start, last=nxt[0] - 1, anchor=nxt[0] - 1, lo=second, hi=second)
+        p.side, pair.side = "before", "after"
+        return pair, nxt[0]
+    if second <= p.lo:
+        if low == "or" or not _vote(toks):
+            if dash:
+                p.family = "skip"  # a score: "beat Dunholt 2-1"
+                return None, nxt[0]
+            return None, end
+        pair = Phrase(first=start, last=nxt[0] - 1, anchor=nxt[0] - 1, lo=second, hi=second)
+        p.side, pair.side = "votes for", "votes against"
+        return pair, nxt[0]
+    if between:
+        p.first -= 1
+    p.hi = second
+    p.qualifier = "between" if between else ("or" if low == "or" else "range")
+    p.last = p.anchor = nxt[0] - 1
+    return None, nxt[0]
+
+
+def _magnitude_before(toks: list[Token], i: int) -> bool:
+    prev = _low(toks, i - 1)
+    return prev == "magnitude" or (prev in _DASHES and _low(toks, i - 2) == "magnitude")
+
+
+def _vote(toks: list[Token]) -> bool:
+    return any(t.lemma_.lower() in _VOTE_WORDS for t in toks)
+
+
+def _unit(toks: list[Token], p: Phrase, end: int) -> int:
+    """Read the unit after the number: %, percent, pounds, years, "-km", "2 hours 40 minutes",
+    "nautical miles", "on the Richter scale"."""
+    j = end
+    if p.family in ("skip",):
+        return end
+    hyphen = _low(toks, j) in _DASHES
+    if hyphen:
+        j += 1
+    elif _low(toks, j) == "of" and p.lo != p.hi and p.qualifier and nb.unit_of(_low(toks, j + 1)):
+        j += 1  # "thousands of tonnes"
+    words = [_low(toks, j), _low(toks, j + 1)]
+    found: tuple[int, tuple[str, str]] | None = None
+    for n in (2, 1):
+        cand = nb.unit_of(" ".join(words[:n]))
+        two = words[0] in ("per", "percentage", "basis", "square", "nautical")
+        if cand is not None and (n == 1 or two):
+            found = (n, cand)
+            break
+    if found is None and words == ["on", "the"] and _low(toks, j + 2) == "richter":
+        p.unit, p.family = "magnitude", "measure"  # "7.2 on the Richter scale"
+        return end
+    if found is None or p.unit is not None:  # no unit, or a currency already read
+        if found is not None and found[1][1] == "money" and found[1][0] == p.unit:
+            p.last = p.anchor = j + found[0] - 1  # "$5 dollars" read once
+            return j + found[0]
+        return end
+    size, (unit, family) = found[0], found[1]
+    if family == "money" and hyphen:
+        return end
+    p.unit, p.family = unit, family
+    p.last = p.anchor = j + size - 1
+    end = j + size
+    if unit == "caliber" and p.lo is not None and p.lo >= 1 and p.lo == p.hi:
+        digits = len(str(int(p.lo)))
+        p.lo = p.hi = p.lo / 10**digits  # "38-caliber" is .38 of an inch
+    if family == "time" and unit == "hours" and not hyphen:  # "2 hours 40 minutes"
+        nxt = _core(toks, end)
+        if nxt is not None and _low(toks, nxt[0]) in ("minutes", "minute") and p.lo is not None:
+            minutes = p.lo * 60 + (nxt[1] or 0)
+            p.lo = p.hi = minutes
+            p.unit = "minutes"
+            p.last = p.anchor = nxt[0]
+            return nxt[0] + 1
+    return end
+
+
+def _qualify(toks: list[Token], p: Phrase) -> None:
+    """Read the qualifier before the phrase and turn the value into an interval."""
+    assert p.lo is not None
+    for size in (3, 2, 1):
+        start = p.first - size
+        if start < 0:
+            continue
+        words = " ".join(t.lower_ for t in toks[start : p.first])
+        kind = nb.QUALIFIERS.get(words)
+        if not kind:
+            continue
+        q = toks[start]
+        if words in _PREP_QUALIFIERS and q.dep_ == "prep" and p.family == "time":
+            if words != "within":
+                return  # "over five years": a preposition, not a bound
+        if words == "within" and p.family not in ("time", "length"):
+            return
+        if words in ("some", "estimated") and p.family == "time":
+            return
+        p.lo, p.hi, p.lo_open, p.hi_open = nb.interval(p.lo, kind)
+        p.qualifier = words
+        p.first = start
+        return
+
+
+def _fraction(toks: list[Token], i: int) -> Phrase | None:
+    """ "two-thirds of the members", "half the candidates", "more than half", "a quarter
+    mile", "half an hour": a share (in %) of what follows, or a part of a unit."""
+    low = _low(toks, i)
+    if low in ("a", "an", "one") or low in nb.SMALL:
+        first_word, j = [low], i + 1
+        if _low(toks, j) in _DASHES:
+            j += 1
+        words = [*first_word, _low(toks, j)]
+        end = j + 1
+    elif low == "half":
+        words, end = ["half"], i + 1
+    else:
+        return None
+    value = nb.fraction(words)
+    if value is None:
+        return None
+    nxt = _low(toks, end)
+    prev = _low(toks, i - 1)
+    if words[-1].startswith(("half", "quarter")):
+        unit_at = end + 1 if nxt in ("a", "an") else end
+        if _low(toks, unit_at) in _DASHES:
+            unit_at += 1
+        if _low(toks, unit_at) in _HALF_UNITS:  # "a quarter mile", "half an hour"
+            unit, family = nb.unit_of(_low(toks, unit_at)) or ("", "")
+            return Phrase(first=i, last=unit_at, anchor=unit_at, lo=value, hi=value,
+                          unit=unit, family=family)  # fmt: skip
+    if prev in ("the", "second", "first", "last", "other", "in") and words == ["half"]:
+        return None  # "the second half", "cut in half"
+    share = nxt in ("of", "the", "their", "its", "his", "her", "our", "all")
+    qualified = any(" ".join(t.lower_ for t in toks[max(0, i - n) : i]) in nb.QUALIFIERS
+                    for n in (1, 2, 3))  # fmt: skip
+    two_part = len(words) == 2 and words[0] not in ("a", "an")
+    modifies = two_part and toks[end - 1].dep_ in ("compound", "amod", "nmod", "nummod")
+    if not (share or (qualified and words == ["half"]) or modifies):
+        return None
+    pct = round(value * 100, 6)
+    return Phrase(first=i, last=end - 1, anchor=end - 1, lo=pct, hi=pct, unit="%",
+                  family="percent", share=True)  # fmt: skip
+
+
+def _odds(toks: list[Token], i: int) -> Phrase | None:
+    """ "a one-in-three chance", "1 in 5 voters": a probability or share in %."""
+    low = _low(toks, i)
+    a = nb.parse_number([low]) if _numeric(toks[i]) else None
+    if a is None:
+        return None
+    j = i + 1
+    if _low(toks, j) in _DASHES:
+        j += 1
+    if _low(toks, j) != "in":
+        return None
+    j += 1
+    if _low(toks, j) in _DASHES:
+        j += 1
+    if j >= len(toks) or not _numeric(toks[j]):
+        return None
+    b = nb.parse_number([_low(toks, j)])
+    if b is None or b <= a or b > 1e6:
+        return None
+    hyphenated = toks[i].whitespace_ == "" and toks[j - 1].whitespace_ == ""
+    after = toks[j + 1] if j + 1 < len(toks) else None
+    counted = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
+    if not (hyphenated or counted or _low(toks, j + 1) == "of"):
+        return None  # "4 in 2021" is no ratio
+    pct = round(100 * a / b, 6)
+    return Phrase(first=i, last=j, anchor=j, lo=pct, hi=pct, unit="%", family="percent",
+                  qualifier="odds", share=True)  # fmt: skip
+
+
+def _ordinal_duration(toks: list[Token], i: int) -> Phrase | None:
+    """ "its sixth week", "a fifth consecutive weekend", "for a third day": how long so far."""
+    value = nb.ORDINALS.get(_low(toks, i))
+    if value is None:
+        return None
+    j = i + 1
+    while _low(toks, j) in ("consecutive", "straight", "successive", "full"):
+        j += 1
+    if j >= len(toks) or toks[j].lemma_.lower() not in _ORDINAL_UNITS:
+        return None
+    noun = toks[j]
+    before = _low(toks, i - 1)
+    consecutive = j > i + 1
+    verb = noun.head if noun.dep_ == "dobj" else None
+    into = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into", "for")
+    if not (
+        consecutive
+        or before in ("its", "their")
+        or (verb is not None and verb.lemma_ in _ORDINAL_VERBS)
+        or (into and before in ("a", "its", "their"))
+    ):
+        return None
+    unit, _ = nb.unit_of(noun.lower_) or (noun.lower_, "time")
+    first = i - 1 if before in ("a", "its", "their", "the") else i
+    return Phrase(
+        first=first,
+        last=j,
+        anchor=j,
+        lo=float(value),
+        hi=float(value),
+        unit=unit,
+        qualifier="ordinal",
+        family="ordinal",
+    )

@@ -1,0 +1,573 @@
+"""What a number counts or measures, read from the dependency parse.
+
+:func:`subject_of` gives the subject of one :class:`~storylens.enrich.phrases.Phrase`: for a
+count, the noun the number quantifies with its modifiers ("assault rifles", "Somali pirates"),
+or, for a generic noun ("people", "others") or a number standing alone, the verb or state
+that says what is counted ("killed", "injured", "taken into custody"); for a measured value,
+what it is of, in or for ("speaking fees", "vote share", "depth", "quake magnitude", "strike
+duration"). It returns "" when the parse names nothing: such a claim has no subject and must
+not be lined up with others on its value alone. Never a placeholder ("amount", "figure") and
+never a person's name. The rules are in docs/claims.md; spaCy is imported for typing only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storylens.enrich import numbers as nb
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from storylens.enrich.phrases import Phrase
+
+_MASS = {"staff", "personnel", "police", "livestock", "cattle", "crew", "equipment", "aid"}
+GENERIC = {"people", "person", "persons", "individual", "individuals", "other", "others",
+           "one", "ones", "those"}  # fmt: skip
+_SYNONYMS = {  # plural noun -> the subject it merges into (see docs/claims.md)
+    "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters",
+    "ships": "vessels",
+}  # fmt: skip
+_CROWD_VERBS = {"march", "protest", "demonstrate", "rally"}
+_STATES = {"dead", "injured", "missing", "hurt", "wounded", "homeless", "displaced", "alive",
+           "unaccounted", "critical", "sick", "trapped", "killed", "arrested"}  # fmt: skip
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "this",
+             "these", "those", "them"}  # fmt: skip
+_NOT_MODIFIERS = {
+    "other", "more", "several", "many", "few", "additional", "further", "extra", "such", "same",
+    "total", "last", "first", "next", "only", "own", "various", "numerous", "least", "some",
+    "approximate", "estimated", "entire", "whole", "another", "further", "fewer", "much",
+    "overall", "combined", "respective", "different", "certain", "latest", "previous",
+}  # fmt: skip
+_PLACEHOLDERS = {"number", "total", "figure", "count", "amount", "sum", "tally", "level"}
+_AMOUNT_VERBS = {
+    "cost": "cost", "spend": "spending", "lose": "loss", "raise": "raised", "fine": "fine",
+    "charge": "charge", "save": "savings", "pay": "payment", "earn": "earnings",
+    "lend": "loan", "borrow": "borrowing", "owe": "debt", "donate": "donation",
+    "award": "award", "bill": "bill", "invest": "investment", "collect": "collected",
+    "seek": "sought", "demand": "demanded", "offer": "offer", "steal": "stolen",
+    "embezzle": "embezzled", "budget": "budget", "fund": "funding", "cut": "cut",
+}  # fmt: skip
+_VOTE_VERBS = {"win", "take", "get", "receive", "secure", "poll", "gain", "garner"}
+_REFERENCE = {"capacity", "average", "total", "supply", "normal", "level", "target", "budget",
+              "output", "gdp", "value", "income", "revenue", "population"}  # fmt: skip
+_DIMENSIONS = {"wide": "width", "long": "length", "high": "height", "tall": "height",
+               "deep": "depth", "thick": "thickness", "across": "width"}  # fmt: skip
+_PARTICLES = {"forward", "out", "away", "back", "home", "off", "up", "down", "over", "in"}
+_LEVEL_VERBS = {"reach", "rise", "fall", "stand", "peak", "hit", "top", "measure", "exceed",
+                "climb", "drop", "grow", "swell", "sink", "remain"}  # fmt: skip
+_DEPTH_WORDS = {"beneath", "below", "underground", "deep", "under", "down"}
+_DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast",
+               "southwest", "north-east", "north-west", "south-east", "south-west", "off",
+               "from", "away", "offshore", "inland", "outside", "beyond", "short"}  # fmt: skip
+_FAMILY_NOUN = {"length": "length", "mass": "weight", "area": "area", "volume": "volume",
+                "time": "duration"}  # fmt: skip
+_IRREGULAR = {
+    "flee": "fled", "take": "taken", "hit": "hit", "shoot": "shot", "bring": "brought",
+    "hold": "held", "leave": "left", "seize": "seized", "find": "found", "catch": "caught",
+    "put": "put", "send": "sent", "keep": "kept", "lose": "lost", "give": "given",
+    "throw": "thrown", "drive": "driven", "fall": "fallen", "die": "died", "sell": "sold",
+    "buy": "bought", "build": "built", "feel": "felt", "run": "run", "get": "got",
+    "make": "made", "see": "seen", "tell": "told", "say": "said", "hurt": "hurt", "cut": "cut",
+    "go": "gone", "come": "come", "bear": "borne", "steal": "stolen", "beat": "beaten",
+}  # fmt: skip
+
+
+def participle(verb: Token) -> str:
+    """The verb as a past participle: "killed", "taken", "fled" ("were killed", "killing")."""
+    if verb.tag_ in ("VBN", "VBD") and verb.lemma_.lower() not in _IRREGULAR:
+        return verb.lower_
+    lemma = verb.lemma_.lower()
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        return lemma[:-1] + "ied"
+    vowels = "aeiou"
+    if len(lemma) <= 4 and lemma[-1] not in vowels + "wxy" and lemma[-2:-1] in vowels:
+        if lemma[-3:-2] not in vowels:
+            return lemma + lemma[-1] + "ed"  # trap -> trapped
+    return lemma + "ed"
+
+
+def _plural(lemma: str) -> str:
+    irregular = {"person": "people", "man": "men", "woman": "women", "child": "children"}
+    if lemma in irregular:
+        return irregular[lemma]
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        return lemma[:-1] + "ies"
+    if lemma.endswith(("s", "x", "ch", "sh")):
+        return lemma if lemma.endswith("s") else lemma + "es"
+    return lemma + "s"
+
+
+def _noun(tok: Token, plural: bool = True) -> str:
+    """A counted noun, normalised: lemma, plural, spelling variants and synonyms merged."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "PROPN":
+        return tok.text
+    if tok.tag_ in ("NNS", "NNPS") or tok.pos_ not in ("NOUN", "PROPN") or lemma in _MASS:
+        word = tok.lower_  # already plural, or "four of the injured"
+    else:
+        word = _plural(lemma) if plural else lemma
+    return _SYNONYMS.get(word, word)
+
+
+def _model(tok: Token) -> bool:
+    """A model or type name with digits ("AK-47", "F-16"), or a number word in a chain."""
+    text = tok.text
+    return tok.pos_ == "NUM" or (any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
+
+
+def _modifiers(tok: Token) -> list[Token]:
+    """The compounds and adjectives before a noun that say which kind it is ("assault" rifles,
+    "Somali" pirates, "speaking" fees), without quantity words, numbers and units."""
+    out = []
+    for t in tok.lefts:
+        if t.dep_ in ("nummod", "compound") and _model(t) and not t.like_num:
+            out.append(t)  # "AK-47 assault rifles"
+        elif t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
+            if t.like_num or nb.unit_of(t.lower_) or t.ent_type_ in ("PERSON", "DATE", "TIME"):
+                continue
+            out += [*_modifiers(t), t]
+        elif t.dep_ in ("amod", "nmod") and t.pos_ in ("ADJ", "VERB", "NOUN", "PROPN"):
+            if t.lower_ in _NOT_MODIFIERS or t.like_num or t.tag_ in ("JJS", "JJR"):
+                continue
+            if nb.unit_of(t.lower_) or t.lower_.endswith(("-year", "-old")) or "-" in t.text:
+                continue
+            if t.ent_type_ in ("PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY"):
+                continue
+            out.append(t)
+    return out
+
+
+def noun_phrase(tok: Token, plural: bool = True) -> str:
+    """A noun with its modifiers: "assault rifles", "effective federal tax rate"."""
+    words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in _modifiers(tok)]
+    return " ".join([*words, _noun(tok, plural)])
+
+
+def _is_name(tok: Token) -> bool:
+    """A person's name or a pronoun: never a subject."""
+    person = tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN"
+    return person or tok.lower_ in _PRONOUNS or tok.pos_ == "PRON"
+
+
+def _is_who(tok: Token) -> bool:
+    """A name of a person, organisation or place, a pronoun or a date: who or when, not what."""
+    named = tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON", "LOC")
+    return _is_name(tok) or named or tok.ent_type_ in ("DATE", "TIME")
+
+
+def _of_object(tok: Token, preps: tuple[str, ...] = ("of",)) -> Token | None:
+    """X in "<tok> of X" (or another preposition)."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
+
+
+def subject_of(toks: list[Token], p: Phrase) -> str:
+    """The subject of a number phrase, or "" when the parse names none."""
+    anchor = toks[p.anchor]
+    if p.side is not None and p.side.startswith("votes"):
+        return p.side
+    if p.family == "ordinal":
+        return _ordinal_subject(anchor)
+    if p.share:
+        return _share(toks, p) or ""
+    if p.family == "count":
+        return counted(toks, p) or ""
+    return measured(toks, p) or ""
+
+
+# --- counts ---------------------------------------------------------------------------------
+
+
+def counted(toks: list[Token], p: Phrase) -> str | None:
+    """What a plain count counts."""
+    anchor = toks[p.anchor]
+    if anchor.lower_ == "times" and anchor.head.pos_ in ("VERB", "AUX"):
+        return f"times {participle(anchor.head)}"  # "shot eleven times"
+    noun = _counted_noun(anchor)
+    if noun is not None:
+        if _is_name(noun) or nb.unit_of(noun.lower_):
+            return None
+        if noun.lower_ in GENERIC or noun.lemma_.lower() in GENERIC:
+            return _generic(anchor, noun)
+        if noun.pos_ == "ADJ" or noun.lower_ in _STATES:
+            return noun.lower_  # "24 dead"
+        return noun_phrase(noun, plural=p.lo != 1 or p.hi != 1)
+    return _elided(toks, p, anchor)
+
+
+def _counted_noun(anchor: Token) -> Token | None:
+    """The noun the number quantifies: its head ("23 pirates"), the object of "of" ("thousands
+    of people", "three of the nine members"), or a state it stands with ("24 dead")."""
+    head = anchor.head
+    modifies = anchor.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
+    while modifies and _model(head) and head.head.i > head.i:  # "seven AK-47 assault rifles"
+        head = head.head
+    if modifies and head.i > anchor.i and head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        while head.lower_ in ("dozen", "hundred", "thousand", "million") and head.head.i > head.i:
+            head = head.head
+        if head.pos_ != "ADJ" or head.lower_ in _STATES:
+            return head
+    obj = _of_object(anchor)
+    if obj is not None and obj.pos_ != "PRON":
+        return obj
+    for child in anchor.children:  # "200 injured", "two others missing"
+        if child.dep_ in ("amod", "acl", "acomp") and child.lower_ in _STATES:
+            return child
+    return None
+
+
+def _generic(anchor: Token, noun: Token) -> str:
+    """A generic noun ("people", "others") takes what the clause says about it: a state
+    ("injured"), the verb of a relative clause, or the verb it is subject or object of."""
+    for child in noun.children:
+        if child.dep_ in ("amod", "acl", "acomp") and child.lower_ in _STATES:
+            return child.lower_  # "the 19 people injured", "two others missing"
+        if child.dep_ in ("relcl", "acl") and child.pos_ == "VERB":
+            return _verb_phrase(child, noun)
+    governor = noun.head
+    holder = noun
+    if noun.dep_ == "pobj" and governor.head.i == anchor.i:  # "thousands of people"
+        governor, holder = anchor.head, anchor
+    elif noun.dep_ == "pobj" and governor.lower_ == "of" and governor.head.pos_ == "NOUN":
+        group = governor.head  # "a group of about 130 people", "a city of 160,000 people"
+        if group.head.pos_ in ("VERB", "AUX") and group.dep_ in ("nsubj", "nsubjpass"):
+            return _verb_phrase(group.head, group)
+        return noun_phrase(group, plural=False)
+    if governor.pos_ in ("VERB", "AUX") and holder.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        return _verb_phrase(governor, holder)
+    return "others" if noun.lower_ == "others" else "people"
+
+
+# Verbs that say what happened to the people counted: their participle alone is the subject
+# ("killed", "injured", "detained"); any other verb keeps "people" ("people sheltering in the
+# school", "people took to streets").
+_FATES = {"kill", "injure", "wound", "hurt", "arrest", "detain", "evacuate", "displace",
+          "rescue", "trap", "miss", "hospitalise", "hospitalize", "jail", "imprison", "charge",
+          "convict", "sentence", "deport", "abduct", "kidnap", "execute", "shoot", "stab",
+          "infect", "affect", "strand", "bury", "maim", "behead", "capture"}  # fmt: skip
+
+
+def _verb_phrase(verb: Token, noun: Token | None = None) -> str:
+    """What a verb says about the people counted: a state ("left 24 dead" → dead), taking part
+    (participants), a fate ("killed", "arrested"), else "people" with the verb as written and
+    its complement ("people sheltering in the school", "people fled homes")."""
+    while verb.lemma_.lower() in ("have", "need", "begin", "continue", "start") and any(
+        c.dep_ == "xcomp" for c in verb.children
+    ):
+        verb = next(c for c in verb.children if c.dep_ == "xcomp")  # "had to be ushered"
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ in ("acomp", "oprd", "xcomp") and child.lower_ in _STATES:
+            return child.lower_
+    if lemma in ("take", "turn") and any(c.lower_ in ("part", "out") for c in verb.children):
+        return "participants"
+    if lemma == "die":
+        return "died"
+    if lemma in ("be", "remain", "stay"):
+        for child in verb.children:
+            if child.dep_ in ("acomp", "attr") and child.i > verb.i:
+                return child.lower_ if child.pos_ == "ADJ" else _noun(child)
+        return "people"
+    if lemma in _FATES:
+        return participle(verb)
+    progressive = verb.tag_ == "VBG" and any(c.dep_ == "aux" for c in verb.children)
+    words = [verb.lower_ if verb.tag_ in ("VBN", "VBD") or progressive else participle(verb)]
+    for child in verb.children:
+        if child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in _PARTICLES):
+            words.append(child.lower_)
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and (noun is None or c != noun)), None)
+    if obj is not None and obj.pos_ == "NOUN" and not obj.like_num:
+        words.append(noun_phrase(obj, plural=obj.tag_ == "NNS"))
+    else:
+        after = noun.i if noun is not None and noun.i > verb.i else verb.i
+        prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > after), None)
+        pobj = _of_object(verb, (prep.lower_,)) if prep is not None else None
+        if prep is not None and pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+            words += [prep.lower_, noun_phrase(pobj, plural=pobj.tag_ == "NNS")]
+    return " ".join(["people", *words])
+
+
+def _elided(toks: list[Token], p: Phrase, anchor: Token) -> str | None:
+    """A number standing alone ("46 were arrested", "took 23 into custody", "four from friendly
+    fire", "put the toll at 40"): the noun of an earlier count in the sentence, the verb."""
+    head = anchor.head
+    if anchor.dep_ in ("conj", "appos") and head.like_num:
+        earlier = _counted_noun(head)
+        if earlier is not None and not _is_name(earlier):
+            return noun_phrase(earlier)
+    verb = head
+    while verb.dep_ in ("prep", "advmod", "quantmod", "npadvmod") and verb.head.i != verb.i:
+        verb = verb.head if verb.pos_ != "VERB" else verb
+        if verb.pos_ == "VERB":
+            break
+    if anchor.dep_ == "pobj" and head.pos_ == "ADP":
+        if head.head.pos_ == "NOUN" and head.lower_ == "of":  # "a majority of 160"
+            return noun_phrase(head.head, plural=False)
+        verb = head.head
+    if verb.pos_ in ("VERB", "AUX"):
+        found = _clause_noun(verb, anchor)
+        if found is not None:
+            return found
+    antecedent = _earlier_count(toks, p)
+    if verb.pos_ in ("VERB", "AUX") and anchor.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        said = _verb_phrase(verb)
+        return f"{antecedent} {said}" if antecedent else said
+    return antecedent
+
+
+def _clause_noun(verb: Token, anchor: Token) -> str | None:
+    """ "put the death toll at 40", "the toll rose to 24", "the toll was 40", "raised the number
+    of seats from 65": the noun the clause says the number is the value of."""
+    if anchor.dep_ == "pobj":
+        wanted = ("dobj", "nsubj", "nsubjpass")
+    elif anchor.dep_ == "attr":
+        wanted = ("nsubj",)
+    else:
+        return None
+    for dep in wanted:
+        for c in verb.children:
+            if c.i == anchor.i or c.dep_ != dep:
+                continue
+            noun = c
+            if noun.lemma_.lower() in _PLACEHOLDERS:
+                noun = _of_object(noun) or noun
+            if noun.pos_ == "NOUN" and noun.lemma_.lower() not in _PLACEHOLDERS:
+                return noun_phrase(noun)
+    return None
+
+
+def _earlier_count(toks: list[Token], p: Phrase) -> str | None:
+    """The noun counted by the nearest earlier number of the sentence ("Five bombs were
+    dropped, of which four exploded" → bombs)."""
+    for j in range(p.first - 1, -1, -1):
+        t = toks[j]
+        if t.like_num and t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.head.i < p.first:
+            if t.head.lower_ not in GENERIC and not _is_name(t.head):
+                return noun_phrase(t.head)
+    return None
+
+
+# --- measured values ------------------------------------------------------------------------
+
+
+def measured(toks: list[Token], p: Phrase) -> str | None:
+    """What a measured value (money, %, time, length, magnitude …) is about."""
+    anchor = toks[p.anchor]
+    family = p.family
+    dimension = "magnitude" if p.unit == "magnitude" else _FAMILY_NOUN.get(family)
+    if p.unit == "caliber":
+        dimension = "caliber"
+    found = _complement(toks, p, anchor)
+    if found is not None:
+        prep, obj = found
+        lemma = obj.lemma_.lower()
+        if family == "time":
+            if prep == "in":
+                return f"duration in {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
+            return f"{_event(obj)} duration"
+        if lemma == "vote" and family == "percent":
+            return "vote share"
+        if lemma in _DIMENSIONS.values():
+            return _with_head(anchor, lemma)  # "10 to 40 centimeters in height"
+        if lemma in _REFERENCE and family in ("percent", "points", "money"):
+            return _from_clause(anchor, family, dimension) or noun_phrase(obj, plural=False)
+        if family == "length" and prep == "of" and p.qualifier in ("within", "up to"):
+            return f"distance from {noun_phrase(obj, plural=False)}"  # "within 2 km of X"
+        if prep in ("of", "in", "for") and lemma not in _REFERENCE:
+            if family in ("money", "percent", "points") or prep == "of":
+                return noun_phrase(obj, plural=obj.tag_ in ("NNS", "NNPS"))
+    head = anchor.head
+    modifies = anchor.dep_ in ("compound", "amod", "nmod", "nummod", "npadvmod")
+    if modifies and head.pos_ in ("NOUN", "PROPN") and head.i > anchor.i:
+        if not nb.unit_of(head.lower_) and not _is_name(head):
+            if family == "time":
+                return f"{_event(head, compounds=True)} duration"
+            return _with_dimension(noun_phrase(head, plural=False), dimension, family)
+    if head.pos_ == "ADJ" and anchor.dep_ in ("npadvmod", "advmod", "dobj"):
+        adjective = head.lower_
+        if adjective in _DIMENSIONS:  # "two metres wide"
+            return _with_head(head, _DIMENSIONS[adjective])
+        if adjective == "worth" and head.head.pos_ == "NOUN":
+            return noun_phrase(head.head)  # "bonuses worth £2.4m"
+        if head.tag_ == "JJ":
+            return adjective  # "99.9 percent certain"
+    if family == "length":
+        where = _distance(anchor)
+        if where is not None:
+            return where
+    if anchor.dep_ in ("conj", "appos") and (head.like_num or nb.unit_of(head.lower_)):
+        return None
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+        noun = head.head
+        vague = nb.vague([noun.lower_]) is not None or noun.lower_ in nb.SCALE_WORDS
+        if not _is_who(noun) and noun.lemma_.lower() not in _PLACEHOLDERS and not vague:
+            return _with_dimension(noun_phrase(noun, plural=False), dimension, family)
+    return _from_clause(anchor, family, dimension)
+
+
+def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token] | None:
+    """(preposition, noun) of what a value is of, in or for: "80% of the vote", "$225,000 in
+    speaking fees" (the preposition may hang from the verb), "19 hours of talks"."""
+    preps = ("of", "in", "for") if p.family in ("money", "percent", "points") else ("of", "in")
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and not _is_who(obj):
+                return child.lower_, obj
+    nxt = toks[p.last + 1] if p.last + 1 < len(toks) else None
+    if nxt is not None and nxt.dep_ == "prep" and nxt.lower_ in preps and nxt.head == anchor.head:
+        if p.family in ("money", "percent", "points"):
+            obj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and not _is_who(obj):
+                return nxt.lower_, obj
+    return None
+
+
+def _distance(anchor: Token) -> str | None:
+    """ "75 kilometers west of Manokwari", "some 13 nautical miles away", "10 km beneath the
+    surface", "431 kilometres off Banda Aceh": a distance, and from where."""
+    cands = [c for c in anchor.children if c.lower_ in _DIRECTIONS | _DEPTH_WORDS]
+    head = anchor.head
+    if head.lower_ in _DIRECTIONS | _DEPTH_WORDS:
+        cands.append(head)
+    for word in cands:
+        if word.lower_ in _DEPTH_WORDS:
+            return "depth"
+        obj = _of_object(word, ("of", "from", "off"))
+        where = word.lower_ if obj is None else f"{word.lower_} {obj.head.lower_}"
+        if obj is None and word.lower_ in ("off", "from"):
+            obj = next((c for c in word.children if c.dep_ == "pobj"), None)
+        if obj is not None and word.lower_ != "away":
+            name = obj.text if obj.pos_ == "PROPN" else noun_phrase(obj, plural=False)
+            return f"distance {where} {name}"
+        return "distance"
+    return None
+
+
+def _with_head(tok: Token, dimension: str) -> str:
+    """A dimension with the noun it belongs to: "crater width", "tsunamis height"."""
+    for cand in (tok.head, tok.head.head):
+        if cand.pos_ == "NOUN" and not nb.unit_of(cand.lower_):
+            return f"{cand.lower_} {dimension}"
+    return dimension
+
+
+def _with_dimension(noun: str, dimension: str | None, family: str) -> str:
+    if not dimension or family in ("money", "percent", "points"):
+        return noun
+    if noun.split()[-1] in (dimension, "depth", "distance", "height", "width", "length"):
+        return noun
+    return f"{noun} {dimension}"
+
+
+def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | None:
+    """The subject from the clause a value stands in: "inflation fell to 2.4%" → inflation,
+    "the tunnel cost £3.1 billion" → tunnel cost, "cut its rate by 25 basis points" → rate,
+    "won 80%" → vote share, "the river reached 6.8 metres" → river, "walked seven days" → walk
+    duration. Otherwise a duration is a "duration", a length a "distance"."""
+    verb = anchor.head
+    while verb.dep_ in ("prep", "advmod", "quantmod", "npadvmod") and verb.head.i != verb.i:
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        verb = verb.head  # "fined up to £1,000", "fell to 2.4%"
+    if anchor.dep_ == "pobj" and verb.pos_ == "ADP":
+        verb = verb.head
+    if verb.pos_ == "ADJ" and verb.head.pos_ == "NOUN":  # "bonuses worth £2.4m"
+        return noun_phrase(verb.head)
+    lemma = verb.lemma_.lower()
+    fallback = {"time": "duration", "length": "distance"}.get(family)
+    if verb.pos_ not in ("VERB", "AUX"):
+        return fallback or (dimension if dimension in ("magnitude", "caliber") else None)
+    if family == "percent" and lemma in _VOTE_VERBS:
+        return "vote share"
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and dimension == "magnitude":
+        return f"{verb.head.lower_} magnitude"  # "an earthquake measuring 7.2"
+    children = list(verb.children)
+    if family in ("money", "percent", "points") and anchor.dep_ != "dobj":
+        for c in children:
+            if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.i != anchor.i and not _is_who(c):
+                return noun_phrase(c, plural=False)  # "cut its interest rate by 25 points"
+    subject = next(
+        (c for c in children if c.dep_ in ("nsubj", "nsubjpass") and c.i != anchor.i), None
+    )
+    if subject is not None and subject.lower_ in ("which", "that") and verb.dep_ == "relcl":
+        subject = verb.head
+    if subject is not None and subject.lemma_.lower() in _PLACEHOLDERS:
+        subject = _of_object(subject)
+    thing = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
+    if thing is not None and _is_who(thing):
+        thing = None
+    if family == "money" and lemma in _AMOUNT_VERBS:
+        noun = _AMOUNT_VERBS[lemma]
+        return f"{noun_phrase(thing, plural=False)} {noun}" if thing is not None else noun
+    if family == "time":
+        if thing is not None and lemma in ("last", "take", "be", "continue", "run"):
+            return f"{_event(thing)} duration"  # "the battles lasted five hours"
+        return f"{lemma} duration" if lemma not in ("be", "have", "do") else "duration"
+    if family == "length" and (lemma not in _LEVEL_VERBS or thing is None):
+        return "distance"
+    if thing is not None:
+        return _with_dimension(noun_phrase(thing, plural=False), dimension, family)
+    if dimension in ("magnitude", "caliber"):
+        return dimension
+    return fallback
+
+
+def _share(toks: list[Token], p: Phrase) -> str | None:
+    """What a fraction or odds is a share of: "two-thirds of the members" → members, "a
+    one-in-three chance" → chance, "more than half are members" → members."""
+    anchor = toks[p.anchor]
+    obj = _of_object(anchor)
+    if obj is not None and not _is_name(obj):
+        return noun_phrase(obj)
+    nxt = toks[p.last + 1] if p.last + 1 < len(toks) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not _is_name(nxt):
+        return noun_phrase(nxt) if p.qualifier == "odds" else noun_phrase(nxt)
+    head = anchor.head
+    if anchor.dep_ in ("nummod", "compound", "amod", "nmod") and head.pos_ == "NOUN":
+        return noun_phrase(head, plural=head.tag_ == "NNS")
+    if head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return noun_phrase(head.head, plural=False)
+    if anchor.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("AUX", "VERB"):
+        for c in head.children:
+            if c.dep_ in ("attr", "dobj") and c.pos_ == "NOUN":
+                return noun_phrase(c)
+    return measured(toks, p)
+
+
+def _ordinal_subject(anchor: Token) -> str:
+    """ "Belarus protests entered its sixth week" -> "protest duration"."""
+    event = _of_object(anchor)
+    if event is None and anchor.dep_ in ("dobj", "pobj"):
+        verb = anchor.head if anchor.dep_ == "dobj" else anchor.head.head
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and subjects[0].pos_ in ("NOUN", "PROPN"):
+            event = subjects[0]
+        elif verb.dep_ == "relcl" and verb.head.pos_ == "NOUN":
+            event = verb.head
+    if event is None or event.pos_ not in ("NOUN", "PROPN"):
+        return "duration"
+    return f"{_event(event)} duration"
+
+
+_EVENTS = {"walkout": "strike", "stoppage": "strike", "demonstration": "protest",
+           "rally": "protest"}  # fmt: skip
+
+
+def _event(tok: Token, compounds: bool = False) -> str:
+    """An event noun, merged: strike / walkout / stoppage -> strike; protests -> protest."""
+    word = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.text
+    word = _EVENTS.get(word, word)
+    if compounds:
+        parts = [t for t in tok.lefts if t.dep_ == "compound" and not nb.unit_of(t.lower_)]
+        return " ".join([*(t.lower_ for t in parts), word])
+    return word
