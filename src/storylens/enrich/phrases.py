@@ -108,9 +108,10 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
         p.hi_open = True
         p.qualifier = " ".join(t.lower_ for t in toks[i:end])
     symbol = nb.CURRENCY_SYMBOLS.get(_low(toks, i - 1))
-    if symbol is not None and p.unit is None:
+    if symbol is not None:
         p.first = i - 1
-        p.unit, p.family = symbol, "money"
+        if p.unit is None:
+            p.unit, p.family = symbol, "money"
     pair, end = _range(toks, p, end)
     end = _unit(toks, p, end)
     if p.unit is None and pair is None and _low(toks, end) == "times":
@@ -118,13 +119,16 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
             return [], end + 1
         p.last = p.anchor = end  # "shot eleven times": a count of events
         end += 1
-    if p.unit is None and _magnitude_before(toks, p.first):
-        p.unit, p.family = "magnitude", "measure"  # "magnitude 6.1", "magnitude-9.1"
+    if p.unit is None and p.lo is not None and toks[p.first].text.startswith("."):
+        if toks[p.last + 1 if p.last + 1 < len(toks) else p.last].pos_ in ("NOUN", "PROPN"):
+            p.unit, p.family = "caliber", "measure"  # "a .357 revolver"
     if pair is not None:
         pair.unit, pair.family = pair.unit or p.unit, p.family if p.unit else pair.family
         return [p, pair], end
     if p.lo == p.hi and p.qualifier is None:
         _qualify(toks, p)
+    if p.unit is None and _magnitude_before(toks, p.first):
+        p.unit, p.family = "magnitude", "measure"  # "magnitude 6.1", "a magnitude over 5.0"
     return [p], end
 
 
@@ -142,9 +146,18 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None, s
     if low == "dozen" and _low(toks, i + 1) == "of" and _low(toks, i - 1) not in ("a", "one"):
         return i + 1, 24.0, 100.0, None  # "Dozen of warships": a slip for "dozens of"
     glued = nb.glued_currency(low)
+    if glued is None and _low(toks, i - 1) == "$":  # "$A195,900", "$US5m"
+        letters = re.match(r"^(a|c|nz|hk|s|us)(\d.*)$", low)
+        found = nb.glued_currency(letters.group(2)) if letters else None
+        if letters and found is None and nb.parse_number([letters.group(2)]) is not None:
+            value = nb.parse_number([letters.group(2)]) or 0.0
+            glued = (letters.group(1).upper() + "$" if letters.group(1) != "us" else "$", value)
     if glued is not None:
         unit, value = glued
         j = i + 1
+        if value < 1000 and _low(toks, j) == "," and re.fullmatch(r"\d{3}", _low(toks, j + 1)):
+            if toks[i].whitespace_ == "" and _low(toks, j + 2) not in (",", "and", "or"):
+                value, j = value * 1000 + float(_low(toks, j + 1)), j + 2  # "Dh4, 275"
         while _low(toks, j).rstrip(".") in nb.SCALE_WORDS:
             value *= nb.SCALE.get(_low(toks, j).rstrip("."), 1.0)
             j += 1
@@ -156,10 +169,14 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None, s
             return None
     elif low == "half" and _low(toks, i + 1) in _DASHES and _low(toks, i + 2) == "dozen":
         return i + 3, 6.0, 6.0, None
+    elif low in ("hundred", "thousand", "million", "billion") and _low(toks, i + 1) in _DASHES:
+        prev = toks[i - 1] if i > 0 else None
+        if prev is None or not (prev.like_num or prev.lower_ in ("a", "one")):
+            return i + 1, nb.SCALE[low], nb.SCALE[low], None  # "the million-member union"
     elif not _numeric(toks[i]) or low in nb.ORDINALS:
         return None
-    if toks[i].tag_ in ("JJ", "RB") and not (toks[i].like_num or " " in toks[i].text):
-        return None
+    if toks[i].tag_ in ("JJ", "RB") and toks[i].text.isalpha():
+        return None  # "one" as an adjective or adverb
     j = i + 1
     while j < len(toks):
         w = _low(toks, j).rstrip(".")  # "£300m." at the end of a sentence
@@ -180,7 +197,24 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None, s
     value = nb.parse_number(words)
     if value is None:
         return None
+    if j == i + 1 and _split_thousands(toks, i):
+        value = value * 1000 + float(_low(toks, i + 2))
+        return i + 3, value, value, None  # "about 1, 500 houses" rebuilt from tokens
     return j, value, value, None
+
+
+def _split_thousands(toks: list[Token], i: int) -> bool:
+    """ "1, 500 houses": a number of one to three digits, a comma and exactly three digits that
+    both hang from the same noun (a list would be coordinated: "1, 2 and 3 houses")."""
+    if not re.fullmatch(r"\d{1,3}", _low(toks, i)) or i + 2 >= len(toks):
+        return False
+    comma, second = toks[i + 1], toks[i + 2]
+    if comma.text != "," or comma.whitespace_ != " " or toks[i].whitespace_ != "":
+        return False
+    if not re.fullmatch(r"\d{3}", second.text) or _low(toks, i + 3) in (",", "and", "or"):
+        return False
+    first = toks[i]
+    return first.head == second.head or first.head == second or second.head == first
 
 
 def _numeric(tok: Token) -> bool:
@@ -288,8 +322,6 @@ def _unit(toks: list[Token], p: Phrase, end: int) -> int:
             return j + found[0]
         return end
     size, (unit, family) = found[0], found[1]
-    if family == "money" and hyphen:
-        return end
     p.unit, p.family = unit, family
     p.last = p.anchor = j + size - 1
     end = j + size
@@ -416,9 +448,10 @@ def _ordinal_duration(toks: list[Token], i: int) -> Phrase | None:
     before = _low(toks, i - 1)
     consecutive = j > i + 1
     verb = noun.head if noun.dep_ == "dobj" else None
-    into = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into", "for")
+    into = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into", "for") and before != "a"
+    named = _low(toks, j + 1) == "of"  # "a fifth consecutive weekend of protests"
     if not (
-        consecutive
+        (consecutive and (named or before in ("its", "their")))
         or before in ("its", "their")
         or (verb is not None and verb.lemma_ in _ORDINAL_VERBS)
         or (into and before in ("a", "its", "their"))

@@ -26,7 +26,9 @@ _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d])")
 # "6. 1", "13. 6", "472. 72": one number when the context says so (see _decimal_context).
 _DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3})\. (\d{1,3})(?![\d,])")
 # ". 38-caliber", "a. 357 caliber": a calibre's leading point.
-_CALIBRE = re.compile(r"(?<=\w)\. (\d{2,3})(?=-?\s?(?:caliber|calibre|magnum)\b)", re.IGNORECASE)
+_CALIBRE = re.compile(
+    r"(?<=\w)\. (\d{2,3})(?=-?\s?(?i:caliber|calibre|magnum)\b)|(?<=\ba)\. (\d{2,3})\b"
+)
 _AFTER_WORDS = {
     "per", "percent", "%", "billion", "million", "trillion", "thousand", "bn", "m", "mn",
     "tn", "k", "magnitude", "points", "point", "feet", "foot", "metres", "meters", "metre",
@@ -68,8 +70,8 @@ def split_numbers(text: str) -> list[tuple[int, int, str]]:
     for m in _DECIMAL.finditer(text):
         if _decimal_context(text, m.start(), m.end()):
             found.append((m.start(), m.end(), f"{m.group(1)}.{m.group(2)}"))
-    for m in _CALIBRE.finditer(text):
-        found.append((m.start(), m.end(), "." + m.group(1)))
+    for m in _CALIBRE.finditer(text):  # ". 38-caliber"; "a. 357" (an article ends no sentence)
+        found.append((m.start(), m.end(), "." + (m.group(1) or m.group(2))))
     found.sort()
     out: list[tuple[int, int, str]] = []
     for span in found:  # overlapping finds: keep the first

@@ -39,7 +39,7 @@ _WEEKDAYS = {
 }  # fmt: skip
 _CURRENCY_CODES = {"rs", "dh", "rp", "usd", "eur", "gbp", "inr", "aed", "us$", "sh", "ksh"}
 _TIME_WORDS = {"am", "pm", "a.m.", "p.m.", "a.", "p.", "gmt", "bst", "utc", "edt", "est", "hrs",
-               "cet", "pst", "pdt", "ist", "jst", "wib", "local"}  # fmt: skip
+               "cet", "pst", "pdt", "ist", "jst", "wib"}  # fmt: skip
 _STREET_WORDS = {"street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.",
                  "boulevard", "blvd", "lane", "drive", "place", "square", "way"}  # fmt: skip
 _ANCHORS = {"ago", "after", "before", "later", "earlier", "prior", "since"}
@@ -102,7 +102,7 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
         return True  # list numbering: "1." / "2)"
     if prev in ("aged", "age", "ages") and not nb.unit_of(nxt):
         return True
-    after_name = i >= 2 and toks[i - 2].pos_ == "PROPN" and toks[i - 2].ent_type_ != "GPE"
+    after_name = i >= 2 and toks[i - 2].pos_ == "PROPN"
     if prev == "," and after_name and end == i + 1 and nxt in (",", ".", "", ")", "and"):
         return not nb.unit_of(nxt)  # an age after a name: "Gennady, 35, a logistics worker"
     return False
@@ -142,7 +142,7 @@ def not_a_claim(toks: list[Token], p: Phrase) -> bool:
     if p.unit in ("years", "year") and (after in ("old", "-old", "year-old") or _aged(toks, p)):
         return True
     if p.family in ("time", "ordinal") and p.qualifier != "ordinal":
-        if after in _ANCHORS or (after == "to" and _low(toks, p.last + 2) in ("go", "run")):
+        if _anchored(toks, p, after):
             return True  # "four months ago", "two days after the quake", "four days to go"
         if after == "at" and _low(toks, p.last + 2) in ("a", "the") and p.lo == 1:
             return True  # "one day at a time"
@@ -156,6 +156,19 @@ def not_a_claim(toks: list[Token], p: Phrase) -> bool:
     if p.qualifier is None and p.unit is None and _low(toks, p.first - 1) == "the":
         return _pronominal(toks[p.anchor])
     return False
+
+
+def _anchored(toks: list[Token], p: Phrase, after: str) -> bool:
+    """Is a time phrase a relative anchor ("four months ago", "two days after the quake", "with
+    four days to go") rather than a duration ("a period of 29 hours after the first quake")?"""
+    unit = toks[p.last]
+    if unit.dep_ == "pobj" and unit.head.lower_ in ("of", "for", "within", "in", "over"):
+        return False
+    if after in ("ago", "later", "earlier", "prior"):
+        return True
+    if after == "to" and _low(toks, p.last + 2) in ("go", "run"):
+        return True
+    return after in ("after", "before", "since")
 
 
 def _aged(toks: list[Token], p: Phrase) -> bool:
@@ -204,7 +217,10 @@ def _one_counts(toks: list[Token], p: Phrase) -> bool:
     bottle", "no one", "one another", "one thing" do not."""
     one = toks[p.last]
     prev, nxt = _low(toks, p.first - 1), _low(toks, p.last + 1)
-    if prev in ("no", "the", "this", "that", "which", "any", "every", "each"):
+    before = toks[p.first - 1] if p.first > 0 else None
+    if prev in ("no", "any", "every", "each", "the") or (
+        prev in ("this", "that", "which") and before is not None and before.pos_ == "DET"
+    ):
         return False
     if nxt in ("of", "another", "other", "by", "or", "-", "more", "day", "after", "time"):
         return False
@@ -216,10 +232,16 @@ def _one_counts(toks: list[Token], p: Phrase) -> bool:
     holder = noun if noun is not None else one
     if holder.dep_ == "conj" or any(c.dep_ == "conj" for c in holder.children):
         return True  # "two women and one man"
-    if holder.dep_ in ("nsubjpass", "dobj", "attr", "pobj", "appos"):
-        return holder.dep_ != "pobj" or noun is not None
+    if holder.dep_ in ("oprd", "acomp") or (noun is not None and noun.pos_ == "ADJ"):
+        return True  # "left one armed militant dead"
+    if holder.dep_ in ("nsubjpass", "attr"):
+        return True  # "one person has been arrested", "there was one arrest"
+    if holder.dep_ == "dobj":
+        return noun is not None  # "killing one man"; not "noticed one break away"
     if holder.dep_ == "nsubj" and noun is not None:
         verb = holder.head
+        if verb.lemma_.lower() == "be" or verb.pos_ == "AUX":
+            return False  # "one son was a militant": one of them
         agentive = any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
         return not (agentive or verb.lemma_.lower() in _AGENT_VERBS)
     return False

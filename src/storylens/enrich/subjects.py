@@ -24,10 +24,7 @@ if TYPE_CHECKING:
 _MASS = {"staff", "personnel", "police", "livestock", "cattle", "crew", "equipment", "aid"}
 GENERIC = {"people", "person", "persons", "individual", "individuals", "other", "others",
            "one", "ones", "those"}  # fmt: skip
-_SYNONYMS = {  # plural noun -> the subject it merges into (see docs/claims.md)
-    "protestors": "protesters", "demonstrators": "protesters", "marchers": "protesters",
-    "ships": "vessels",
-}  # fmt: skip
+_SYNONYMS = {"protestors": "protesters"}  # spelling variants only (see docs/claims.md)
 _CROWD_VERBS = {"march", "protest", "demonstrate", "rally"}
 _STATES = {"dead", "injured", "missing", "hurt", "wounded", "homeless", "displaced", "alive",
            "unaccounted", "critical", "sick", "trapped", "killed", "arrested"}  # fmt: skip
@@ -47,6 +44,7 @@ _AMOUNT_VERBS = {
     "award": "award", "bill": "bill", "invest": "investment", "collect": "collected",
     "seek": "sought", "demand": "demanded", "offer": "offer", "steal": "stolen",
     "embezzle": "embezzled", "budget": "budget", "fund": "funding", "cut": "cut",
+    "slice": "cut", "trim": "cut", "slash": "cut", "reduce": "cut",
 }  # fmt: skip
 _VOTE_VERBS = {"win", "take", "get", "receive", "secure", "poll", "gain", "garner"}
 _REFERENCE = {"capacity", "average", "total", "supply", "normal", "level", "target", "budget",
@@ -117,6 +115,8 @@ def _noun(tok: Token, plural: bool = True) -> str:
 def _model(tok: Token) -> bool:
     """A model or type name with digits ("AK-47", "F-16"), or a number word in a chain."""
     text = tok.text
+    if nb.glued_currency(tok.lower_) is not None:
+        return False
     return tok.pos_ == "NUM" or (any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
 
 
@@ -125,6 +125,8 @@ def _modifiers(tok: Token) -> list[Token]:
     "Somali" pirates, "speaking" fees), without quantity words, numbers and units."""
     out = []
     for t in tok.lefts:
+        if any(c.isdigit() for c in t.text) and not (_model(t) and not t.like_num):
+            continue
         if t.dep_ in ("nummod", "compound") and _model(t) and not t.like_num:
             out.append(t)  # "AK-47 assault rifles"
         elif t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
@@ -214,6 +216,15 @@ def _counted_noun(anchor: Token) -> Token | None:
     if modifies and head.i > anchor.i and head.pos_ in ("NOUN", "PROPN", "ADJ"):
         while head.lower_ in ("dozen", "hundred", "thousand", "million") and head.head.i > head.i:
             head = head.head
+        while (
+            head.dep_ in ("amod", "compound", "nmod")
+            and head.head.i > head.i
+            and head.head.pos_ in ("NOUN", "PROPN")
+            and head.lower_ not in _STATES
+        ):
+            head = head.head  # "Two plainclothes NYPD officers"
+        if nb.glued_currency(head.lower_) is not None:
+            return None
         if head.pos_ != "ADJ" or head.lower_ in _STATES:
             return head
     obj = _of_object(anchor)
@@ -231,8 +242,14 @@ def _generic(anchor: Token, noun: Token) -> str:
     for child in noun.children:
         if child.dep_ in ("amod", "acl", "acomp") and child.lower_ in _STATES:
             return child.lower_  # "the 19 people injured", "two others missing"
-        if child.dep_ in ("relcl", "acl") and child.pos_ == "VERB":
-            return _verb_phrase(child, noun)
+    for child in noun.children:
+        if child.dep_ == "relcl" and child.pos_ in ("VERB", "AUX"):
+            return _verb_phrase(child, noun)  # "people who fled fighting"
+        if child.dep_ == "amod" and child.pos_ == "ADJ" and child.i > noun.i:
+            return f"people {child.lower_}"  # "the 2.5 million people eligible"
+    acl = next((c for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"), None)
+    if acl is not None and noun.dep_ not in ("nsubj", "nsubjpass"):
+        return _verb_phrase(acl, noun)  # "thousands of people living in tents"
     governor = noun.head
     holder = noun
     if noun.dep_ == "pobj" and governor.head.i == anchor.i:  # "thousands of people"
@@ -242,8 +259,14 @@ def _generic(anchor: Token, noun: Token) -> str:
         if group.head.pos_ in ("VERB", "AUX") and group.dep_ in ("nsubj", "nsubjpass"):
             return _verb_phrase(group.head, group)
         return noun_phrase(group, plural=False)
+    if holder.dep_ == "pobj" and governor.pos_ == "ADP" and governor.head.pos_ == "VERB":
+        found = _clause_noun(governor.head, holder)
+        if found is not None:
+            return found  # "police put the march at roughly 30,000 people"
     if governor.pos_ in ("VERB", "AUX") and holder.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
         return _verb_phrase(governor, holder)
+    if acl is not None:
+        return _verb_phrase(acl, noun)
     return "others" if noun.lower_ == "others" else "people"
 
 
@@ -264,6 +287,13 @@ def _verb_phrase(verb: Token, noun: Token | None = None) -> str:
         c.dep_ == "xcomp" for c in verb.children
     ):
         verb = next(c for c in verb.children if c.dep_ == "xcomp")  # "had to be ushered"
+    if verb.lemma_.lower() in ("report", "say", "believe", "think", "estimate", "feared"):
+        inner = next((c for c in verb.children if c.dep_ in ("advcl", "xcomp")), None)
+        if inner is None:
+            prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+            inner = next((c for c in prep.children if c.pos_ == "VERB"), None) if prep else None
+        if inner is not None:
+            verb = inner  # "10,000 people are reported as marching"
     lemma = verb.lemma_.lower()
     for child in verb.children:
         if child.dep_ in ("acomp", "oprd", "xcomp") and child.lower_ in _STATES:
@@ -279,8 +309,7 @@ def _verb_phrase(verb: Token, noun: Token | None = None) -> str:
         return "people"
     if lemma in _FATES:
         return participle(verb)
-    progressive = verb.tag_ == "VBG" and any(c.dep_ == "aux" for c in verb.children)
-    words = [verb.lower_ if verb.tag_ in ("VBN", "VBD") or progressive else participle(verb)]
+    words = [verb.lower_]
     for child in verb.children:
         if child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in _PARTICLES):
             words.append(child.lower_)
@@ -351,6 +380,8 @@ def _earlier_count(toks: list[Token], p: Phrase) -> str | None:
     for j in range(p.first - 1, -1, -1):
         t = toks[j]
         if t.like_num and t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.head.i < p.first:
+            if nb.unit_of(t.head.lower_):
+                continue
             if t.head.lower_ not in GENERIC and not _is_name(t.head):
                 return noun_phrase(t.head)
     return None
@@ -414,20 +445,46 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
     return _from_clause(anchor, family, dimension)
 
 
+_SPEND = {"cost", "spend", "pay", "earn", "raise", "lose", "charge", "save", "owe", "invest",
+          "receive", "collect", "bring", "donate", "award", "fine", "bill", "make", "generate",
+          "get", "take", "seek", "demand", "offer", "give", "win", "lend", "borrow"}  # fmt: skip
+_CUTS = {"cut", "slice", "trim", "shave", "slash", "reduce", "save"}
+
+
 def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token] | None:
     """(preposition, noun) of what a value is of, in or for: "80% of the vote", "$225,000 in
-    speaking fees" (the preposition may hang from the verb), "19 hours of talks"."""
-    preps = ("of", "in", "for") if p.family in ("money", "percent", "points") else ("of", "in")
+    speaking fees" or "1.5 billion rupiah ($A195,900) in aid" (the preposition may hang from a
+    verb of paying or earning), "19 hours of talks", "three days in Dubai"."""
+    money = p.family in ("money", "percent", "points")
+    preps = ("of", "in", "for") if money else ("of", "in")
+
+    def usable(obj: Token | None) -> bool:
+        if obj is None or obj.pos_ not in ("NOUN", "PROPN", "VERB") or nb.unit_of(obj.lower_):
+            return False
+        if p.family == "time" and obj.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True  # "three days in Dubai"
+        return not _is_who(obj) and obj.lemma_.lower() not in ("time", "way")
+
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ in preps:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and not _is_who(obj):
+            if usable(obj) and obj is not None:
                 return child.lower_, obj
-    nxt = toks[p.last + 1] if p.last + 1 < len(toks) else None
-    if nxt is not None and nxt.dep_ == "prep" and nxt.lower_ in preps and nxt.head == anchor.head:
-        if p.family in ("money", "percent", "points"):
+    j = p.last + 1
+    if j < len(toks) and toks[j].text == "(":  # past a conversion in parentheses
+        while j < len(toks) and toks[j].text != ")":
+            j += 1
+        j += 1
+    nxt = toks[j] if j < len(toks) else None
+    verb = anchor.head
+    if p.family == "time" and nxt is not None and nxt.lower_ == "in" and nxt.head == verb:
+        obj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+        if usable(obj) and obj is not None:
+            return "in", obj  # "spent three days in Dubai"
+    if money and nxt is not None and nxt.dep_ == "prep" and nxt.head == verb:
+        if nxt.lower_ in preps and verb.lemma_.lower() in _SPEND:
             obj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and not _is_who(obj):
+            if usable(obj) and obj is not None:
                 return nxt.lower_, obj
     return None
 
@@ -506,6 +563,10 @@ def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | Non
     thing = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
     if thing is not None and _is_who(thing):
         thing = None
+    if family == "money" and lemma in _CUTS:
+        source = _of_object(verb, ("from",))
+        if source is not None and source.pos_ == "NOUN":
+            return f"{noun_phrase(source, plural=False)} cut"  # "slice 30bn euros from its deficit"
     if family == "money" and lemma in _AMOUNT_VERBS:
         noun = _AMOUNT_VERBS[lemma]
         return f"{noun_phrase(thing, plural=False)} {noun}" if thing is not None else noun
