@@ -46,6 +46,8 @@ def extract_claims(sent: Span, index: int) -> list[Claim]:
             subject, source = previous[1].subject, previous[1].attribution
         else:
             subject, source = subject_of(toks, p), attribution(toks[p.anchor])
+            if not subject and claims and _continues(toks, p, phrases):
+                subject = claims[-1].subject  # "30 dead and 55 wounded, 15 critically"
         claim = Claim(
             sentence=index,
             subject=subject,
@@ -63,6 +65,21 @@ def extract_claims(sent: Span, index: int) -> list[Claim]:
         claims.append(claim)
         previous = (p, claim)
     return claims
+
+
+def _continues(toks: list[Token], p: Phrase, phrases: list[Phrase]) -> bool:
+    """Does a phrase with no subject of its own go on from the claim before it: coordinated or
+    in apposition ("a 6.5 percent rise this year and 3 percent in 2026", "55 wounded, 15
+    critically"), "the other 10 percent", "tens of thousands more", "170,000 of them"?"""
+    anchor = toks[p.anchor]
+    if anchor.dep_ in ("conj", "appos"):
+        return True
+    nxt = toks[p.last + 1].lower_ if p.last + 1 < len(toks) else ""
+    prev = toks[p.first - 1].lower_ if p.first > 0 else ""
+    if nxt == "more" or prev in ("other", "remaining"):
+        return True
+    after = [t.lower_ for t in toks[p.last + 1 : p.last + 3]]
+    return after in (["of", "them"], ["of", "whom"], ["of", "those"])
 
 
 def _conversion(toks: list[Token], a: Phrase, b: Phrase) -> bool:

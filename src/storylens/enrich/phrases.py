@@ -26,6 +26,8 @@ _ORDINAL_VERBS = {"enter", "reach", "begin", "start", "mark", "go", "stretch", "
 _SINGLE_TIME = {"hour", "day", "week", "fortnight", "month", "year", "decade", "century"}
 _BEFORE_SINGLE = {"than", "for", "within", "after", "about", "almost", "nearly", "over"}
 _ORDINAL_UNITS = {"day", "week", "weekend", "month", "year", "night"}
+_UNIT_ADJECTIVES = {"working", "business", "calendar", "straight", "consecutive", "full",
+                    "successive", "more", "further", "additional", "extra"}  # fmt: skip
 _HALF_UNITS = {"mile", "miles", "hour", "hours", "day", "kilometre", "kilometer", "century"}
 # Lemmas that make a descending "231-199" a vote, not a sports score.
 _VOTE_WORDS = {
@@ -305,6 +307,8 @@ def _unit(toks: list[Token], p: Phrase, end: int) -> int:
         j += 1
     elif _low(toks, j) == "of" and p.lo != p.hi and p.qualifier and nb.unit_of(_low(toks, j + 1)):
         j += 1  # "thousands of tonnes"
+    if _low(toks, j) in _UNIT_ADJECTIVES and nb.unit_of(_low(toks, j + 1)):
+        j += 1  # "five working days", "three straight weeks"
     words = [_low(toks, j), _low(toks, j + 1)]
     found: tuple[int, tuple[str, str]] | None = None
     for n in (2, 1):
@@ -391,8 +395,9 @@ def _fraction(toks: list[Token], i: int) -> Phrase | None:
             unit, family = nb.unit_of(_low(toks, unit_at)) or ("", "")
             return Phrase(first=i, last=unit_at, anchor=unit_at, lo=value, hi=value,
                           unit=unit, family=family)  # fmt: skip
-    if prev in ("the", "second", "first", "last", "other", "in") and words == ["half"]:
-        return None  # "the second half", "cut in half"
+    if words == ["half"] and i > 0 and (prev in ("in", "by") or toks[i - 1].pos_ in ("DET", "ADJ", "PRON")):
+        if prev not in ("about", "nearly", "almost", "around", "some", "over", "roughly"):
+            return None  # "the second half", "the eastern half", "cut in half"
     share = nxt in ("of", "the", "their", "its", "his", "her", "our", "all")
     qualified = any(" ".join(t.lower_ for t in toks[max(0, i - n) : i]) in nb.QUALIFIERS
                     for n in (1, 2, 3))  # fmt: skip
@@ -448,7 +453,9 @@ def _ordinal_duration(toks: list[Token], i: int) -> Phrase | None:
     before = _low(toks, i - 1)
     consecutive = j > i + 1
     verb = noun.head if noun.dep_ == "dobj" else None
-    into = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into", "for") and before != "a"
+    into = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into", "for")
+    if into and before == "a":  # "went into a third day", not "for a third straight night"
+        into = noun.head.head.lemma_.lower() in _ORDINAL_VERBS
     named = _low(toks, j + 1) == "of"  # "a fifth consecutive weekend of protests"
     if not (
         (consecutive and (named or before in ("its", "their")))

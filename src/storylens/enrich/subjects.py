@@ -36,13 +36,17 @@ _NOT_MODIFIERS = {
     "approximate", "estimated", "entire", "whole", "another", "further", "fewer", "much",
     "overall", "combined", "respective", "different", "certain", "latest", "previous",
 }  # fmt: skip
-_PLACEHOLDERS = {"number", "total", "figure", "count", "amount", "sum", "tally", "level"}
+_PLACEHOLDERS = {"number", "total", "figure", "count", "amount", "sum", "tally"}
+_CHANGES = {"rise", "fall", "increase", "decrease", "drop", "decline", "growth", "jump", "cut",
+            "reduction", "gain", "loss", "hike", "surge", "slump", "climb", "plunge",
+            "tumble", "soar", "slide", "grow", "shrink"}  # fmt: skip
 _AMOUNT_VERBS = {
     "cost": "cost", "spend": "spending", "lose": "loss", "raise": "raised", "fine": "fine",
     "charge": "charge", "save": "savings", "pay": "payment", "earn": "earnings",
     "lend": "loan", "borrow": "borrowing", "owe": "debt", "donate": "donation",
     "award": "award", "bill": "bill", "invest": "investment", "collect": "collected",
-    "seek": "sought", "demand": "demanded", "offer": "offer", "steal": "stolen",
+    "seek": "sought", "demand": "demand", "offer": "offer", "steal": "stolen",
+    "propose": "proposal", "promise": "promise", "table": "offer",
     "embezzle": "embezzled", "budget": "budget", "fund": "funding", "cut": "cut",
     "slice": "cut", "trim": "cut", "slash": "cut", "reduce": "cut",
 }  # fmt: skip
@@ -145,9 +149,15 @@ def _modifiers(tok: Token) -> list[Token]:
 
 
 def noun_phrase(tok: Token, plural: bool = True) -> str:
-    """A noun with its modifiers: "assault rifles", "effective federal tax rate"."""
+    """A noun with its modifiers: "assault rifles", "effective federal tax rate"; a change
+    with what changes: "fall in real wages"."""
     words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in _modifiers(tok)]
-    return " ".join([*words, _noun(tok, plural)])
+    phrase = " ".join([*words, _noun(tok, plural)])
+    if tok.lemma_.lower() in _CHANGES:
+        what = _of_object(tok, ("in", "of"))
+        if what is not None and what.pos_ in ("NOUN", "PROPN") and not _is_who(what):
+            phrase += f" {what.head.lower_} {noun_phrase(what, plural=what.tag_ == 'NNS')}"
+    return phrase
 
 
 def _is_name(tok: Token) -> bool:
@@ -209,6 +219,11 @@ def counted(toks: list[Token], p: Phrase) -> str | None:
 def _counted_noun(anchor: Token) -> Token | None:
     """The noun the number quantifies: its head ("23 pirates"), the object of "of" ("thousands
     of people", "three of the nine members"), or a state it stands with ("24 dead")."""
+    doc = anchor.doc
+    if anchor.i + 2 < len(doc) and doc[anchor.i + 1].text == "-" and anchor.whitespace_ == "":
+        after = doc[anchor.i + 2]  # "three-story hotels", "a 300-seat parliament"
+        if after.pos_ == "NOUN" and after.i < anchor.sent.end and not nb.unit_of(after.lower_):
+            return after
     head = anchor.head
     modifies = anchor.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
     while modifies and _model(head) and head.head.i > head.i:  # "seven AK-47 assault rifles"
@@ -306,6 +321,10 @@ def _verb_phrase(verb: Token, noun: Token | None = None) -> str:
         for child in verb.children:
             if child.dep_ in ("acomp", "attr") and child.i > verb.i:
                 return child.lower_ if child.pos_ == "ADJ" else _noun(child)
+            if child.dep_ == "prep" and child.lower_ in ("in", "at", "on", "under"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.pos_ == "NOUN":  # "two remained in intensive care"
+                    return f"{child.lower_} {noun_phrase(obj, plural=False)}"
         return "people"
     if lemma in _FATES:
         return participle(verb)
@@ -397,6 +416,9 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
     dimension = "magnitude" if p.unit == "magnitude" else _FAMILY_NOUN.get(family)
     if p.unit == "caliber":
         dimension = "caliber"
+    level = _level_subject(anchor) if family in ("percent", "points", "money") else None
+    if level is not None:
+        return level  # "turnout reached 93.87 percent in the election"
     found = _complement(toks, p, anchor)
     if found is not None:
         prep, obj = found
@@ -422,7 +444,14 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
         if not nb.unit_of(head.lower_) and not _is_name(head):
             if family == "time":
                 return f"{_event(head, compounds=True)} duration"
-            return _with_dimension(noun_phrase(head, plural=False), dimension, family)
+            noun = noun_phrase(head, plural=False)  # "a 14.2-km rail tunnel", "a 9% pay rise"
+            return f"{noun} magnitude" if dimension == "magnitude" else noun
+    if head.lower_ in ("behind", "late", "overdue") and family == "time":
+        return "delay"  # "opened two years behind schedule"
+    if head.lower_ in ("over", "above", "below", "under") and family in ("percent", "money"):
+        obj = next((c for c in head.children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.pos_ == "NOUN":  # "40% over its original budget"
+            return f"{head.lower_} {noun_phrase(obj, plural=False)}"
     if head.pos_ == "ADJ" and anchor.dep_ in ("npadvmod", "advmod", "dobj"):
         adjective = head.lower_
         if adjective in _DIMENSIONS:  # "two metres wide"
@@ -449,6 +478,23 @@ _SPEND = {"cost", "spend", "pay", "earn", "raise", "lose", "charge", "save", "ow
           "receive", "collect", "bring", "donate", "award", "fine", "bill", "make", "generate",
           "get", "take", "seek", "demand", "offer", "give", "win", "lend", "borrow"}  # fmt: skip
 _CUTS = {"cut", "slice", "trim", "shave", "slash", "reduce", "save"}
+_OFFERS = {"offer", "demand", "seek", "propose", "award", "give", "promise", "table"}
+
+
+def _level_subject(anchor: Token) -> str | None:
+    """The thing whose level a value is, when a verb of level or change says so: "turnout
+    reached 93.87 percent", "inflation fell to 2.4%", "the deficit rose to $5bn"."""
+    verb = anchor.head.head if anchor.dep_ == "pobj" and anchor.head.pos_ == "ADP" else anchor.head
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _LEVEL_VERBS | _CHANGES:
+        return None
+    if anchor.dep_ not in ("dobj", "pobj", "npadvmod", "attr"):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN" or _is_who(subject):
+        return None
+    if subject.lemma_.lower() in _PLACEHOLDERS:
+        return None
+    return noun_phrase(subject, plural=subject.tag_ == "NNS")
 
 
 def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token] | None:
@@ -467,7 +513,7 @@ def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token
 
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ in preps:
-            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
             if usable(obj) and obj is not None:
                 return child.lower_, obj
     j = p.last + 1
@@ -567,7 +613,17 @@ def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | Non
         source = _of_object(verb, ("from",))
         if source is not None and source.pos_ == "NOUN":
             return f"{noun_phrase(source, plural=False)} cut"  # "slice 30bn euros from its deficit"
-    if family == "money" and lemma in _AMOUNT_VERBS:
+    is_object = anchor.dep_ in ("dobj", "attr", "oprd", "pobj", "dative")
+    if family == "percent" and lemma in _OFFERS and is_object:
+        return _AMOUNT_VERBS.get(lemma, lemma)  # "the authority has offered 3.5%"
+    stance = any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in children)
+    if family == "percent" and anchor.dep_ in ("nsubj", "nsubjpass") and stance:
+        words = [verb.lower_]  # "58% expected sales to fall", "46 percent approve of him"
+        obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            words.append(noun_phrase(obj, plural=obj.tag_ in ("NNS", "NNPS")))
+        return " ".join(words)
+    if family == "money" and lemma in _AMOUNT_VERBS and is_object:
         noun = _AMOUNT_VERBS[lemma]
         return f"{noun_phrase(thing, plural=False)} {noun}" if thing is not None else noun
     if family == "time":
@@ -576,6 +632,8 @@ def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | Non
         return f"{lemma} duration" if lemma not in ("be", "have", "do") else "duration"
     if family == "length" and (lemma not in _LEVEL_VERBS or thing is None):
         return "distance"
+    if family == "length" and thing is not None:
+        return f"{noun_phrase(thing, plural=False)} level"  # "the river reached 6.8 metres"
     if thing is not None:
         return _with_dimension(noun_phrase(thing, plural=False), dimension, family)
     if dimension in ("magnitude", "caliber"):
