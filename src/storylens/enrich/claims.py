@@ -117,7 +117,7 @@ _REPORTING = {
 # recommended 30 to 37 months", "police reported 12 arrests".
 _OBJECT_REPORTING = {
     "find", "show", "reveal", "report", "record", "count", "estimate", "confirm", "announce",
-    "recommend", "indicate", "cite", "give", "list", "tally", "register", "measure", "predict",
+    "recommend", "indicate", "cite", "list", "tally", "register", "measure", "predict",
     "project", "forecast", "document", "put", "detail", "claim",
 }  # fmt: skip
 _PRONOUNS = {"it", "we", "i", "you", "who", "which", "that", "this", "they", "them", "one"}
@@ -175,6 +175,8 @@ def _source(tok: Token) -> str | None:
     and "she" as the pronoun, for the stage to resolve."""
     if tok.lower_ in PRONOUN_SOURCES:
         return tok.lower_
+    if tok.like_num or tok.lower_ in nb.FRACTION_NOUNS or tok.lower_ in nb.VAGUE:
+        return None  # "two-thirds of Republicans said": the figure is no source
     if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
         return None
     if tok.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):  # the name as written

@@ -34,7 +34,7 @@ ORDINALS = {
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
 # Fractions as words: "half", "a third", "two-thirds", "three quarters", "one-fifth".
-_FRACTION_NOUNS = {
+FRACTION_NOUNS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
     "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
     "tenth": 10, "tenths": 10,
@@ -105,6 +105,7 @@ _UNITS: dict[str, tuple[str, str]] = {  # word -> (unit, family)
     "kg": ("kg", "mass"), "kilo": ("kg", "mass"), "gram": ("g", "mass"),
     "litre": ("litres", "volume"), "liter": ("litres", "volume"),
     "gallon": ("gallons", "volume"), "barrel": ("barrels", "volume"),
+    "point": ("points", "points"),
     "magnitude": ("magnitude", "measure"), "caliber": ("caliber", "measure"),
     "calibre": ("caliber", "measure"), "degree": ("degrees", "measure"),
 }  # fmt: skip
@@ -241,11 +242,11 @@ def fraction(words: list[str]) -> float | None:
         numerator = 1.0
         if ws != ["half"]:
             return None
-    if len(ws) != 1 or ws[0] not in _FRACTION_NOUNS:
+    if len(ws) != 1 or ws[0] not in FRACTION_NOUNS:
         return None
     if numerator > 1 and not ws[0].endswith("s"):
         return None  # "two third" is not a fraction
-    return numerator / _FRACTION_NOUNS[ws[0]]
+    return numerator / FRACTION_NOUNS[ws[0]]
 
 
 def interval(value: float, kind: str | None) -> tuple[float | None, float | None, bool, bool]:

@@ -54,6 +54,7 @@ class Phrase:
     family: str = "count"
     side: str | None = None  # "votes for" / "votes against"; "before" / "after" of from-to
     share: bool = False  # a fraction read as a share in % ("two-thirds of the members")
+    core: int = -1  # first token of the number words (after any qualifier or currency)
 
 
 def _low(toks: list[Token], i: int) -> str:
@@ -76,7 +77,7 @@ def find_phrases(toks: list[Token]) -> list[Phrase]:
 def _root(toks: list[Token], p: Phrase) -> int:
     """The token of the phrase that hangs from a word outside it (the phrase's head in the
     parse): "kilometers" in "75 kilometers", "euro30" in "euro30 billion"."""
-    span = range(p.first, p.last + 1)
+    span = range(max(p.first, p.core), p.last + 1)
     roots = [j for j in span if toks[j].head.i - toks[0].i not in span or toks[j].head == toks[j]]
     if not roots:
         return p.anchor
@@ -103,7 +104,7 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
     end, lo, hi, unit = core  # number words are toks[i:end]
     if skips.not_a_number(toks, i, end):
         return [], end
-    p = Phrase(first=i, last=end - 1, anchor=end - 1, lo=lo, hi=hi)
+    p = Phrase(first=i, last=end - 1, anchor=end - 1, lo=lo, hi=hi, core=i)
     if unit is not None:  # "euro110", "Dh4,275"
         p.unit, p.family = unit, "money"
     if lo != hi:  # a plural number word: hundreds, tens of thousands
@@ -116,6 +117,13 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
             p.unit, p.family = symbol, "money"
     pair, end = _range(toks, p, end)
     end = _unit(toks, p, end)
+    if p.family == "percent" and pair is None and _low(toks, end) == "to":
+        other = _core(toks, end + 1)  # "leads Trump 48 percent to 42 percent"
+        if other is not None and other[1] is not None and _low(toks, other[0]) in ("percent", "%"):
+            second = Phrase(first=end + 1, last=other[0], anchor=other[0], lo=other[1],
+                            hi=other[2], unit="%", family="percent")  # fmt: skip
+            p.side, second.side = "poll first", "poll second"
+            return [p, second], other[0] + 1
     if p.unit is None and pair is None and _low(toks, end) == "times":
         if skips.multiple(toks, p):
             return [], end + 1
@@ -244,8 +252,8 @@ def _range(toks: list[Token], p: Phrase, end: int) -> tuple[Phrase | None, int]:
         end, low = end + 1, _low(toks, end + 1)  # "120-to-71"
         glued_to = _TO_NUMBER.match(low)
     to = low in ("to", "or") and not between
-    if not (between or dash or to or glued_to) or nb.unit_of(_low(toks, end + 1)):
-        return None, end
+    if not (between or dash or to or glued_to) or (dash and nb.unit_of(_low(toks, end + 1))):
+        return None, end  # "14.2-km" is a number and its unit
     if glued_to:
         value = nb.parse_number([glued_to.group(1)])
         if value is None:

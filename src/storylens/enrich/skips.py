@@ -84,14 +84,15 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
         value = nb.parse_number([low])
         if value is not None and (value <= 31 or re.fullmatch(r"\d{4}", low)):
             return True  # "Jan. 4", "4 January", "March 13"
-    if prev in _IDENT_WORDS:
-        return True
+    if prev in _IDENT_WORDS or (prev == "." and _low(toks, i - 2) in ("no", "nos")):
+        return True  # "No. 2", "Route 66"
     before = toks[i - 1] if i > 0 else None
     if before is not None and _names(before, t) and prev not in _CURRENCY_CODES:
-        return True  # "AK 47", "Ekawat Nava 5", "Boeing 747"
+        if not nb.unit_of(nxt) and before.ent_type_ != "PERSON":
+            return True  # "AK 47", "Ekawat Nava 5", "Boeing 747"; not "leads Trump 48 percent"
     if t.ent_type_ in ("PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"):
         ent = next((e for e in t.sent.ents if e.start <= t.i < e.end), None)
-        if ent is not None and ent.start < t.i:
+        if ent is not None and ent.start < t.i and ent.end == t.i + 1 and not nb.unit_of(nxt):
             return True  # the number ends a name: "Apollo 11"
     if _address(toks, end):
         return True

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from storylens.enrich.phrases import Phrase
 
+_NOUNS = ("NOUN", "PROPN")
 _MASS = {"staff", "personnel", "police", "livestock", "cattle", "crew", "equipment", "aid"}
 GENERIC = {"people", "person", "persons", "individual", "individuals", "other", "others",
            "one", "ones", "those"}  # fmt: skip
@@ -41,16 +42,18 @@ _CHANGES = {"rise", "fall", "increase", "decrease", "drop", "decline", "growth",
             "reduction", "gain", "loss", "hike", "surge", "slump", "climb", "plunge",
             "tumble", "soar", "slide", "grow", "shrink"}  # fmt: skip
 _AMOUNT_VERBS = {
-    "cost": "cost", "spend": "spending", "lose": "loss", "raise": "raised", "fine": "fine",
+    "cost": "cost", "spend": "spending", "lose": "loss", "raise": "funds raised", "fine": "fine",
     "charge": "charge", "save": "savings", "pay": "payment", "earn": "earnings",
     "lend": "loan", "borrow": "borrowing", "owe": "debt", "donate": "donation",
     "award": "award", "bill": "bill", "invest": "investment", "collect": "collected",
     "seek": "sought", "demand": "demand", "offer": "offer", "steal": "stolen",
-    "propose": "proposal", "promise": "promise", "table": "offer",
+    "propose": "proposal", "promise": "promise", "table": "offer", "give": "donation",
+    "contribute": "contribution", "grant": "grant",
     "embezzle": "embezzled", "budget": "budget", "fund": "funding", "cut": "cut",
     "slice": "cut", "trim": "cut", "slash": "cut", "reduce": "cut",
 }  # fmt: skip
 _VOTE_VERBS = {"win", "take", "get", "receive", "secure", "poll", "gain", "garner"}
+_LEADS = {"lead", "trail", "beat", "top", "edge", "outpace", "outpoll"}
 _REFERENCE = {"capacity", "average", "total", "supply", "normal", "level", "target", "budget",
               "output", "gdp", "value", "income", "revenue", "population"}  # fmt: skip
 _DIMENSIONS = {"wide": "width", "long": "length", "high": "height", "tall": "height",
@@ -131,6 +134,8 @@ def _modifiers(tok: Token) -> list[Token]:
     for t in tok.lefts:
         if any(c.isdigit() for c in t.text) and not (_model(t) and not t.like_num):
             continue
+        if t.lower_ in nb.SCALE_WORDS or t.lower_ in nb.SMALL or t.like_num:
+            continue
         if t.dep_ in ("nummod", "compound") and _model(t) and not t.like_num:
             out.append(t)  # "AK-47 assault rifles"
         elif t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
@@ -187,6 +192,8 @@ def subject_of(toks: list[Token], p: Phrase) -> str:
     anchor = toks[p.anchor]
     if p.side is not None and p.side.startswith("votes"):
         return p.side
+    if p.side is not None and p.side.startswith("poll"):
+        return _poll_side(toks, p) or ""
     if p.family == "ordinal":
         return _ordinal_subject(anchor)
     if p.share:
@@ -194,6 +201,20 @@ def subject_of(toks: list[Token], p: Phrase) -> str:
     if p.family == "count":
         return counted(toks, p) or ""
     return measured(toks, p) or ""
+
+
+def _poll_side(toks: list[Token], p: Phrase) -> str | None:
+    """ "Biden leads Trump 48 percent to 42 percent": each figure is the support of one side, the
+    first the subject of the verb, the second its object."""
+    verb = next((t for t in toks if t.lemma_.lower() in _LEADS), None)
+    if verb is None:
+        return None
+    dep = ("nsubj",) if p.side == "poll first" else ("dobj", "pobj")
+    side = next((c for c in verb.children if c.dep_ in dep), None)
+    if side is None or side.pos_ not in ("PROPN", "NOUN"):
+        return None
+    name = side.text if side.pos_ == "PROPN" else noun_phrase(side, plural=False)
+    return f"support for {name}"
 
 
 # --- counts ---------------------------------------------------------------------------------
@@ -226,8 +247,8 @@ def _counted_noun(anchor: Token) -> Token | None:
             return after
     head = anchor.head
     modifies = anchor.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
-    while modifies and _model(head) and head.head.i > head.i:  # "seven AK-47 assault rifles"
-        head = head.head
+    while modifies and _model(head) and head.head.i > head.i and head.head.pos_ in _NOUNS:
+        head = head.head  # "seven AK-47 assault rifles"
     if modifies and head.i > anchor.i and head.pos_ in ("NOUN", "PROPN", "ADJ"):
         while head.lower_ in ("dozen", "hundred", "thousand", "million") and head.head.i > head.i:
             head = head.head
@@ -435,7 +456,13 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
             return _from_clause(anchor, family, dimension) or noun_phrase(obj, plural=False)
         if family == "length" and prep == "of" and p.qualifier in ("within", "up to"):
             return f"distance from {noun_phrase(obj, plural=False)}"  # "within 2 km of X"
-        if prep in ("of", "in", "for") and lemma not in _REFERENCE:
+        if lemma in ("each", "every") and _of_object(obj) is not None:
+            obj = _of_object(obj) or obj  # "$225,000 for each of three speeches"
+        if prep in ("for", "on") and family == "money":
+            paid = _amount_noun(anchor.head) if anchor.head.pos_ == "VERB" else None
+            what = noun_phrase(obj, plural=obj.tag_ in ("NNS", "NNPS"))
+            return f"{paid} {prep} {what}" if paid else what  # "spending on advertising"
+        if prep in ("of", "in", "for", "on") and lemma not in _REFERENCE:
             if family in ("money", "percent", "points") or prep == "of":
                 return noun_phrase(obj, plural=obj.tag_ in ("NNS", "NNPS"))
     head = anchor.head
@@ -478,7 +505,18 @@ _SPEND = {"cost", "spend", "pay", "earn", "raise", "lose", "charge", "save", "ow
           "receive", "collect", "bring", "donate", "award", "fine", "bill", "make", "generate",
           "get", "take", "seek", "demand", "offer", "give", "win", "lend", "borrow"}  # fmt: skip
 _CUTS = {"cut", "slice", "trim", "shave", "slash", "reduce", "save"}
+_COSTS = {"cost", "total", "amount", "run", "come"}  # the subject is the thing that costs
 _OFFERS = {"offer", "demand", "seek", "propose", "award", "give", "promise", "table"}
+
+
+def _amount_noun(verb: Token) -> str | None:
+    """The noun of a verb of paying, earning or costing ("paid" → payment, "fined" → fine);
+    the lemmatiser's slips ("fined" → "fin") are read from the word as written."""
+    w = verb.lower_
+    for cand in (verb.lemma_.lower(), w, w[:-1], w[:-2], w[:-3]):
+        if cand in _AMOUNT_VERBS:
+            return _AMOUNT_VERBS[cand]
+    return None
 
 
 def _level_subject(anchor: Token) -> str | None:
@@ -502,19 +540,27 @@ def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token
     speaking fees" or "1.5 billion rupiah ($A195,900) in aid" (the preposition may hang from a
     verb of paying or earning), "19 hours of talks", "three days in Dubai"."""
     money = p.family in ("money", "percent", "points")
-    preps = ("of", "in", "for") if money else ("of", "in")
+    preps = ("of", "in", "for", "on") if money else ("of", "in")
 
     def usable(obj: Token | None) -> bool:
         if obj is None or obj.pos_ not in ("NOUN", "PROPN", "VERB") or nb.unit_of(obj.lower_):
+            return False
+        if obj.lower_ in ("each", "every"):
             return False
         if p.family == "time" and obj.ent_type_ in ("GPE", "LOC", "FAC"):
             return True  # "three days in Dubai"
         return not _is_who(obj) and obj.lemma_.lower() not in ("time", "way")
 
+    def pobj(prep: Token) -> Token | None:
+        obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if obj is not None and obj.lower_ in ("each", "every"):
+            obj = _of_object(obj)  # "$225,000 for each of three speeches"
+        return obj if usable(obj) else None
+
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ in preps:
-            obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
-            if usable(obj) and obj is not None:
+            obj = pobj(child)
+            if obj is not None:
                 return child.lower_, obj
     j = p.last + 1
     if j < len(toks) and toks[j].text == "(":  # past a conversion in parentheses
@@ -528,10 +574,16 @@ def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token
         if usable(obj) and obj is not None:
             return "in", obj  # "spent three days in Dubai"
     if money and nxt is not None and nxt.dep_ == "prep" and nxt.head == verb:
-        if nxt.lower_ in preps and verb.lemma_.lower() in _SPEND:
-            obj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
-            if usable(obj) and obj is not None:
+        if nxt.lower_ in preps and (_amount_noun(verb) or verb.lemma_.lower() in _SPEND):
+            obj = pobj(nxt)
+            if obj is not None:
                 return nxt.lower_, obj
+    if money and anchor.dep_ == "nsubjpass" and _amount_noun(verb):
+        for child in verb.children:  # "$44 million was spent on advertising"
+            if child.dep_ == "prep" and child.lower_ in preps and child.i > anchor.i:
+                obj = pobj(child)
+                if obj is not None:
+                    return child.lower_, obj
     return None
 
 
@@ -592,12 +644,17 @@ def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | Non
         return fallback or (dimension if dimension in ("magnitude", "caliber") else None)
     if family == "percent" and lemma in _VOTE_VERBS:
         return "vote share"
+    if family in ("percent", "points") and lemma in _LEADS:
+        return "lead"  # "Biden leads by 7 points"
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and dimension == "magnitude":
         return f"{verb.head.lower_} magnitude"  # "an earthquake measuring 7.2"
     children = list(verb.children)
     if family in ("money", "percent", "points") and anchor.dep_ != "dobj":
         for c in children:
             if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.i != anchor.i and not _is_who(c):
+                if c.lemma_.lower() in _PLACEHOLDERS:
+                    of = _of_object(c)  # "put the figure at $4.2bn": which figure is not said
+                    return noun_phrase(of, plural=False) if of is not None else None
                 return noun_phrase(c, plural=False)  # "cut its interest rate by 25 points"
     subject = next(
         (c for c in children if c.dep_ in ("nsubj", "nsubjpass") and c.i != anchor.i), None
@@ -623,9 +680,14 @@ def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | Non
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             words.append(noun_phrase(obj, plural=obj.tag_ in ("NNS", "NNPS")))
         return " ".join(words)
-    if family == "money" and lemma in _AMOUNT_VERBS and is_object:
-        noun = _AMOUNT_VERBS[lemma]
-        return f"{noun_phrase(thing, plural=False)} {noun}" if thing is not None else noun
+    if family == "money" and _amount_noun(verb) and is_object:
+        noun = _amount_noun(verb) or ""
+        if thing is not None and lemma in _COSTS:
+            return f"{noun_phrase(thing, plural=False)} {noun}"  # "the tunnel cost £3.1bn"
+        to = _of_object(verb, ("to",))
+        if to is not None and to.pos_ in ("NOUN", "PROPN") and to.ent_type_ != "PERSON":
+            return f"{noun} to {noun_phrase(to, plural=False)}"  # "gave $180,000 to the PAC"
+        return noun
     if family == "time":
         if thing is not None and lemma in ("last", "take", "be", "continue", "run"):
             return f"{_event(thing)} duration"  # "the battles lasted five hours"
