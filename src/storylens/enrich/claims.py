@@ -123,10 +123,13 @@ _OBJECT_REPORTING = {
 _PRONOUNS = {"it", "we", "i", "you", "who", "which", "that", "this", "they", "them", "one"}
 
 
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
 def attribution(anchor: Token) -> str | None:
-    """Who a number is attributed to: the subject of the reporting verb whose clause holds it
-    (or whose object it is: "a poll found 46 percent"), X in "according to X", the source of
-    "X put the figure at"."""
+    """Who a number is attributed to: the subject of the reporting verb whose clause (or object)
+    holds it ("police said …", "a poll found 46 percent", "prosecutors recommended 30 to 37
+    months"), X in "according to X", the source of "X put the figure at"."""
     path = [anchor, *anchor.ancestors]
     for tok in path:
         for child in tok.children:
@@ -136,19 +139,20 @@ def attribution(anchor: Token) -> str | None:
                         if obj.dep_ == "pobj":
                             return _source(obj)
     for child, verb in itertools.pairwise(path):
+        if verb.pos_ not in ("VERB", "AUX") or child.dep_ in _SUBJECTS:
+            continue  # a number in the subject of "said" is no claim of the speaker
         lemma = verb.lemma_.lower()
-        if verb.pos_ not in ("VERB", "AUX"):
-            continue
-        if lemma in _REPORTING and child.dep_ in ("ccomp", "parataxis", "xcomp"):
-            found = _speaker(verb)
-            if found is not None:
-                return found
-        if lemma in _OBJECT_REPORTING and child.dep_ in ("dobj", "attr", "oprd"):
+        reporting = lemma in _REPORTING and lemma != "put"
+        if reporting and (lemma not in _OBJECT_REPORTING or child.dep_ != "prep"):
             found = _speaker(verb)
             if found is not None:
                 return found
         if lemma in ("put", "estimate", "place") and child.dep_ == "prep" and child.lower_ == "at":
             return _speaker(verb)  # "the union put the turnout at 35,000"
+        if verb.dep_ == "conj" and verb.head.lemma_.lower() in _REPORTING and child.dep_ != "prep":
+            found = _speaker(verb.head)  # "reported hearing an explosion, then saw …"
+            if found is not None:
+                return found
     root = path[-1]
     for child in root.children:
         reporting = child.lemma_.lower() in _REPORTING and child.i > anchor.i
@@ -159,15 +163,23 @@ def attribution(anchor: Token) -> str | None:
     return None
 
 
-def _speaker(verb: Token) -> str | None:
+def _speaker(verb: Token, depth: int = 0) -> str | None:
+    """The source of a reporting verb: its subject (the agent of a passive; the noun a "who"
+    stands for), or, without one, the source of the verb it goes with ("…, Atururi said,
+    adding that 17 camps had been set up")."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            if child.dep_ == "nsubjpass":
-                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-                obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-                return _source(obj) if obj is not None else None
+        if child.dep_ == "nsubjpass":
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            return _source(obj) if obj is not None else None
+        if child.dep_ == "nsubj":
+            if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                return _source(verb.head)  # "seamen on board, who said …"
             return _source(child)
-    return None
+    if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head != verb and depth < 3:
+        return _speaker(verb.head, depth + 1)
+    before = [c for c in verb.lefts if c.pos_ in ("NOUN", "PROPN", "ADJ") and c.dep_ != "npadvmod"]
+    return _source(before[-1]) if before else None  # "An autopsy shows" parsed without a subject
 
 
 def _source(tok: Token) -> str | None:
@@ -177,15 +189,25 @@ def _source(tok: Token) -> str | None:
         return tok.lower_
     if tok.like_num or tok.lower_ in nb.FRACTION_NOUNS or tok.lower_ in nb.VAGUE:
         return None  # "two-thirds of Republicans said": the figure is no source
-    if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON":
+    if tok.lower_ in _PRONOUNS or tok.pos_ == "PRON" or tok.ent_type_ in ("DATE", "TIME"):
         return None
     if tok.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):  # the name as written
         for ent in tok.sent.ents:
             if ent.start <= tok.i < ent.end:
                 words = ent.text.split()
                 return " ".join(words[1:] if words[0].lower() == "the" else words)
+    named = [t for t in tok.subtree if t.ent_type_ == "PERSON" and t.i != tok.i]
+    if tok.pos_ == "PROPN" and named:  # "Head of the agency Captain Manrosan"
+        ent = next(e for e in tok.sent.ents if e.start <= named[0].i < e.end)
+        return ent.text
     if tok.pos_ == "PROPN":
         span = tok.doc[tok.left_edge.i : tok.i + 1]
         return span.text[4:] if span.text.lower().startswith("the ") else span.text
-    parts = [t for t in tok.lefts if t.dep_ in ("compound", "amod") and t.pos_ != "DET"]
-    return " ".join([*(t.lower_ for t in parts), tok.lower_])
+    parts = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "poss") and t.pos_ != "DET"]
+    words = []
+    for t in parts:
+        if t.dep_ == "poss" and t.pos_ == "PROPN":  # "South Sudan's president"
+            words += [w.text for w in t.subtree if w.pos_ == "PROPN"]
+        elif t.dep_ != "poss":
+            words.append(t.lower_)
+    return " ".join([*words, tok.lower_])

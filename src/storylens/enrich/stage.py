@@ -39,8 +39,8 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
             out.claims.extend(_shift_claims(extract_claims(sent, index), lead))
         found.extend((paragraph, q) for q in find_quotes(doc))
     out.mentions, out.entities = people.resolve()
-    _resolve_claim_sources(out)
     out.quotes = [_resolve_quote(out, paragraph, q) for paragraph, q in found]
+    _resolve_claim_sources(out)
     return out
 
 
@@ -53,13 +53,20 @@ def _shift_claims(claims: list[Claim], lead: int) -> list[Claim]:
 
 
 def _resolve_claim_sources(e: Enrichment) -> None:
-    """ "…, he said": a claim attributed to a pronoun goes to the last person named up to its
-    sentence (no one named: no attribution)."""
+    """ "…, he said": a claim attributed to a pronoun goes to the speaker the quotes of its
+    sentence resolved for the same pronoun, else to the last person named up to its sentence
+    (no one named: no attribution)."""
     for claim in e.claims:
-        if claim.attribution in PRONOUN_SOURCES:
-            end = e.sentences[claim.sentence].end if claim.sentence < len(e.sentences) else 0
-            mention = _last_person(e.mentions, claim.sentence, end + 1)
-            claim.attribution = _name(e, mention.entity) if mention is not None else None
+        if claim.attribution not in PRONOUN_SOURCES:
+            continue
+        quoted = [q.speaker for q in e.quotes if q.sentence == claim.sentence and q.speaker]
+        named = [s for s in quoted if s.lower() not in PRONOUN_SOURCES]
+        if named:
+            claim.attribution = named[0]
+            continue
+        end = e.sentences[claim.sentence].end if claim.sentence < len(e.sentences) else 0
+        mention = _last_person(e.mentions, claim.sentence, end + 1)
+        claim.attribution = _name(e, mention.entity) if mention is not None else None
 
 
 def _sentence_at(e: Enrichment, paragraph: int, offset: int) -> Sentence | None:
