@@ -88,8 +88,10 @@ def _conversion(toks: list[Token], a: Phrase, b: Phrase) -> bool:
     if a.last + 1 >= len(toks) or toks[a.last + 1].text != "(":
         return False
     gap = [t.lower_ for t in toks[a.last + 2 : b.first]]
-    return b.first > a.last + 1 and all(w in ("about", "or", "some", "roughly") for w in gap) and (
-        a.family == b.family or {a.family, b.family} <= {"money", "count"}
+    return (
+        b.first > a.last + 1
+        and all(w in ("about", "or", "some", "roughly") for w in gap)
+        and (a.family == b.family or {a.family, b.family} <= {"money", "count"})
     )
 
 
@@ -111,7 +113,7 @@ _REPORTING = {
     "project", "forecast", "cite", "acknowledge", "admit", "explain", "write", "tweet",
     "publish", "release", "quote", "put", "give", "list", "tally", "register", "measure",
     "assert", "contend", "maintain", "stress", "emphasise", "emphasize", "declare", "conclude",
-    "determine", "calculate", "say", "document", "detail",
+    "determine", "document", "detail",
 }  # fmt: skip
 # Verbs whose object is itself the reported figure: "a poll found 46 percent", "prosecutors
 # recommended 30 to 37 months", "police reported 12 arrests".

@@ -129,9 +129,9 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
             return [], end + 1
         p.last = p.anchor = end  # "shot eleven times": a count of events
         end += 1
-    if p.unit is None and p.lo is not None and toks[p.first].text.startswith("."):
-        if toks[p.last + 1 if p.last + 1 < len(toks) else p.last].pos_ in ("NOUN", "PROPN"):
-            p.unit, p.family = "caliber", "measure"  # "a .357 revolver"
+    after = toks[min(p.last + 1, len(toks) - 1)]
+    if p.unit is None and toks[p.first].text.startswith(".") and after.pos_ in ("NOUN", "PROPN"):
+        p.unit, p.family = "caliber", "measure"  # "a .357 revolver"
     if pair is not None:
         pair.unit, pair.family = pair.unit or p.unit, p.family if p.unit else pair.family
         return [p, pair], end
@@ -160,18 +160,19 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None, s
         letters = re.match(r"^(a|c|nz|hk|s|us)(\d.*)$", low)
         found = nb.glued_currency(letters.group(2)) if letters else None
         if letters and found is None and nb.parse_number([letters.group(2)]) is not None:
-            value = nb.parse_number([letters.group(2)]) or 0.0
-            glued = (letters.group(1).upper() + "$" if letters.group(1) != "us" else "$", value)
+            dollars = nb.parse_number([letters.group(2)]) or 0.0
+            glued = (letters.group(1).upper() + "$" if letters.group(1) != "us" else "$", dollars)
     if glued is not None:
-        unit, value = glued
+        unit, amount = glued
         j = i + 1
-        if value < 1000 and _low(toks, j) == "," and re.fullmatch(r"\d{3}", _low(toks, j + 1)):
-            if toks[i].whitespace_ == "" and _low(toks, j + 2) not in (",", "and", "or"):
-                value, j = value * 1000 + float(_low(toks, j + 1)), j + 2  # "Dh4, 275"
+        group = _low(toks, j) == "," and re.fullmatch(r"\d{3}", _low(toks, j + 1)) is not None
+        listed = _low(toks, j + 2) in (",", "and", "or")
+        if amount < 1000 and group and toks[i].whitespace_ == "" and not listed:
+            amount, j = amount * 1000 + float(_low(toks, j + 1)), j + 2  # "Dh4, 275"
         while _low(toks, j).rstrip(".") in nb.SCALE_WORDS:
-            value *= nb.SCALE.get(_low(toks, j).rstrip("."), 1.0)
+            amount *= nb.SCALE.get(_low(toks, j).rstrip("."), 1.0)
             j += 1
-        return j, value, value, unit
+        return j, amount, amount, unit
     if low in ("a", "an"):
         if _low(toks, i + 1) in _SINGLE_TIME and _low(toks, i - 1) in _BEFORE_SINGLE:
             return i + 1, 1.0, 1.0, None  # "more than a week", "for a fortnight"
@@ -259,7 +260,10 @@ def _range(toks: list[Token], p: Phrase, end: int) -> tuple[Phrase | None, int]:
         if value is None:
             return None, end
         nxt: tuple[int, float | None, float | None, str | None] | None = (
-            end + 1, value, value, None
+            end + 1,
+            value,
+            value,
+            None,
         )
         start = end
     else:
@@ -363,9 +367,8 @@ def _qualify(toks: list[Token], p: Phrase) -> None:
         if not kind:
             continue
         q = toks[start]
-        if words in _PREP_QUALIFIERS and q.dep_ == "prep" and p.family == "time":
-            if words != "within":
-                return  # "over five years": a preposition, not a bound
+        if words in _PREP_QUALIFIERS - {"within"} and q.dep_ == "prep" and p.family == "time":
+            return  # "over five years": a preposition, not a bound
         if words == "within" and p.family not in ("time", "length"):
             return
         if words in ("some", "estimated") and p.family == "time":
@@ -403,9 +406,10 @@ def _fraction(toks: list[Token], i: int) -> Phrase | None:
             unit, family = nb.unit_of(_low(toks, unit_at)) or ("", "")
             return Phrase(first=i, last=unit_at, anchor=unit_at, lo=value, hi=value,
                           unit=unit, family=family)  # fmt: skip
-    if words == ["half"] and i > 0 and (prev in ("in", "by") or toks[i - 1].pos_ in ("DET", "ADJ", "PRON")):
-        if prev not in ("about", "nearly", "almost", "around", "some", "over", "roughly"):
-            return None  # "the second half", "the eastern half", "cut in half"
+    determined = i > 0 and (prev in ("in", "by") or toks[i - 1].pos_ in ("DET", "ADJ", "PRON"))
+    approximate = prev in ("about", "nearly", "almost", "around", "some", "over", "roughly")
+    if words == ["half"] and determined and not approximate:
+        return None  # "the second half", "the eastern half", "cut in half"
     share = nxt in ("of", "the", "their", "its", "his", "her", "our", "all")
     qualified = any(" ".join(t.lower_ for t in toks[max(0, i - n) : i]) in nb.QUALIFIERS
                     for n in (1, 2, 3))  # fmt: skip

@@ -13,6 +13,7 @@ wrapped tokenizer makes the documents.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -103,7 +104,7 @@ def _rejoin(doc: Doc, spans: list[tuple[int, int, str]]) -> Doc:
         start, end = tok.idx, tok.idx + len(tok.text)
         inner = sorted(p for p in cuts if start < p < end)
         bounds = [start, *inner, end]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             if b in cuts and b - a > 1 and doc.text[b - 1] == "-":  # "magnitude-" | "6. 1"
                 pieces.append((a, b - 1, False))
                 a = b - 1

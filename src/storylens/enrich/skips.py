@@ -62,7 +62,9 @@ def _date_word(w: str) -> bool:
 
 def _month(toks: list[Token], i: int) -> bool:
     """A month name, capitalised as written ("Jan.", "March"; not the verb "may")."""
-    return 0 <= i < len(toks) and toks[i].text[:1].isupper() and toks[i].lower_.rstrip(".") in _MONTHS
+    return (
+        0 <= i < len(toks) and toks[i].text[:1].isupper() and toks[i].lower_.rstrip(".") in _MONTHS
+    )
 
 
 def not_a_number(toks: list[Token], i: int, end: int) -> bool:
@@ -72,7 +74,7 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
     t = toks[i]
     low = _low(toks, i)
     nxt, prev = _low(toks, end), _low(toks, i - 1)
-    if _PHONE.match(t.text) or re.match(r"^\d+(s|'s)$", low):  # phone numbers, the 1950s
+    if _PHONE.match(_glued(toks, i)) or re.match(r"^\d+(s|'s)$", low):  # 0800-123-4567, 1950s
         return True
     if nxt in _TIME_WORDS or re.search(r"\d(am|pm)$", low) or ":" in low:
         return True  # 6 a.m., 0737 GMT, 3pm, 7:48
@@ -87,18 +89,18 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
     if prev in _IDENT_WORDS or (prev == "." and _low(toks, i - 2) in ("no", "nos")):
         return True  # "No. 2", "Route 66"
     before = toks[i - 1] if i > 0 else None
-    if before is not None and _names(before, t) and prev not in _CURRENCY_CODES:
-        if not nb.unit_of(nxt) and before.ent_type_ != "PERSON":
-            return True  # "AK 47", "Ekawat Nava 5", "Boeing 747"; not "leads Trump 48 percent"
+    model = before is not None and _names(before, t) and prev not in _CURRENCY_CODES
+    if model and before is not None and not nb.unit_of(nxt) and before.ent_type_ != "PERSON":
+        return True  # "AK 47", "Ekawat Nava 5", "Boeing 747"; not "leads Trump 48 percent"
     if t.ent_type_ in ("PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"):
         ent = next((e for e in t.sent.ents if e.start <= t.i < e.end), None)
         if ent is not None and ent.start < t.i and ent.end == t.i + 1 and not nb.unit_of(nxt):
             return True  # the number ends a name: "Apollo 11"
     if _address(toks, end):
         return True
-    if prev in ("to", "and", "-", "–") and _low(toks, i - 2).isdigit():
-        if not_a_number(toks, i - 2, i - 1):
-            return True  # "Terminals 1 to 4"
+    listed = prev in ("to", "and", "-", "–") and _low(toks, i - 2).isdigit()
+    if listed and not_a_number(toks, i - 2, i - 1):
+        return True  # "Terminals 1 to 4"
     if t.i == t.sent.start and nxt in (".", ")"):
         return True  # list numbering: "1." / "2)"
     if prev in ("aged", "age", "ages") and not nb.unit_of(nxt):
@@ -107,6 +109,17 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
     if prev == "," and after_name and end == i + 1 and nxt in (",", ".", "", ")", "and"):
         return not nb.unit_of(nxt)  # an age after a name: "Gennady, 35, a logistics worker"
     return False
+
+
+def _glued(toks: list[Token], i: int) -> str:
+    """The run of tokens written without spaces around token i ("0800-123-4567")."""
+    start = i
+    while start > 0 and toks[start - 1].whitespace_ == "" and not toks[start - 1].is_alpha:
+        start -= 1
+    end = i
+    while end + 1 < len(toks) and toks[end].whitespace_ == "" and not toks[end + 1].is_alpha:
+        end += 1
+    return "".join(t.text for t in toks[start : end + 1]).strip(".,;:()")
 
 
 def _names(before: Token, t: Token) -> bool:
