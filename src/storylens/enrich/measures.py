@@ -125,6 +125,8 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
     head = anchor.head
     modifies = anchor.dep_ in ("compound", "amod", "nmod", "nummod", "npadvmod")
     modified = modifies and head.pos_ in ("NOUN", "PROPN") and head.i > anchor.i
+    if modified and head.lower_ == "worth":
+        return _worth(head)  # "£400,000 worth of equipment"
     if modified and not nb.unit_of(head.lower_) and not is_name(head):
         if family == "time":
             return f"{event(head, compounds=True)} duration"
@@ -140,8 +142,8 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
         adjective = head.lower_
         if adjective in _DIMENSIONS:  # "two metres wide"
             return _with_head(head, _DIMENSIONS[adjective])
-        if adjective == "worth" and head.head.pos_ == "NOUN":
-            return noun_phrase(head.head)  # "bonuses worth £2.4m"
+        if adjective == "worth":
+            return _worth(head)  # "bonuses worth £2.4m", "a deal which could be worth $150m"
         if head.tag_ == "JJ":
             return adjective  # "99.9 percent certain"
     if family == "length":
@@ -155,6 +157,13 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
         vague = nb.vague([whole.lower_]) is not None or whole.lower_ in nb.SCALE_WORDS
         if not is_who(whole) and whole.lemma_.lower() not in PLACEHOLDERS and not vague:
             return _with_dimension(noun_phrase(whole, plural=False), dimension, family)
+    if family == "money" and anchor.dep_ == "pobj" and head.lower_ == "for":
+        verb = head.head
+        if verb.pos_ == "VERB":  # "sold the house for $5m", "signed him for £40m"
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.pos_ == "NOUN" and not is_who(obj):
+                return f"{noun_phrase(obj, plural=False)} price"
+            return "price"
     return _from_clause(anchor, family, dimension)
 
 
@@ -257,6 +266,25 @@ def _distance(anchor: Token) -> str | None:
     return None
 
 
+def _worth(worth: Token) -> str | None:
+    """What is worth a sum: the noun "worth" follows ("bonuses worth £2.4m"), the thing of
+    "worth of" ("£400,000 worth of equipment"), or the subject of "be worth" (a "which" read
+    as the noun it stands for)."""
+    what = of_object(worth)
+    if what is not None and what.pos_ == "NOUN":
+        return noun_phrase(what, plural=what.tag_ == "NNS")
+    head = worth.head
+    if head.pos_ == "NOUN" and head.i < worth.i:
+        return noun_phrase(head)
+    if head.pos_ in ("AUX", "VERB"):
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lower_ in ("which", "that") and head.dep_ == "relcl":
+            subject = head.head
+        if subject is not None and subject.pos_ == "NOUN":
+            return noun_phrase(subject, plural=subject.tag_ == "NNS")
+    return None
+
+
 def _with_head(tok: Token, dimension: str) -> str:
     """A dimension with the noun it belongs to: "crater width", "tsunamis height"."""
     for cand in (tok.head, tok.head.head):
@@ -288,7 +316,7 @@ def _from_clause(anchor: Token, family: str, dimension: str | None) -> str | Non
     if verb.pos_ == "ADJ" and verb.head.pos_ == "NOUN":  # "bonuses worth £2.4m"
         return noun_phrase(verb.head)
     lemma = verb.lemma_.lower()
-    fallback = {"time": "duration", "length": "distance"}.get(family)
+    fallback = {"time": "duration", "length": "distance", "speed": "speed"}.get(family)
     if verb.pos_ not in ("VERB", "AUX"):
         return fallback or (dimension if dimension in ("magnitude", "caliber") else None)
     if family == "percent" and lemma in _VOTE_VERBS:

@@ -103,9 +103,12 @@ _UNITS: dict[str, tuple[str, str]] = {  # word -> (unit, family)
     "acre": ("acres", "area"),
     "tonne": ("tonnes", "mass"), "ton": ("tonnes", "mass"), "kilogram": ("kg", "mass"),
     "kg": ("kg", "mass"), "kilo": ("kg", "mass"), "gram": ("g", "mass"),
+    "stone": ("stone", "mass"), "lb": ("lbs", "mass"), "lbs": ("lbs", "mass"),
     "litre": ("litres", "volume"), "liter": ("litres", "volume"),
     "gallon": ("gallons", "volume"), "barrel": ("barrels", "volume"),
     "point": ("points", "points"),
+    "mph": ("mph", "speed"), "kph": ("km/h", "speed"), "km/h": ("km/h", "speed"),
+    "knot": ("knots", "speed"),
     "magnitude": ("magnitude", "measure"), "caliber": ("caliber", "measure"),
     "calibre": ("caliber", "measure"), "degree": ("degrees", "measure"),
 }  # fmt: skip
@@ -139,6 +142,8 @@ def singular(w: str) -> str:
         return w
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes")):
+        return w[:-2]  # "inches"
     if w.endswith("s") and not w.endswith("ss"):
         return w[:-1]
     return w

@@ -31,10 +31,14 @@ _UNIT_ADJECTIVES = {"working", "business", "calendar", "straight", "consecutive"
 _HALF_UNITS = {"mile", "miles", "hour", "hours", "day", "kilometre", "kilometer", "century"}
 # Lemmas that make a descending "231-199" a vote, not a sports score.
 _VOTE_WORDS = {
-    "vote", "ballot", "pass", "approve", "reject", "confirm", "defeat", "adopt", "ratify",
-    "override", "veto", "uphold", "overturn", "rule", "ruling", "decision", "margin", "tally",
-    "majority", "acquit", "convict", "endorse", "block",
+    "vote", "ballot", "pass", "approve", "reject", "confirm", "adopt", "ratify", "override",
+    "veto", "uphold", "overturn", "rule", "ruling", "tally", "majority", "acquit", "convict",
+    "endorse", "elect",
 }  # fmt: skip
+# Nouns a descending split modifies when it is a sports result: "a 5-2 defeat", "a 12-1 win".
+_RESULTS = {"win", "victory", "defeat", "loss", "draw", "lead", "score", "scoreline", "thrashing",
+            "triumph", "rout", "drubbing", "comeback", "semi-final", "final"}  # fmt: skip
+NOUN_TAGS = ("NOUN", "PROPN")
 _TO_NUMBER = re.compile(r"^to-(\d[\d,.]*)$")
 
 
@@ -124,6 +128,12 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
                             hi=other[2], unit="%", family="percent")  # fmt: skip
             p.side, second.side = "poll first", "poll second"
             return [p, second], other[0] + 1
+    if (
+        p.unit == "£"
+        and toks[p.last].lower_.startswith("pound")
+        and any(t.lemma_.lower() in ("weigh", "weight") for t in toks)
+    ):
+        p.unit, p.family = "lbs", "mass"  # "weighs 530 pounds"
     if p.unit is None and pair is None and _low(toks, end) == "times":
         if skips.multiple(toks, p):
             return [], end + 1
@@ -283,7 +293,7 @@ def _range(toks: list[Token], p: Phrase, end: int) -> tuple[Phrase | None, int]:
         p.side, pair.side = "before", "after"
         return pair, nxt[0]
     if second <= p.lo:
-        if low == "or" or not _vote(toks):
+        if low == "or" or not _vote(toks, nxt[0]):
             if dash:
                 p.family = "skip"  # a score: "beat Dunholt 2-1"
                 return None, nxt[0]
@@ -304,7 +314,11 @@ def _magnitude_before(toks: list[Token], i: int) -> bool:
     return prev == "magnitude" or (prev in _DASHES and _low(toks, i - 2) == "magnitude")
 
 
-def _vote(toks: list[Token]) -> bool:
+def _vote(toks: list[Token], end: int) -> bool:
+    """Is a descending split ending at ``end`` a vote ("voted 231-199", "confirmed 52 to 48"),
+    not a score ("a 5-2 defeat")?"""
+    if _low(toks, end) in _RESULTS or (end < len(toks) and toks[end].head.lower_ in _RESULTS):
+        return False
     return any(t.lemma_.lower() in _VOTE_WORDS for t in toks)
 
 
@@ -431,6 +445,9 @@ def _odds(toks: list[Token], i: int) -> Phrase | None:
     j = i + 1
     if _low(toks, j) in _DASHES:
         j += 1
+    counted_between = j < len(toks) and toks[j].pos_ in NOUN_TAGS and _low(toks, j + 1) == "in"
+    if counted_between:
+        j += 1  # "one Briton in five"
     if _low(toks, j) != "in":
         return None
     j += 1
@@ -439,12 +456,18 @@ def _odds(toks: list[Token], i: int) -> Phrase | None:
     if j >= len(toks) or not _numeric(toks[j]):
         return None
     b = nb.parse_number([_low(toks, j)])
-    if b is None or b <= a or b > 1e6:
-        return None
+    if (
+        b is None
+        or b <= a
+        or b > 1e4
+        or a != int(a)
+        or re.fullmatch(r"(1[5-9]|20)\d\d", toks[j].text)
+    ):
+        return None  # "a 9.1 temblor in 2004" is no ratio
     hyphenated = toks[i].whitespace_ == "" and toks[j - 1].whitespace_ == ""
     after = toks[j + 1] if j + 1 < len(toks) else None
     counted = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
-    if not (hyphenated or counted or _low(toks, j + 1) == "of"):
+    if not (hyphenated or counted or counted_between or _low(toks, j + 1) == "of"):
         return None  # "4 in 2021" is no ratio
     pct = round(100 * a / b, 6)
     return Phrase(first=i, last=j, anchor=j, lo=pct, hi=pct, unit="%", family="percent",

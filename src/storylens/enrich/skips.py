@@ -26,7 +26,8 @@ _IDENT_WORDS = {
     "flight", "line", "bus", "table", "figure", "part", "act", "level", "stage", "phase",
     "grade", "category", "ward", "pier", "berth", "berths", "junction", "exit", "lane", "road",
     "street", "channel", "precinct", "district", "unit", "apartment", "suite", "highway",
-    "interstate", "division", "class", "type", "model", "version", "episode",
+    "interstate", "division", "class", "type", "model", "version", "episode", "series",
+    "season", "volume", "vol", "vol.", "issue", "per",
 }  # fmt: skip
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -103,12 +104,36 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
         return True  # "Terminals 1 to 4"
     if t.i == t.sent.start and nxt in (".", ")"):
         return True  # list numbering: "1." / "2)"
-    if prev in ("aged", "age", "ages") and not nb.unit_of(nxt):
-        return True
-    after_name = i >= 2 and toks[i - 2].pos_ == "PROPN"
-    if prev == "," and after_name and end == i + 1 and nxt in (",", ".", "", ")", "and"):
-        return not nb.unit_of(nxt)  # an age after a name: "Gennady, 35, a logistics worker"
+    if _aged_before(toks, i) and not nb.unit_of(nxt):
+        return True  # "aged 35", "those aged between 15 and 44", "at the age of 86"
+    if (
+        nxt in ("in", "o'clock")
+        and _low(toks, end + 1) == "the"
+        and _low(toks, end + 2) in ("morning", "afternoon", "evening", "night")
+    ):
+        return True  # "three in the morning"
+    named = i >= 2 and (toks[i - 2].pos_ in ("PROPN", "NOUN") or toks[i - 2].text == ")")
+    if prev == "," and named and end == i + 1 and nxt in (",", ".", "", ")", "and", ";"):
+        return not nb.unit_of(nxt)  # an age after a name: "Gennady, 35,", "The actress, 64,"
+    if prev == "and" and i >= 3 and _low(toks, i - 3) == "," and toks[i - 2].like_num:
+        return not_a_number(toks, i - 2, i - 1)  # "two sons, 11 and 14"
+    if re.fullmatch(r"1[0-7]\d\d", low) and end == i + 1:
+        years = ("in", "since", "from", "until", "by", "between", "of", "(", "-", "and")
+        return prev in years or re.fullmatch(r"\d{4}-", prev) is not None  # "(1661- 1718)"
     return False
+
+
+def _aged_before(toks: list[Token], i: int) -> bool:
+    """ "aged 35", "those aged between 15 and 44", "under the age of 40": an age follows."""
+    j = i - 1
+    while j >= 0 and (
+        toks[j].like_num
+        or toks[j].lower_ in ("between", "and", "to", "-", "under", "over")
+        or toks[j].lower_ in ("above", "below", "than", "more", "less", "least", "at")
+    ):
+        j -= 1
+    word = _low(toks, j)
+    return word in ("aged", "ages") or (word == "of" and _low(toks, j - 1) == "age")
 
 
 def _glued(toks: list[Token], i: int) -> str:
@@ -153,8 +178,10 @@ def not_a_claim(toks: list[Token], p: Phrase) -> bool:
     if p.family in ("skip", "age"):
         return True
     after = _low(toks, p.last + 1)
-    if p.unit in ("years", "year") and (after in ("old", "-old", "year-old") or _aged(toks, p)):
-        return True
+    if p.unit in ("years", "months", "weeks", "days") and (
+        after in ("old", "-old", "year-old") or _aged(toks, p)
+    ):
+        return True  # "a 22 year-old resident", "an 18-month-old son"
     if p.family in ("time", "ordinal") and p.qualifier != "ordinal":
         if _anchored(toks, p, after):
             return True  # "four months ago", "two days after the quake", "four days to go"
@@ -232,11 +259,13 @@ def _one_counts(toks: list[Token], p: Phrase) -> bool:
     one = toks[p.last]
     prev, nxt = _low(toks, p.first - 1), _low(toks, p.last + 1)
     before = toks[p.first - 1] if p.first > 0 else None
-    if prev in ("no", "any", "every", "each", "the") or (
+    if prev in ("no", "any", "every", "each", "the", "a", "another") or (
         prev in ("this", "that", "which") and before is not None and before.pos_ == "DET"
     ):
         return False
-    if nxt in ("of", "another", "other", "by", "or", "-", "more", "day", "after", "time"):
+    if before is not None and before.pos_ == "ADJ" and prev not in ("only", "just"):
+        return False  # "a nice one", "the second one"
+    if nxt in ("of", "another", "other", "by", "or", "-", "more", "day", "after", "time", "to"):
         return False
     noun = one.head if one.dep_ == "nummod" else None
     if noun is not None and noun.lower_ in _PRONOUN_NOUNS:
@@ -248,7 +277,7 @@ def _one_counts(toks: list[Token], p: Phrase) -> bool:
         return True  # "two women and one man"
     if holder.dep_ in ("oprd", "acomp") or (noun is not None and noun.pos_ == "ADJ"):
         return True  # "left one armed militant dead"
-    if holder.dep_ in ("nsubjpass", "attr"):
+    if holder.dep_ == "nsubjpass" or (holder.dep_ == "attr" and noun is not None):
         return True  # "one person has been arrested", "there was one arrest"
     if holder.dep_ == "dobj":
         return noun is not None  # "killing one man"; not "noticed one break away"

@@ -74,6 +74,11 @@ def _poll_side(toks: list[Token], p: Phrase) -> str | None:
 def counted(toks: list[Token], p: Phrase) -> str | None:
     """What a plain count counts."""
     anchor = toks[p.anchor]
+    parent = anchor.head.lower_.split("-")[0]
+    if parent in _PARENTS and any(
+        t.lower_ == "of" for t in toks[anchor.head.i - toks[0].i : p.first]
+    ):
+        return _PARENTS[parent]  # "the father-of-three"
     if anchor.lower_ == "times" and anchor.head.pos_ in ("VERB", "AUX"):
         return f"times {participle(anchor.head)}"  # "shot eleven times"
     noun = _counted_noun(anchor)
@@ -157,6 +162,9 @@ def _generic(anchor: Token, noun: Token) -> str:
     return "others" if noun.lower_ == "others" else "people"
 
 
+_PARENTS = {"father": "children", "mother": "children", "parent": "children", "dad": "children",
+            "mum": "children", "mom": "children", "grandfather": "grandchildren",
+            "grandmother": "grandchildren", "grandparent": "grandchildren"}  # fmt: skip
 # Verbs that say what happened to the people counted: their participle alone is the subject
 # ("killed", "injured", "detained"); any other verb keeps "people" ("people sheltering in the
 # school", "people took to streets").
@@ -233,6 +241,9 @@ def _elided(toks: list[Token], p: Phrase, anchor: Token) -> str | None:
             break
     if anchor.dep_ == "pobj" and head.pos_ == "ADP":
         if head.head.pos_ == "NOUN" and head.lower_ == "of":  # "a majority of 160"
+            parent = head.head.lower_.split("-")[0]
+            if parent in _PARENTS:
+                return _PARENTS[parent]  # "a father-of-three"
             return noun_phrase(head.head, plural=False)
         verb = head.head
     if verb.pos_ in ("VERB", "AUX"):
@@ -285,6 +296,9 @@ def _share(toks: list[Token], p: Phrase) -> str | None:
     """What a fraction or odds is a share of: "two-thirds of the members" → members, "a
     one-in-three chance" → chance, "more than half are members" → members."""
     anchor = toks[p.anchor]
+    inside = [t for t in toks[p.first : p.last] if t.pos_ in NOUNS and not t.like_num]
+    if p.qualifier == "odds" and inside:  # "one Briton in five"
+        return noun_phrase(inside[0], plural=True)
     obj = of_object(anchor)
     if obj is not None and not is_name(obj):
         return noun_phrase(obj)
