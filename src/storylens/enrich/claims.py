@@ -111,7 +111,7 @@ _REPORTING = {
     "show", "insist", "suggest", "believe", "calculate", "count", "record", "find", "reveal",
     "recommend", "indicate", "note", "argue", "allege", "disclose", "testify", "predict",
     "project", "forecast", "cite", "acknowledge", "admit", "explain", "write", "tweet",
-    "publish", "release", "quote", "put", "give", "list", "tally", "register", "measure",
+    "publish", "release", "quote", "put", "list", "tally", "register", "measure",
     "assert", "contend", "maintain", "stress", "emphasise", "emphasize", "declare", "conclude",
     "determine", "document", "detail",
 }  # fmt: skip

@@ -111,16 +111,22 @@ def is_model(tok: Token) -> bool:
     return tok.pos_ == "NUM" or (any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
 
 
+def _model_name(tok: Token) -> bool:
+    text = tok.text
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and not tok.like_num
+
+
 def modifiers(tok: Token) -> list[Token]:
     """The compounds and adjectives before a noun that say which kind it is ("assault" rifles,
     "Somali" pirates, "speaking" fees), without quantity words, numbers and units."""
-    out = []
+    out = [t for t in tok.subtree if t.i < tok.i and t.dep_ in ("case", "compound", "nmod")
+           and _model_name(t) and t.head != tok]  # fmt: skip
     for t in tok.lefts:
         if any(c.isdigit() for c in t.text) and not (is_model(t) and not t.like_num):
             continue
         if t.lower_ in nb.SCALE_WORDS or t.lower_ in nb.SMALL or t.like_num:
             continue
-        if t.dep_ in ("nummod", "compound") and is_model(t) and not t.like_num:
+        if t.dep_ in ("nummod", "compound", "amod", "nmod") and is_model(t) and not t.like_num:
             out.append(t)  # "AK-47 assault rifles"
         elif t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
             if t.like_num or nb.unit_of(t.lower_) or t.ent_type_ in ("PERSON", "DATE", "TIME"):
@@ -140,7 +146,7 @@ def modifiers(tok: Token) -> list[Token]:
 def noun_phrase(tok: Token, plural: bool = True) -> str:
     """A noun with its modifiers: "assault rifles", "effective federal tax rate"; a change
     with what changes: "fall in real wages"."""
-    words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in modifiers(tok)]
+    words = [t.text if t.pos_ == "PROPN" or _model_name(t) else t.lower_ for t in modifiers(tok)]
     phrase = " ".join([*words, noun_word(tok, plural)])
     if tok.lemma_.lower() in CHANGES:
         what = of_object(tok, ("in", "of"))

@@ -77,6 +77,12 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
     nxt, prev = _low(toks, end), _low(toks, i - 1)
     if _PHONE.match(_glued(toks, i)) or re.match(r"^\d+(s|'s)$", low):  # 0800-123-4567, 1950s
         return True
+    if toks[i].text.isdigit() and (_low(toks, end).isdigit() or _low(toks, i - 1).isdigit()):
+        return True  # "116 123": digit groups side by side are a phone number or a code
+    if t.dep_ == "attr" and t.head.lemma_ == "be" and end == i + 1 and not nb.unit_of(nxt):
+        subject = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lower_ in ("he", "she", "i", "you"):
+            return True  # "when she was 40": an age
     if nxt in _TIME_WORDS or re.search(r"\d(am|pm)$", low) or ":" in low:
         return True  # 6 a.m., 0737 GMT, 3pm, 7:48
     if re.fullmatch(r"(1[89]|20)\d\d", low) and end == i + 1:
@@ -91,8 +97,8 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
         return True  # "No. 2", "Route 66"
     before = toks[i - 1] if i > 0 else None
     model = before is not None and _names(before, t) and prev not in _CURRENCY_CODES
-    if model and before is not None and not nb.unit_of(nxt) and before.ent_type_ != "PERSON":
-        return True  # "AK 47", "Ekawat Nava 5", "Boeing 747"; not "leads Trump 48 percent"
+    if model and not nb.unit_of(nxt):
+        return True  # "AK 47", "Ekawat Nava 5", "Walker 5" (a rating); not "Trump 48 percent"
     if t.ent_type_ in ("PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"):
         ent = next((e for e in t.sent.ents if e.start <= t.i < e.end), None)
         if ent is not None and ent.start < t.i and ent.end == t.i + 1 and not nb.unit_of(nxt):
@@ -113,7 +119,7 @@ def not_a_number(toks: list[Token], i: int, end: int) -> bool:
     ):
         return True  # "three in the morning"
     named = i >= 2 and (toks[i - 2].pos_ in ("PROPN", "NOUN") or toks[i - 2].text == ")")
-    if prev == "," and named and end == i + 1 and nxt in (",", ".", "", ")", "and", ";"):
+    if prev == "," and named and end == i + 1 and nxt in (",", ".", "", ")", "(", "and", ";"):
         return not nb.unit_of(nxt)  # an age after a name: "Gennady, 35,", "The actress, 64,"
     if prev == "and" and i >= 3 and _low(toks, i - 3) == "," and toks[i - 2].like_num:
         return not_a_number(toks, i - 2, i - 1)  # "two sons, 11 and 14"

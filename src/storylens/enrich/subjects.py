@@ -275,7 +275,7 @@ def _clause_noun(verb: Token, anchor: Token) -> str | None:
             if noun.lemma_.lower() in PLACEHOLDERS:
                 noun = of_object(noun) or noun
             if noun.pos_ == "NOUN" and noun.lemma_.lower() not in PLACEHOLDERS:
-                return noun_phrase(noun)
+                return noun_phrase(noun, plural=noun.tag_ == "NNS")
     return None
 
 
@@ -304,7 +304,7 @@ def _share(toks: list[Token], p: Phrase) -> str | None:
         return noun_phrase(obj)
     nxt = toks[p.last + 1] if p.last + 1 < len(toks) else None
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not is_name(nxt):
-        return noun_phrase(nxt)
+        return noun_phrase(nxt, plural=nxt.tag_ in ("NNS", "NNPS"))
     head = anchor.head
     if anchor.dep_ in ("nummod", "compound", "amod", "nmod") and head.pos_ == "NOUN":
         return noun_phrase(head, plural=head.tag_ == "NNS")
