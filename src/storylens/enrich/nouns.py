@@ -150,7 +150,8 @@ def noun_phrase(tok: Token, plural: bool = True) -> str:
     phrase = " ".join([*words, noun_word(tok, plural)])
     if tok.lemma_.lower() in CHANGES:
         what = of_object(tok, ("in", "of"))
-        if what is not None and what.pos_ in ("NOUN", "PROPN") and not is_who(what):
+        unit = what is not None and (nb.unit_of(what.lower_) is not None or what.like_num)
+        if what is not None and what.pos_ in ("NOUN", "PROPN") and not is_who(what) and not unit:
             phrase += f" {what.head.lower_} {noun_phrase(what, plural=what.tag_ == 'NNS')}"
     return phrase
 

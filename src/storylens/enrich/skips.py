@@ -160,8 +160,8 @@ def _names(before: Token, t: Token) -> bool:
     text = before.text.rstrip("-")
     if not text[:1].isupper() or _date_word(text) or before.i == before.sent.start:
         return False
-    if text.isupper() and text.isalpha() and len(text) <= 4:
-        return True  # "AK 47", "CN 235"
+    if text.isupper() and text.isalpha() and len(text) <= 4 and before.pos_ not in ("DET", "PRON"):
+        return True  # "AK 47", "CN 235"; not the article in "- A 14.2-km tunnel"
     return before.pos_ == "PROPN" and before.ent_type_ not in ("GPE", "NORP", "DATE")
 
 
