@@ -92,6 +92,9 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
     dimension = "magnitude" if p.unit == "magnitude" else _FAMILY_NOUN.get(family)
     if p.unit == "caliber":
         dimension = "caliber"
+    by = anchor.head if anchor.dep_ == "pobj" and anchor.head.lower_ == "by" else None
+    if family in ("percent", "points") and by is not None and by.head.lemma_.lower() in LEADS:
+        return "lead"  # "Biden leads by 7 points in the poll"
     level = _level_subject(anchor) if family in ("percent", "points", "money") else None
     if level is not None:
         return level  # "turnout reached 93.87 percent in the election"

@@ -301,7 +301,7 @@ def _share(toks: list[Token], p: Phrase) -> str | None:
         return noun_phrase(inside[0], plural=True)
     obj = of_object(anchor)
     if obj is not None and not is_name(obj):
-        return noun_phrase(obj)
+        return noun_phrase(obj, plural=obj.tag_ in ("NNS", "NNPS"))
     nxt = toks[p.last + 1] if p.last + 1 < len(toks) else None
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and not is_name(nxt):
         return noun_phrase(nxt, plural=nxt.tag_ in ("NNS", "NNPS"))
