@@ -98,7 +98,7 @@ CASES = [  # sentence, number words, subject, (lo, hi, lo_open, hi_open), unit
     ("The attack killed 12 people.", "12", "killed", (12, 12, False, False), None),
     ("Two people died in the crash.", "Two", "died", (2, 2, False, False), None),
     ("Thirty-one people were injured.", "Thirty-one", "injured", (31, 31, False, False), None),
-    ("Sixty-one ships were queued off the port.", "Sixty-one", "ships",
+    ("Sixty-one ships were queued off the port.", "Sixty-one", "vessels",
      (61, 61, False, False), None),
     ("About 4,200 members of the union stopped work.", "About 4,200", "members",
      (3780, 4620, False, False), None),

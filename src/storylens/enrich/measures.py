@@ -163,9 +163,9 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
     if family == "money" and anchor.dep_ == "pobj" and head.lower_ == "for":
         verb = head.head
         if verb.pos_ == "VERB":  # "sold the house for $5m", "signed him for £40m"
-            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-            if obj is not None and obj.pos_ == "NOUN" and not is_who(obj):
-                return f"{noun_phrase(obj, plural=False)} price"
+            sold = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if sold is not None and sold.pos_ == "NOUN" and not is_who(sold):
+                return f"{noun_phrase(sold, plural=False)} price"
             return "price"
     return _from_clause(anchor, family, dimension)
 

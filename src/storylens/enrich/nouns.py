@@ -24,7 +24,8 @@ GENERIC = {"people", "person", "persons", "individual", "individuals", "other", 
            "one", "ones", "those"}  # fmt: skip
 
 
-_SYNONYMS = {"protestors": "protesters"}  # spelling variants only (see docs/claims.md)
+# Nouns merged so that reports of one crowd or one fleet share a subject (docs/claims.md).
+_SYNONYMS = {"protestors": "protesters", "ships": "vessels"}
 
 
 STATES = {"dead", "injured", "missing", "hurt", "wounded", "homeless", "displaced", "alive",

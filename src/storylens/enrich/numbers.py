@@ -135,6 +135,11 @@ def word(tok: Token) -> str:
     return tok.norm_ if " " in tok.text else tok.lower_
 
 
+def is_number(tok: Token) -> bool:
+    """Is the token a number (digits, a number word, a rejoined "230, 000")?"""
+    return tok.like_num or " " in tok.text or parse_number([word(tok)]) is not None
+
+
 def singular(w: str) -> str:
     """A rough singular for unit words ("metres" -> "metre", "centuries" -> "century")."""
     w = w.lower()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storylens.enrich import numbers as nb
-from storylens.enrich import skips
+from storylens.enrich import shares, skips
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -28,7 +28,6 @@ _BEFORE_SINGLE = {"than", "for", "within", "after", "about", "almost", "nearly",
 _ORDINAL_UNITS = {"day", "week", "weekend", "month", "year", "night"}
 _UNIT_ADJECTIVES = {"working", "business", "calendar", "straight", "consecutive", "full",
                     "successive", "more", "further", "additional", "extra"}  # fmt: skip
-_HALF_UNITS = {"mile", "miles", "hour", "hours", "day", "kilometre", "kilometer", "century"}
 # Lemmas that make a descending "231-199" a vote, not a sports score.
 _VOTE_WORDS = {
     "vote", "ballot", "pass", "approve", "reject", "confirm", "adopt", "ratify", "override",
@@ -95,12 +94,13 @@ def _phrases_at(toks: list[Token], i: int) -> tuple[list[Phrase], int]:
     ordinal = _ordinal_duration(toks, i)
     if ordinal is not None:
         return [ordinal], ordinal.last + 1
-    odds = _odds(toks, i)
-    if odds is not None:
-        return [odds], odds.last + 1
-    part = _fraction(toks, i)
-    if part is not None:
-        _qualify(toks, part)
+    found = shares.odds_at(toks, i) or shares.fraction_at(toks, i)
+    if found is not None:
+        part = Phrase(first=found.first, last=found.last, anchor=found.last, lo=found.value,
+                      hi=found.value, unit=found.unit, family=found.family, share=found.share,
+                      qualifier=found.qualifier, core=found.first)  # fmt: skip
+        if part.qualifier is None:
+            _qualify(toks, part)
         return [part], part.last + 1
     core = _core(toks, i)
     if core is None:
@@ -194,7 +194,7 @@ def _core(toks: list[Token], i: int) -> tuple[int, float | None, float | None, s
         prev = toks[i - 1] if i > 0 else None
         if prev is None or not (prev.like_num or prev.lower_ in ("a", "one")):
             return i + 1, nb.SCALE[low], nb.SCALE[low], None  # "the million-member union"
-    elif not _numeric(toks[i]) or low in nb.ORDINALS:
+    elif not nb.is_number(toks[i]) or low in nb.ORDINALS:
         return None
     if toks[i].tag_ in ("JJ", "RB") and toks[i].text.isalpha():
         return None  # "one" as an adjective or adverb
@@ -236,11 +236,6 @@ def _split_thousands(toks: list[Token], i: int) -> bool:
         return False
     first = toks[i]
     return first.head == second.head or first.head == second or second.head == first
-
-
-def _numeric(tok: Token) -> bool:
-    w = nb.word(tok)
-    return tok.like_num or " " in tok.text or nb.parse_number([w]) is not None
 
 
 def _scaled(toks: list[Token], i: int, end: int) -> bool:
@@ -391,87 +386,6 @@ def _qualify(toks: list[Token], p: Phrase) -> None:
         p.qualifier = words
         p.first = start
         return
-
-
-def _fraction(toks: list[Token], i: int) -> Phrase | None:
-    """ "two-thirds of the members", "half the candidates", "more than half", "a quarter
-    mile", "half an hour": a share (in %) of what follows, or a part of a unit."""
-    low = _low(toks, i)
-    if low in ("a", "an", "one") or low in nb.SMALL:
-        first_word, j = [low], i + 1
-        if _low(toks, j) in _DASHES:
-            j += 1
-        words = [*first_word, _low(toks, j)]
-        end = j + 1
-    elif low == "half":
-        words, end = ["half"], i + 1
-    else:
-        return None
-    value = nb.fraction(words)
-    if value is None:
-        return None
-    nxt = _low(toks, end)
-    prev = _low(toks, i - 1)
-    if words[-1].startswith(("half", "quarter")):
-        unit_at = end + 1 if nxt in ("a", "an") else end
-        if _low(toks, unit_at) in _DASHES:
-            unit_at += 1
-        if _low(toks, unit_at) in _HALF_UNITS:  # "a quarter mile", "half an hour"
-            unit, family = nb.unit_of(_low(toks, unit_at)) or ("", "")
-            return Phrase(first=i, last=unit_at, anchor=unit_at, lo=value, hi=value,
-                          unit=unit, family=family)  # fmt: skip
-    determined = i > 0 and (prev in ("in", "by") or toks[i - 1].pos_ in ("DET", "ADJ", "PRON"))
-    approximate = prev in ("about", "nearly", "almost", "around", "some", "over", "roughly")
-    if words == ["half"] and determined and not approximate:
-        return None  # "the second half", "the eastern half", "cut in half"
-    share = nxt in ("of", "the", "their", "its", "his", "her", "our", "all")
-    qualified = any(" ".join(t.lower_ for t in toks[max(0, i - n) : i]) in nb.QUALIFIERS
-                    for n in (1, 2, 3))  # fmt: skip
-    two_part = len(words) == 2 and words[0] not in ("a", "an")
-    modifies = two_part and toks[end - 1].dep_ in ("compound", "amod", "nmod", "nummod")
-    if not (share or (qualified and words == ["half"]) or modifies):
-        return None
-    pct = round(value * 100, 6)
-    return Phrase(first=i, last=end - 1, anchor=end - 1, lo=pct, hi=pct, unit="%",
-                  family="percent", share=True)  # fmt: skip
-
-
-def _odds(toks: list[Token], i: int) -> Phrase | None:
-    """ "a one-in-three chance", "1 in 5 voters": a probability or share in %."""
-    low = _low(toks, i)
-    a = nb.parse_number([low]) if _numeric(toks[i]) else None
-    if a is None:
-        return None
-    j = i + 1
-    if _low(toks, j) in _DASHES:
-        j += 1
-    counted_between = j < len(toks) and toks[j].pos_ in NOUN_TAGS and _low(toks, j + 1) == "in"
-    if counted_between:
-        j += 1  # "one Briton in five"
-    if _low(toks, j) != "in":
-        return None
-    j += 1
-    if _low(toks, j) in _DASHES:
-        j += 1
-    if j >= len(toks) or not _numeric(toks[j]):
-        return None
-    b = nb.parse_number([_low(toks, j)])
-    if (
-        b is None
-        or b <= a
-        or b > 1e4
-        or a != int(a)
-        or re.fullmatch(r"(1[5-9]|20)\d\d", toks[j].text)
-    ):
-        return None  # "a 9.1 temblor in 2004" is no ratio
-    hyphenated = toks[i].whitespace_ == "" and toks[j - 1].whitespace_ == ""
-    after = toks[j + 1] if j + 1 < len(toks) else None
-    counted = after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ")
-    if not (hyphenated or counted or counted_between or _low(toks, j + 1) == "of"):
-        return None  # "4 in 2021" is no ratio
-    pct = round(100 * a / b, 6)
-    return Phrase(first=i, last=j, anchor=j, lo=pct, hi=pct, unit="%", family="percent",
-                  qualifier="odds", share=True)  # fmt: skip
 
 
 def _ordinal_duration(toks: list[Token], i: int) -> Phrase | None:
