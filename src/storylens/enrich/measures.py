@@ -159,7 +159,14 @@ def measured(toks: list[Token], p: Phrase) -> str | None:
         whole = head.head
         vague = nb.vague([whole.lower_]) is not None or whole.lower_ in nb.SCALE_WORDS
         if not is_who(whole) and whole.lemma_.lower() not in PLACEHOLDERS and not vague:
-            return _with_dimension(noun_phrase(whole, plural=False), dimension, family)
+            noun = noun_phrase(whole, plural=False)
+            if (
+                whole.dep_ == "pobj"
+                and whole.head.lower_ == "of"
+                and whole.head.head.pos_ == "NOUN"
+            ):
+                noun = f"{noun_phrase(whole.head.head, plural=False)} of {noun}"  # margin of error
+            return _with_dimension(noun, dimension, family)
     if family == "money" and anchor.dep_ == "pobj" and head.lower_ == "for":
         verb = head.head
         if verb.pos_ == "VERB":  # "sold the house for $5m", "signed him for £40m"
@@ -210,6 +217,8 @@ def _complement(toks: list[Token], p: Phrase, anchor: Token) -> tuple[str, Token
             return False
         if p.family == "time" and obj.ent_type_ in ("GPE", "LOC", "FAC"):
             return True  # "three days in Dubai"
+        if obj.ent_type_ == "NORP":
+            return True  # "31 percent of Americans"
         return not is_who(obj) and obj.lemma_.lower() not in ("time", "way")
 
     def pobj(prep: Token) -> Token | None:

@@ -28,11 +28,11 @@ _BEFORE_SINGLE = {"than", "for", "within", "after", "about", "almost", "nearly",
 _ORDINAL_UNITS = {"day", "week", "weekend", "month", "year", "night"}
 _UNIT_ADJECTIVES = {"working", "business", "calendar", "straight", "consecutive", "full",
                     "successive", "more", "further", "additional", "extra"}  # fmt: skip
-# Lemmas that make a descending "231-199" a vote, not a sports score.
+# Lemmas that make a split ("231-199", "45-55") a vote, not a sports score or a range.
 _VOTE_WORDS = {
     "vote", "ballot", "pass", "approve", "reject", "confirm", "adopt", "ratify", "override",
     "veto", "uphold", "overturn", "rule", "ruling", "tally", "majority", "acquit", "convict",
-    "endorse", "elect",
+    "endorse", "elect", "fail",
 }  # fmt: skip
 # Nouns a descending split modifies when it is a sports result: "a 5-2 defeat", "a 12-1 win".
 _RESULTS = {"win", "victory", "defeat", "loss", "draw", "lead", "score", "scoreline", "thrashing",
@@ -286,6 +286,12 @@ def _range(toks: list[Token], p: Phrase, end: int) -> tuple[Phrase | None, int]:
     if _low(toks, p.first - 1) == "from" and low == "to":
         pair = Phrase(first=start, last=nxt[0] - 1, anchor=nxt[0] - 1, lo=second, hi=second)
         p.side, pair.side = "before", "after"
+        return pair, nxt[0]
+    counts_a_noun = nxt[0] < len(toks) and toks[nxt[0]].pos_ in NOUN_TAGS
+    tally = low != "or" and not between and not counts_a_noun and _vote(toks, nxt[0])
+    if second > p.lo and tally and dash:  # "the measure failed 45-55"
+        pair = Phrase(first=start, last=nxt[0] - 1, anchor=nxt[0] - 1, lo=second, hi=second)
+        p.side, pair.side = "votes for", "votes against"
         return pair, nxt[0]
     if second <= p.lo:
         if low == "or" or not _vote(toks, nxt[0]):
