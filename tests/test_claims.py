@@ -426,6 +426,8 @@ FORMS = [  # sentence, [(number words, subject, (lo, hi, lo_open, hi_open), unit
     ("There was one arrest on Monday night.", [("one", "arrest", (1, 1, False, False), None)]),
     ("Hundreds of people have been living in tents since the quake.",
      [("Hundreds", "people living in tents", (200, 1000, False, True), None)]),
+    ("Some 55,000 18-year-olds a month will be eligible.",
+     [("Some 55,000", "18-year-olds", (49500, 60500, False, False), None)]),
     ("Seven AK-47 assault rifles were found in the boats.",
      [("Seven", "AK-47 assault rifles", (7, 7, False, False), None)]),
     ("The couple reported $3.4 million in speech fees.",

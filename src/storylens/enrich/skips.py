@@ -185,7 +185,7 @@ def not_a_claim(toks: list[Token], p: Phrase) -> bool:
         return True
     after = _low(toks, p.last + 1)
     if p.unit in ("years", "months", "weeks", "days") and (
-        after in ("old", "-old", "year-old") or _aged(toks, p)
+        after in ("old", "olds", "-old", "year-old", "year-olds") or _aged(toks, p)
     ):
         return True  # "a 22 year-old resident", "an 18-month-old son"
     if p.family in ("time", "ordinal") and p.qualifier != "ordinal":
@@ -221,7 +221,7 @@ def _anchored(toks: list[Token], p: Phrase, after: str) -> bool:
 def _aged(toks: list[Token], p: Phrase) -> bool:
     """ "16-year old", "a 22 year-old": the unit token carries "-old" or is followed by it."""
     nxt = toks[p.last + 1] if p.last + 1 < len(toks) else None
-    return nxt is not None and nxt.lower_ in ("-",) and _low(toks, p.last + 2) == "old"
+    return nxt is not None and nxt.lower_ in ("-",) and _low(toks, p.last + 2) in ("old", "olds")
 
 
 def _military(text: str) -> bool:

@@ -89,6 +89,11 @@ def counted(toks: list[Token], p: Phrase) -> str | None:
             return _generic(anchor, noun)
         if noun.pos_ == "ADJ" or noun.lower_ in STATES:
             return noun.lower_  # "24 dead"
+        if noun.lower_.endswith("olds"):  # "thousands of 18-year-olds"
+            start = noun.i
+            while start > noun.sent.start and noun.doc[start - 1].whitespace_ == "":
+                start -= 1
+            return noun.doc[start : noun.i + 1].text.lower()
         return noun_phrase(noun, plural=p.lo != 1 or p.hi != 1)
     return _elided(toks, p, anchor)
 
