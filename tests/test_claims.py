@@ -572,3 +572,11 @@ def test_claims_in_text_rebuilt_from_tokens(claims: Extract) -> None:
     ]
     one = claims("Growth helped bring down a deficit that totalled 13. 6 percent of output.")
     assert [(c.sentence, c.text, c.lo) for c in one] == [(0, "13. 6 percent", 13.6)]
+
+
+def test_a_figure_in_parentheses_that_goes_on_is_no_conversion(claims: Extract) -> None:
+    found = claims("The march drew an approximate 200,000 (20,000 of them from the unions).")
+    assert [(c.text, c.lo, c.hi) for c in found] == [
+        ("an approximate 200,000", 180000, 220000),
+        ("20,000", 20000, 20000),
+    ]

@@ -88,11 +88,10 @@ def _conversion(toks: list[Token], a: Phrase, b: Phrase) -> bool:
     if a.last + 1 >= len(toks) or toks[a.last + 1].text != "(":
         return False
     gap = [t.lower_ for t in toks[a.last + 2 : b.first]]
-    return (
-        b.first > a.last + 1
-        and all(w in ("about", "or", "some", "roughly") for w in gap)
-        and (a.family == b.family or {a.family, b.family} <= {"money", "count"})
-    )
+    closed = b.last + 1 < len(toks) and toks[b.last + 1].text == ")"
+    same = a.family == b.family or {a.family, b.family} <= {"money", "count"}
+    measured = a.unit is not None or b.unit is not None  # "(20,000 which is …)": no conversion
+    return closed and same and measured and all(w in ("about", "or", "some") for w in gap)
 
 
 def _carry_qualifier(a: Phrase, b: Phrase) -> None:
