@@ -43,7 +43,6 @@ _TIME_WORDS = {"am", "pm", "a.m.", "p.m.", "a.", "p.", "gmt", "bst", "utc", "edt
                "cet", "pst", "pdt", "ist", "jst", "wib"}  # fmt: skip
 _STREET_WORDS = {"street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.",
                  "boulevard", "blvd", "lane", "drive", "place", "square", "way"}  # fmt: skip
-_ANCHORS = {"ago", "after", "before", "later", "earlier", "prior", "since"}
 _PHONE = re.compile(r"^\+?\d[\d\- ]{6,}\d$")
 # Nouns that "one" or "the two" stand beside without counting anything: "one thing", "one way",
 # "the two sides" (the parties), "one another".
