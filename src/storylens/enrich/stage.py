@@ -21,6 +21,7 @@ from storylens.models import Claim, Enrichment, Quote, Sentence
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+# what claims.py gives as a source when the reporting verb's subject is a pronoun
 PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "him", "her", "them"})
 
 
@@ -47,6 +48,7 @@ def enrich_docs(article_id: str, paragraphs: Sequence[tuple[int, Doc]]) -> Enric
     positions = [paragraph for paragraph, _ in paragraphs]
     out.quotes = resolve_quotes(out, found, positions, people.people, people.subjects)
     attribute_quoted_claims(out.claims, out.quotes)
+    resolve_claim_sources(out)
     return out
 
 
@@ -69,3 +71,20 @@ def attribute_quoted_claims(claims: list[Claim], quotes: list[Quote]) -> None:
             if inside and q.speaker:
                 claim.attribution = q.speaker
                 break
+
+
+def resolve_claim_sources(e: Enrichment) -> None:
+    """ "…, he said": a claim still attributed to a pronoun goes to the speaker the quotes of
+    its sentence resolved, else to the last person named up to its sentence (no one named: no
+    attribution)."""
+    for claim in e.claims:
+        if (claim.attribution or "").lower() not in PRONOUN_SOURCES:
+            continue
+        quoted = [q.speaker for q in e.quotes if q.sentence == claim.sentence and q.speaker]
+        named = [s for s in quoted if s.lower() not in PRONOUN_SOURCES]
+        if named:
+            claim.attribution = named[0]
+            continue
+        people = [m for m in e.mentions if m.label == "PERSON" and m.sentence <= claim.sentence]
+        last = people[-1].entity if people else None
+        claim.attribution = next((ent.name for ent in e.entities if ent.key == last), None)
