@@ -20,7 +20,7 @@ docs/compare.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from storylens.models import Claim
@@ -129,6 +129,18 @@ def relation(a: Claim, b: Claim) -> Relation:
         return "agree"
     rx, ry = _in_unit(read_interval(a), a.unit, b.unit), read_interval(b)
     return "compatible" if overlap(rx, ry) else "disjoint"
+
+
+def changed(a: Claim, b: Claim) -> bool:
+    """Whether two figures are different numbers as written, beyond rounding, whatever their
+    qualifiers: "at least three" and "24" can both hold, but they are not one figure; "about
+    300" and "300" are."""
+
+    def point(c: Claim) -> Claim:
+        value = c.lo if c.lo is not None else c.hi
+        return replace(c, lo=value, hi=value, lo_open=False, hi_open=False, qualifier=None)
+
+    return relation(point(a), point(b)) == "disjoint"
 
 
 def magnitude_ratio(a: Claim, b: Claim) -> float:
