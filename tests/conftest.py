@@ -76,3 +76,31 @@ def build_demo_store(db: Path, scratch: Path) -> Path:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo")
     return build_demo_store(root / "demo.db", root / "attack")
+
+
+ECBPLUS_GOLD = SHARED / "gold" / "ecbplus-claims"
+
+
+@pytest.fixture(scope="session")
+def ecbplus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The ECB+ claims gold's own ``run.sh`` (ingest, cluster, enrich and compare of its 40
+    documents in a fresh store, with this checkout's ``storylens``, scored by its ``score.py``),
+    run once for the claims, quotes and comparison tests: (what the scorer printed, the folder
+    of the store and JSON outputs)."""
+    import os
+    import subprocess
+    import sys
+
+    if not (ECBPLUS_GOLD / "run.sh").is_file():
+        pytest.skip(f"the ECB+ claims gold is not in {ECBPLUS_GOLD}")
+    pytest.importorskip("spacy")
+    work = tmp_path_factory.mktemp("ecbplus")
+    bin_dir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLENS_")}
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHON=sys.executable)
+    done = subprocess.run(
+        ["sh", str(ECBPLUS_GOLD / "run.sh"), str(bin_dir / "storylens"), str(work)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout, work

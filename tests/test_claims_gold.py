@@ -31,10 +31,7 @@ The floors sit just under the new figures; the gold file is unchanged.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +44,7 @@ from storylens.pipeline import ingest
 from storylens.queries import list_articles
 from storylens.store import Store
 
-from .conftest import EXAMPLES, ROOT, SHARED, needs_shared
+from .conftest import EXAMPLES, SHARED, needs_shared
 
 CORPUS = EXAMPLES / "corpus"
 GOLD_FILE = EXAMPLES / "gold" / "claims.jsonl"
@@ -162,20 +159,9 @@ def test_claims_against_the_gold_file(predicted: dict[Any, Any]) -> None:
 
 
 @needs_shared
-def test_claims_on_ecbplus_gold(tmp_path: Path) -> None:
+def test_claims_on_ecbplus_gold(ecbplus_run: tuple[str, Path]) -> None:
     """The real pipeline on the 40 ECB+ gold documents, scored by the gold's own scorer."""
-    if not (ECBPLUS / "run.sh").is_file():
-        pytest.skip(f"the ECB+ claims gold is not in {ECBPLUS}")
-    pytest.importorskip("spacy")
-    bin_dir = Path(sys.executable).parent
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLENS_")}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHON=sys.executable)
-    done = subprocess.run(
-        ["sh", str(ECBPLUS / "run.sh"), str(bin_dir / "storylens"), str(tmp_path)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = done.stdout
+    out = ecbplus_run[0]
     claims = out[out.index("== Numeric claims ==") : out.index("== Quotes ==")]
     print("\n" + claims)
     for name, (p_floor, r_floor) in ECBPLUS_FLOORS.items():

@@ -152,3 +152,22 @@ def test_measures_are_read_to_their_last_digit_and_counts_are_exact() -> None:
     b = _point(8.7, "8. 7-magnitude", unit="magnitude")
     assert precision_unit(a) == pytest.approx(0.1) and relation(a, b) == "disjoint"
     assert precision_unit(_point(230000, "230, 000")) == 10000
+
+
+def test_the_head_of_what_is_counted() -> None:
+    from storylens.compare.align import subject_terms
+
+    assert subject_terms("distance west of main city")[1] == "distance"
+    assert subject_terms("confirmed death toll")[1] == "dead"  # killed, died, toll: one class
+    assert subject_terms("people fled homes")[1] == "displaced"
+    assert subject_terms("merchant vessels")[1] == subject_terms("boats")[1] == "vessel"
+    # a nationality says no more than "people": the verb or the words around it decide
+    assert subject_terms("Palestinians", frozenset({"palestinians"})) == (frozenset(), None)
+
+
+def test_a_figure_that_rose_under_an_open_bound_changed() -> None:
+    from storylens.compare.claims import changed
+
+    assert changed(_c(1, None, "at least one"), _point(24, "24"))  # compatible, not one figure
+    assert not changed(_c(270, 330, "about 300", qualifier="about"), _point(300, "300"))
+    assert not changed(_c(100000, None, "over 100,000", lo_open=True), _c(100000, None, "100,000"))

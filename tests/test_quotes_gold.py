@@ -66,10 +66,7 @@ gold's own ``run.sh`` and reads the figures its ``score.py`` prints. Measured 20
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -272,20 +269,10 @@ def _ecb_figures(out: str) -> dict[str, float]:
 
 
 @needs_shared
-def test_ecbplus_gold_quotes(tmp_path: Path) -> None:
+def test_ecbplus_gold_quotes(ecbplus_run: tuple[str, Path]) -> None:
     """Quotes and speakers on the 40 ECB+ gold reports, through ingest, cluster, enrich and
     compare, scored by the gold's own scorer."""
-    if not (ECB_GOLD / "run.sh").is_file():
-        pytest.skip(f"no ECB+ claims gold at {ECB_GOLD}")
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("STORYLENS_DB", None)
-    done = subprocess.run(
-        ["sh", str(ECB_GOLD / "run.sh"), "storylens", str(tmp_path / "work")],
-        capture_output=True, text=True, env=env, timeout=900, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = _ecb_figures(done.stdout)
+    figures = _ecb_figures(ecbplus_run[0])
     print("\nECB+ quotes:", figures)
     low = {k: (v, ECB_FLOORS[k]) for k, v in figures.items() if v < ECB_FLOORS[k]}
     assert low == {}

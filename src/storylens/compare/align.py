@@ -62,7 +62,8 @@ CLASSES = {
         "detained": "detained detain detention detentions arrested arrest arrests custody",
         "protester": "protester protesters protestor protestors demonstrator demonstrators "
         "marcher marchers",
-        "displaced": "displaced evacuated evacuee evacuees homeless",
+        "displaced": "displaced evacuated evacuee evacuees homeless fled flee fleeing refugee "
+        "refugees",
         "quake": "quake quakes earthquake earthquakes tremor tremors temblor temblors",
         "vessel": "vessel vessels ship ships boat boats",
         "magnitude": "magnitude magnitudes richter",
@@ -98,12 +99,42 @@ class Item:
     norm: float = 1.0
 
 
-def subject_terms(subject: str) -> tuple[frozenset[str], str | None]:
-    """What a subject counts, as normalised words and its head (the last of them)."""
+# words that end a subject's head phrase: "distance west of the city", "people living in tents"
+_AFTER_HEAD = frozenset(
+    "of in on at from to for with by into near off over under about after before during "
+    "west east north south inside outside across around among between".split()
+)
+
+
+def subject_terms(
+    subject: str, generic: frozenset[str] = frozenset()
+) -> tuple[frozenset[str], str | None]:
+    """What a subject counts, as normalised words, and its head: the last specific word
+    before a preposition ("distance west of main city" → distance; "confirmed death toll" →
+    dead), or, when the subject opens with a generic word ("people fled homes"), the first
+    specific word after it. ``generic`` adds words of the sentence that say no more than
+    "people" (its nationalities: the "Palestinians" killed and the "Palestinians" sheltering
+    are two things)."""
     words = [w.strip("'’-") for w in _WORD.findall(subject.lower().replace("-", " "))]
-    terms = [CLASSES.get(w, CLASSES.get(stem(w), stem(w))) for w in words if w]
-    terms = [t for t in terms if t and t not in GENERIC and len(t) > 1]
-    return frozenset(terms), (terms[-1] if terms else None)
+    words = [w for w in words if w]
+    cut = next((i for i, w in enumerate(words) if i and w in _AFTER_HEAD), len(words))
+
+    def normal(ws: list[str]) -> list[str]:
+        out = [CLASSES.get(w, CLASSES.get(stem(w), stem(w))) for w in ws if w not in generic]
+        return [t for t in out if t and t not in GENERIC and t not in _AFTER_HEAD and len(t) > 1]
+
+    first, rest = normal(words[:cut]), normal(words[cut:])
+    terms = frozenset(first + rest)
+    if words and not normal(words[:1]) and first:  # "people fled homes": what they did
+        return terms, first[0]
+    return terms, (first[-1] if first else rest[0] if rest else None)
+
+
+def _nationalities(keys: list[str]) -> frozenset[str]:
+    """The words of the NORP entities a sentence names ("NORP:palestinians")."""
+    return frozenset(
+        stem(w) for k in keys if k.startswith("NORP:") for w in k.split(":", 1)[1].split()
+    ) | frozenset(w for k in keys if k.startswith("NORP:") for w in k.split(":", 1)[1].split())
 
 
 NEAR = 4  # words each side of a figure that say what it is about
@@ -130,7 +161,7 @@ def make_items(reports: Sequence[Report]) -> list[Item]:
             text = r.sentences[c.sentence].text
             start, end = (c.start, c.end) if c.end > c.start else (0, 0)
             rest = text[:start] + " " + text[end:]
-            terms, head = subject_terms(c.subject)
+            terms, head = subject_terms(c.subject, _nationalities(r.entities.get(c.sentence, [])))
             bag = features(rest, r.entities.get(c.sentence, []))
             bag = Counter({t: n for t, n in bag.items() if not t[0].isdigit()})
             years = frozenset(_YEAR.findall(rest))
@@ -176,29 +207,29 @@ def same_thing(a: Item, b: Item) -> bool | None:
 # :func:`link` is a logistic model of "one fact" over :func:`pair_features`, its weights fitted
 # on the ECB+ claims gold by benchmarks/fit_claim_links.py (docs/compare.md gives the figures).
 WEIGHTS: dict[str, float] = {
-    "same_thing": -2.006,
-    "other_thing": -1.507,
-    "subject": 2.044,
-    "agree": 1.925,
-    "agree_rough": 1.488,
-    "modifiers_differ": -0.401,
-    "compatible": -0.979,
-    "other_units": -0.43,
-    "disjoint": -0.82,
-    "disjoint_later": -0.469,
-    "log_ratio": -1.256,
-    "context": 1.8,
-    "near": 3.512,
-    "entities": 1.362,
-    "years_differ": -1.242,
-    "days_differ": 0.295,
-    "value_rarity": -0.041,
-    "head_rarity": 0.666,
-    "lead": 0.752,
-    "first": 0.59,
-    "attributed_alike": -0.879,
+    "same_thing": -1.772,
+    "other_thing": -1.608,
+    "subject": 1.618,
+    "agree": 2.31,
+    "agree_rough": 1.34,
+    "modifiers_differ": -0.216,
+    "compatible": -1.105,
+    "other_units": -0.413,
+    "disjoint": -0.917,
+    "disjoint_later": -0.491,
+    "log_ratio": -1.247,
+    "context": 1.52,
+    "near": 3.592,
+    "entities": 0.766,
+    "years_differ": -1.163,
+    "days_differ": 0.375,
+    "value_rarity": -0.223,
+    "head_rarity": 0.826,
+    "lead": 0.696,
+    "first": 0.853,
+    "attributed_alike": -0.57,
 }
-BIAS = 1.229
+BIAS = 1.134
 LINK_THRESHOLD = 2.5  # the score two claims need to be one fact
 DISJOINT_THRESHOLD = 4.5  # … when their values cannot both hold at one time (a conflict)
 # … when their values differ in reports dated on different days (an update). The gold the

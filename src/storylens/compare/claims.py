@@ -20,7 +20,7 @@ docs/compare.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from storylens.models import Claim
@@ -129,6 +129,32 @@ def relation(a: Claim, b: Claim) -> Relation:
         return "agree"
     rx, ry = _in_unit(read_interval(a), a.unit, b.unit), read_interval(b)
     return "compatible" if overlap(rx, ry) else "disjoint"
+
+
+def changed(a: Claim, b: Claim) -> bool:
+    """Whether two figures are different numbers as written, beyond rounding, whatever their
+    qualifiers: "at least three" and "24" can both hold, but they are not one figure; "about
+    300" and "300" are."""
+
+    def point(c: Claim) -> Claim:
+        value = _written_value(c)
+        return replace(c, lo=value, hi=value, lo_open=False, hi_open=False, qualifier=None)
+
+    return relation(point(a), point(b)) == "disjoint"
+
+
+def _written_value(c: Claim) -> float | None:
+    """The figure a claim writes: the bound of "over 400" or "up to 20", the top of "nearly
+    $44 million", the middle of "about 300" and of a range."""
+    if c.lo is None or c.hi is None or c.lo == c.hi:
+        return c.lo if c.lo is not None else c.hi
+    if (
+        c.hi_open
+        and not c.lo_open
+        and (c.qualifier or "").lower() in ("nearly", "almost", "close to")
+    ):
+        return c.hi
+    return (c.lo + c.hi) / 2
 
 
 def magnitude_ratio(a: Claim, b: Claim) -> float:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from storylens.compare.align import Item, group, make_items
-from storylens.compare.claims import group_verdict, relation, vague
+from storylens.compare.claims import changed, group_verdict, relation, vague
 from storylens.compare.quotes import quote_facts
 from storylens.compare.statements import Unit, align, features
 from storylens.compare.summary import summarise, timeline
@@ -48,7 +49,7 @@ from storylens.store import enrich as enrich_store
 from storylens.store.articles import get_article
 from storylens.store.stories import get_story, members
 
-ALGORITHM = "4"  # part of every stored comparison's hash: change it when the rules change
+ALGORITHM = "5"  # part of every stored comparison's hash: change it when the rules change
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
@@ -269,6 +270,13 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
         return "only_one", ""
     verdict = group_verdict([it.claim for it in primary])
     if verdict.relation != "disjoint":
+        # "at least one" dead in the morning, "24" by the evening: compatible, but a change
+        if any(
+            changed(a.claim, b.claim) and different_times(a.when, b.when)
+            for n, a in enumerate(primary)
+            for b in primary[n + 1 :]
+        ):
+            return "update", "changed over time: " + _sequence(primary, changed)
         if len(reporting) < 2:
             return "only_one", ""
         return ("agree" if verdict.relation == "agree" else "compatible"), verdict.note
@@ -288,7 +296,7 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
             )
         )
     if later:
-        return "update", "changed over time: " + _sequence(primary)
+        return "update", "changed over time: " + _sequence(primary, disjoint)
     if len(reporting) < 2:
         return "only_one", ""
     return "compatible", "; ".join(
@@ -300,7 +308,11 @@ def _vague(a: Item, b: Item) -> bool:
     return vague(a.claim) or vague(b.claim)
 
 
-def _sequence(items: list[Item]) -> str:
+def disjoint(a: Claim, b: Claim) -> bool:
+    return relation(a, b) == "disjoint"
+
+
+def _sequence(items: list[Item], differ: Callable[[Claim, Claim], bool]) -> str:
     """An update's figures in time order, one step per change: "27 (2025-04-01) → 61
     (2025-04-03) → 66 (2025-04-05)"."""
     steps: list[tuple[Item, list[str]]] = []
@@ -308,7 +320,7 @@ def _sequence(items: list[Item]) -> str:
         day = (it.when.day or "")[:10] if it.when.day and it.when.day[:1].isdigit() else ""
         if not day and it.report.published:
             day = it.report.published.date().isoformat()
-        if steps and relation(steps[-1][0].claim, it.claim) != "disjoint":
+        if steps and not differ(steps[-1][0].claim, it.claim):
             steps[-1][1].append(day)
         else:
             steps.append((it, [day]))
