@@ -36,6 +36,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "path", "storylens.db", "SQLite file of the store (env STORYLENS_DB too)."),
+    Setting(
+        "store",
+        "busy_timeout",
+        30.0,
+        "Seconds a write waits while another process writes the store, then says it is busy.",
+    ),
     Setting("ingest", "batch_size", 500, "Items written per transaction."),
     Setting("ingest", "workers", 0, "Processes that read and clean inputs (0: one per core)."),
     Setting("ingest", "max_file_mb", 50, "Single-document files larger than this are refused."),
