@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storylens import __version__
 from storylens.config import Settings, load_settings
 from storylens.errors import NotFoundError, StorylensError
+from storylens.publish.bidi import escape_marked
 from storylens.publish.templating import environment
 from storylens.store import Store
 from storylens.store.secrets import ensure_token, stored_token
@@ -88,7 +89,7 @@ class Web:
         self._cache: dict[str, tuple[int, Any]] = {}
         self.templates: jinja2.Environment = environment("storylens.web")
         self.templates.globals.update(version=__version__, api=API_PREFIX)
-        self.templates.filters.update(day=day, when=when, span=span)
+        self.templates.filters.update(day=day, when=when, span=span, marked_text=escape_marked)
 
     @property
     def store(self) -> Store:
