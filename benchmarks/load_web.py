@@ -17,7 +17,7 @@ requests and of the 503s, and goodput (2xx per second). The targets: no 5xx but 
 the served under 1 s, open-loop goodput at least the closed-loop rate.
 
     python benchmarks/load_web.py [--db STORE] [--keep STORE] [--workers 2] [--rate 200]
-        [--seconds 60] [--server-python PYTHON]   # e.g. another checkout's venv: "before"
+        [--seconds 60] [--server-src OTHER/src]   # another checkout's code: "before"
 """
 
 from __future__ import annotations
@@ -103,11 +103,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int, workers: int, python: str) -> subprocess.Popen[bytes]:
+def start_server(
+    db: Path, port: int, workers: int, python: str, src: str | None = None
+) -> subprocess.Popen[bytes]:
     args = [python, "-m", "storylens", "serve", "--db", str(db), "--port", str(port)]
     if workers > 1:
         args += ["--workers", str(workers)]
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    if src:  # another checkout's code (its src/ folder), e.g. the commit before: "before"
+        env["PYTHONPATH"] = src
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -277,10 +281,11 @@ def run(db: Path, a: argparse.Namespace) -> int:
     paths = mix(db)
     port = free_port()
     python = a.server_python or sys.executable
-    server = start_server(db, port, a.workers, python)
+    server = start_server(db, port, a.workers, python, a.server_src)
     base = f"http://127.0.0.1:{port}"
     try:
-        print(f"server: {python} -m storylens serve --workers {a.workers} (pid {server.pid}),"
+        print(f"server: {python} -m storylens serve --workers {a.workers} (pid {server.pid})"
+          + (f" on {a.server_src}" if a.server_src else "") + ","
               f" {len(paths)} paths (home, story, API story, search)")  # fmt: skip
         asyncio.run(closed_loop(base, paths[:40], 2, 5, a.timeout))  # warm up: caches, pages
         closed = None
@@ -324,6 +329,7 @@ def main() -> int:
     )
     p.add_argument("--timeout", type=float, default=10.0, help="a client gives up after, s")
     p.add_argument("--server-python", help="run the server with this Python (another install)")
+    p.add_argument("--server-src", help="run the server on this src/ folder (another checkout)")
     args = p.parse_args()
     if args.db:
         return run(args.db, args)

@@ -155,8 +155,10 @@ def span(first: str | None, last: str | None) -> str:
     return f"{a} → {b[5:]}" if a[:4] == b[:4] else f"{a} → {b}"
 
 
-def web(request: Request) -> Web:
-    """What every route depends on; a request already past its deadline goes no further."""
+async def web(request: Request) -> Web:
+    """What every route depends on; a request already past its deadline goes no further.
+    (Async, so it runs in the event loop: a sync one would cost every request a second trip
+    through the thread pool.)"""
     check_deadline()
     state: Web = request.app.state.web
     return state
