@@ -25,7 +25,6 @@ import pytest
 from storylens.config import load_settings
 from storylens.pipeline import ingest
 from storylens.store import Store
-from storylens.store.db import StoreFullError
 
 from .conftest import EXAMPLES
 
@@ -162,6 +161,8 @@ def test_a_store_busy_too_long_is_one_clear_error(tmp_path: Path, small_store: P
 def test_a_full_store_is_one_clear_error_and_stays_consistent(tmp_path: Path) -> None:
     """SQLite's max_page_count stands in for a full disk: the batch that does not fit is
     rolled back whole, the error says what to do, and running again completes the work."""
+    from storylens.store.db import StoreFullError
+
     settings = load_settings(environ={}, overrides={"ingest.batch_size": 50})
     db = tmp_path / "full.db"
     with Store(db) as store:

@@ -22,7 +22,6 @@ from storylens.config import load_settings
 from storylens.pipeline import ingest
 from storylens.store import Store
 from storylens.web.app import create_app
-from storylens.web.load import DEADLINE, watch_deadline
 
 from .test_web_pages import _free_port
 from .test_web_security import Served, copy_store
@@ -67,6 +66,8 @@ def test_excess_load_gets_a_fast_503_with_retry_after(db: Path) -> None:
 
 
 def test_a_read_past_its_deadline_is_stopped(db: Path) -> None:
+    from storylens.web.load import DEADLINE, watch_deadline
+
     conn = sqlite3.connect(db)
     watch_deadline(conn)
     count = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "

@@ -23,7 +23,6 @@ import httpx
 import pytest
 
 from storylens.store import Store
-from storylens.store.secrets import stored_token
 
 from .test_web_pages import ARGS, CHROMIUM, _free_port
 
@@ -94,6 +93,8 @@ def victim(demo_db: Path, tmp_path: Path) -> Iterator[tuple[Served, Recorder, Pa
 
 
 def token_of(db: Path) -> str:
+    from storylens.store.secrets import stored_token
+
     with Store(db, create=False) as store:
         token = stored_token(store)
     assert token
