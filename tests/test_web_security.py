@@ -8,6 +8,7 @@ refused; a write with the store's token works; reads need no token.
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import sqlite3
@@ -300,3 +301,18 @@ def test_the_first_serve_makes_the_token_and_prints_it_once(demo_db: Path, tmp_p
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     assert shown == token
+
+
+def test_a_new_token_takes_effect_at_once(victim: Any) -> None:
+    served, _, db = victim
+    old = token_of(db)
+    assert upload(served.url, authorization=f"Bearer {old}").status_code == 200
+    new = subprocess.run(
+        [sys.executable, "-m", "storylens", "token", "--new", "--db", str(db), "--json"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    fresh = json.loads(new)["token"]
+    assert fresh != old and token_of(db) == fresh
+    assert upload(served.url, authorization=f"Bearer {old}").status_code == 401
+    again = upload(served.url, authorization=f"Bearer {fresh}")
+    assert again.status_code == 200 and again.json()["unchanged"] == 1
