@@ -129,7 +129,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "web",
         "queue_timeout",
-        0.5,
+        0.3,
         "Seconds a request may wait for its turn; one that would wait longer is answered 503"
         " with Retry-After at once.",
     ),
