@@ -37,6 +37,9 @@ def db(demo_db: Path, tmp_path: Path) -> Path:
     return copy_store(demo_db, tmp_path / "load.db")
 
 
+COUNT = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+
+
 async def _burst(base: str, paths: list[str]) -> list[tuple[int, str | None, float]]:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
 
@@ -66,20 +69,19 @@ def test_excess_load_gets_a_fast_503_with_retry_after(db: Path) -> None:
 
 
 def test_a_read_past_its_deadline_is_stopped(db: Path) -> None:
-    from storylens.web.load import DEADLINE, watch_deadline
+    from storylens.web.load import DEADLINE, Budget, watch_deadline
 
     conn = sqlite3.connect(db)
     watch_deadline(conn)
-    count = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-    token = DEADLINE.set(time.monotonic() + 0.2)
+    token = DEADLINE.set(Budget(time.monotonic() + 0.2))
     try:
         started = time.perf_counter()
         with pytest.raises(sqlite3.OperationalError, match="interrupted"):
-            conn.execute(count + "SELECT count(*) FROM (SELECT i FROM n LIMIT 100000000)")
+            conn.execute(COUNT + "SELECT count(*) FROM (SELECT i FROM n LIMIT 100000000)")
         assert time.perf_counter() - started < 2.0  # not the ~30 s the query takes
     finally:
         DEADLINE.reset(token)
-    assert conn.execute(count + "SELECT count(*) FROM (SELECT i FROM n LIMIT 1000)").fetchone()
+    assert conn.execute(COUNT + "SELECT count(*) FROM (SELECT i FROM n LIMIT 1000)").fetchone()
     conn.close()
     # through the app: a deadline of 0 s has passed before any read begins
     served = Served(app_over(db, **{"web.request_timeout": 0.0}))
@@ -93,6 +95,63 @@ def test_a_read_past_its_deadline_is_stopped(db: Path) -> None:
         assert httpx.get(served.url + "/static/style.css").status_code == 200
     finally:
         served.stop()
+
+
+def test_the_work_of_a_client_that_left_is_stopped(tmp_path: Path) -> None:
+    """A read whose client gives up is stopped (its query interrupted), and one whose client
+    gives up while it waits for its turn is dropped, not worked on later."""
+    from storylens.web.load import LoadGuard, watch_deadline
+
+    db = tmp_path / "empty.db"
+    sqlite3.connect(db).close()
+    ended: list[tuple[str, float]] = []
+
+    def work() -> None:  # a read that would run for a minute
+        conn = sqlite3.connect(db)
+        watch_deadline(conn)
+        started = time.monotonic()
+        try:
+            conn.execute(COUNT + "SELECT count(*) FROM (SELECT i FROM n LIMIT 150000000)")
+            ended.append(("finished", time.monotonic() - started))
+        except sqlite3.OperationalError as exc:
+            ended.append((str(exc), time.monotonic() - started))
+        finally:
+            conn.close()
+
+    async def slow(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return  # no lifespan
+        await asyncio.to_thread(work)  # the thread inherits the request's budget
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    guard = LoadGuard(slow, max_active=1, queue_timeout=30, request_timeout=120,
+                      api_prefix="/api/v1")  # fmt: skip
+    served = Served(guard)
+    try:
+
+        async def leave(after: float) -> None:
+            with pytest.raises(httpx.ReadTimeout):
+                async with httpx.AsyncClient(timeout=after) as client:
+                    await client.get(served.url + "/slow")
+
+        async def both() -> None:  # the first holds the only slot; the second waits, leaves
+            first = asyncio.create_task(leave(2.0))
+            await asyncio.sleep(0.5)
+            await leave(0.5)
+            await first
+
+        asyncio.run(both())
+        deadline = time.monotonic() + 10
+        while not ended and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        served.stop()
+    assert len(ended) == 1, ended  # the second was never started
+    reason, took = ended[0]
+    assert reason == "interrupted" and took < 5.0, ended
+    assert guard.counts["gone"] == 1 and guard.counts["admitted"] == 1
 
 
 def _children(pid: int) -> list[int]:
