@@ -29,6 +29,7 @@ import random
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -39,7 +40,6 @@ from pathlib import Path
 import finescoop
 import httpx
 
-from storylens import queries
 from storylens.pipeline import build_stories, ingest
 from storylens.store import Store
 
@@ -75,18 +75,19 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def mix(db: Path, seed: int = 7) -> list[tuple[str, str]]:
-    """(kind, path) to draw from: home pages, story pages, API story details, searches."""
+    """(kind, path) to draw from: home pages, story pages, API story details, searches. (The
+    store is read with plain SQLite, read-only: a server of another version may serve it.)"""
     rng = random.Random(seed)
-    with Store(db, create=False) as store:
-        stories, _ = queries.stories_page(store, limit=1_000_000_000)
-        titles = [a.title for a in queries.list_articles(store, limit=2000)]
-    by_size = sorted(stories, key=lambda s: -int(s["size"]))
-    picked = by_size[:10] + rng.sample(by_size[10:], min(190, len(by_size) - 10))
-    words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)})
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    stories = [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY size DESC, id")]
+    titles = [r[0] for r in conn.execute("SELECT title FROM articles ORDER BY rowid LIMIT 2000")]
+    conn.close()
+    picked = stories[:10] + rng.sample(stories[10:], min(190, len(stories) - 10))
+    words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t or "")})
     searches = rng.sample(words, min(100, len(words)))
     paths: list[tuple[str, str]] = []
     for i in range(200):
-        story = picked[i % len(picked)]["id"]
+        story = picked[i % len(picked)]
         paths += [
             ("home", "/" if i % 4 else f"/?page={1 + i % 5}"),
             ("story", f"/stories/{story}"),
