@@ -7,14 +7,16 @@ pages (a quarter each; stories and search words drawn from the store):
 
 1. **closed loop** (the baseline, in the same run): ``--clients`` clients (2, 4, 8, 16: one
    run each), each sending its next request when the last is answered, for ``--closed``
-   seconds; the best of these runs is the rate the server sustains;
+   seconds; the best of these is run again after the open loop, and the mean of the two is
+   the rate the server sustains (the machine is shared: the baseline brackets the open loop);
 2. **open loop**: ``--rate`` requests per second for ``--seconds`` seconds, sent on schedule
    whatever the answers (clients give up after ``--timeout`` s), as a crowd would; a
    request's latency counts from its place in the schedule.
 
 Prints, for each: requests, answers by status, p50 / p95 / max latency of the served (2xx)
 requests and of the 503s, and goodput (2xx per second). The targets: no 5xx but 503, p95 of
-the served under 1 s, open-loop goodput at least the closed-loop rate.
+the served under 1 s, open-loop goodput at least the sustainable rate (or the rate offered,
+when the server sustains more than that: no server serves more than it is offered).
 
     python benchmarks/load_web.py [--db STORE] [--keep STORE] [--workers 2] [--rate 200]
         [--seconds 60] [--server-src OTHER/src]   # another checkout's code: "before"
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import os
 import random
 import re
@@ -135,7 +138,11 @@ class Connections:
         netloc = base.split("//", 1)[1]
         self.host, _, port = netloc.partition(":")
         self.port, self.netloc, self.cap = int(port or 80), netloc, cap
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        # the idle connections, oldest first: taken in turn, so that the load spreads over
+        # every connection (and every server worker), as it does over many users' browsers
+        self.idle: collections.deque[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
+            collections.deque()
+        )
         self.opened = 0
         self.freed = asyncio.Event()
 
@@ -143,7 +150,7 @@ class Connections:
         """A connection: (reader, writer, whether it was used before)."""
         while True:
             if self.idle and not fresh:
-                return (*self.idle.pop(), True)
+                return (*self.idle.popleft(), True)
             if self.opened < self.cap:
                 self.opened += 1
                 try:
@@ -286,33 +293,42 @@ def run(db: Path, a: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         print(f"server: {python} -m storylens serve --workers {a.workers} (pid {server.pid})"
-          + (f" on {a.server_src}" if a.server_src else "") + ","
+              + (f" on {a.server_src}" if a.server_src else "") + ","
               f" {len(paths)} paths (home, story, API story, search)")  # fmt: skip
         asyncio.run(closed_loop(base, paths[:40], 2, 5, a.timeout))  # warm up: caches, pages
-        closed = None
+        best: tuple[int, Tally] | None = None
         for clients in (int(c) for c in a.clients.split(",")):
             tally = asyncio.run(closed_loop(base, paths, clients, a.closed, a.timeout))
             report(f"closed loop, {clients} clients", tally)
-            if closed is None or tally.goodput > closed.goodput:
-                closed = tally
-        assert closed is not None
-        print(f"\nsustainable rate (the best closed loop): {closed.goodput:.1f} served/s")
+            if best is None or tally.goodput > best[1].goodput:
+                best = (clients, tally)
+        assert best is not None
         offered = asyncio.run(open_loop(base, paths, a.rate, a.seconds, a.timeout))
         report(f"open loop, {a.rate:g} requests/s offered", offered)
+        # the machine is shared: the best closed loop measured again right after the open
+        # loop, so that the baseline brackets it (the mean of the two is the sustainable rate)
+        after = asyncio.run(closed_loop(base, paths, best[0], a.closed, a.timeout))
+        report(f"closed loop again, {best[0]} clients", after)
     finally:
         server.terminate()
         try:
             server.wait(20)
         except subprocess.TimeoutExpired:
             server.kill()
+    sustained = (best[1].goodput + after.goodput) / 2
+    bound = min(sustained, a.rate)  # no server serves more than it is offered
     bad = {k: v for k, v in offered.statuses.items() if not k.startswith("2") and k != "503"}
     p95 = percentile(offered.served, 95)
-    print("\ntargets (open loop):")
+    print(f"\nsustainable rate: {sustained:.1f} served/s (the best closed loop, {best[0]} clients:"
+          f" {best[1].goodput:.1f} before the open loop, {after.goodput:.1f} after)")  # fmt: skip
+    if a.rate < sustained:
+        print(f"  (more than the {a.rate:g} requests/s offered: the open loop is no overload)")
+    print("targets (open loop):")
     print(f"  5xx other than 503 / errors: {sum(bad.values())} {dict(bad) or ''} (target 0)")
     print(f"  p95 of served requests:      {1000 * p95:.0f} ms (target < 1000 ms)")
-    print(f"  goodput / closed-loop rate:  {offered.goodput:.1f} / {closed.goodput:.1f} ="
-          f" {offered.goodput / max(closed.goodput, 1e-9):.2f} (target >= 1)")  # fmt: skip
-    ok = not bad and p95 < 1.0 and offered.goodput >= closed.goodput
+    print(f"  goodput / sustainable rate:  {offered.goodput:.1f} / {bound:.1f} ="
+          f" {offered.goodput / max(bound, 1e-9):.2f} (target >= 1)")  # fmt: skip
+    ok = not bad and p95 < 1.0 and offered.goodput >= bound
     print("  all met" if ok else "  NOT MET")
     return 0 if ok else 1
 

@@ -107,6 +107,12 @@ class LoadGuard:
             await self.app(scope, receive, send)
             return
         arrived = time.monotonic()
+        busy = self.active >= self.max_active
+        expected = (len(self.waiting) + 1) * self.per_request / self.max_active
+        if busy and expected > self.queue_timeout:  # shed at once: the cheapest answer
+            self.counts["shed"] += 1
+            await self._unavailable(scope, send, expected)
+            return
         write = scope.get("method", "GET") not in READ_METHODS
         budget = None if write else Budget(arrived + self.request_timeout)
         watcher: asyncio.Task[None] | None = None
@@ -117,11 +123,6 @@ class LoadGuard:
                 self.counts["gone"] += 1
                 return
             if self.active >= self.max_active:
-                expected = (len(self.waiting) + 1) * self.per_request / self.max_active
-                if expected > self.queue_timeout:
-                    self.counts["shed"] += 1
-                    await self._unavailable(scope, send, expected)
-                    return
                 turn = await self._wait_turn(watcher)
                 if turn == "gone":
                     self.counts["gone"] += 1
@@ -154,7 +155,9 @@ class LoadGuard:
         self.waiting.append(turn)
         waits: set[asyncio.Future[Any]] = {turn} if watcher is None else {turn, watcher}
         try:
-            await asyncio.wait(waits, timeout=self.queue_timeout, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                waits, timeout=self.queue_timeout, return_when=asyncio.FIRST_COMPLETED
+            )
         except BaseException:
             if turn.done() and not turn.cancelled():
                 self._release()
