@@ -101,6 +101,25 @@ def mix(db: Path, seed: int = 7) -> list[tuple[str, str]]:
     return paths
 
 
+def cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU time used so far by a server and each of its worker processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> str:
+    used = {p: after[p] - before.get(p, 0.0) for p in after if after[p] - before.get(p, 0.0) > 0.05}
+    return ", ".join(f"{v:.1f}" for _, v in sorted(used.items()))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -270,7 +289,7 @@ async def open_loop(base: str, paths: list[tuple[str, str]], rate: float, second
     return tally
 
 
-def report(name: str, tally: Tally) -> None:
+def report(name: str, tally: Tally, cpu: str = "") -> None:
     total = sum(tally.statuses.values())
     print(f"\n{name}: {total} requests in {tally.seconds:.0f} s ({total / tally.seconds:.1f}/s)")
     print("  answers: " + ", ".join(f"{k} x{v}" for k, v in sorted(tally.statuses.items())))
@@ -282,7 +301,10 @@ def report(name: str, tally: Tally) -> None:
         shed = [1000 * x for x in tally.shed]
         print(f"  shed (503):   p50 {percentile(shed, 50):.0f} ms, p95 {percentile(shed, 95):.0f}"
               f" ms, max {max(shed):.0f} ms")  # fmt: skip
-    print(f"  goodput: {tally.goodput:.1f} served/s")
+    print(
+        f"  goodput: {tally.goodput:.1f} served/s"
+        + (f"; server CPU s by process: {cpu}" if cpu else "")
+    )
 
 
 def run(db: Path, a: argparse.Namespace) -> int:
@@ -298,17 +320,22 @@ def run(db: Path, a: argparse.Namespace) -> int:
         asyncio.run(closed_loop(base, paths[:40], 2, 5, a.timeout))  # warm up: caches, pages
         best: tuple[int, Tally] | None = None
         for clients in (int(c) for c in a.clients.split(",")):
+            cpu = cpu_seconds(server.pid)
             tally = asyncio.run(closed_loop(base, paths, clients, a.closed, a.timeout))
-            report(f"closed loop, {clients} clients", tally)
+            report(f"closed loop, {clients} clients", tally, cpu_used(cpu, cpu_seconds(server.pid)))
             if best is None or tally.goodput > best[1].goodput:
                 best = (clients, tally)
         assert best is not None
+        cpu = cpu_seconds(server.pid)
         offered = asyncio.run(open_loop(base, paths, a.rate, a.seconds, a.timeout))
-        report(f"open loop, {a.rate:g} requests/s offered", offered)
+        report(f"open loop, {a.rate:g} requests/s offered", offered,
+               cpu_used(cpu, cpu_seconds(server.pid)))  # fmt: skip
         # the machine is shared: the best closed loop measured again right after the open
         # loop, so that the baseline brackets it (the mean of the two is the sustainable rate)
+        cpu = cpu_seconds(server.pid)
         after = asyncio.run(closed_loop(base, paths, best[0], a.closed, a.timeout))
-        report(f"closed loop again, {best[0]} clients", after)
+        report(f"closed loop again, {best[0]} clients", after,
+               cpu_used(cpu, cpu_seconds(server.pid)))  # fmt: skip
     finally:
         server.terminate()
         try:

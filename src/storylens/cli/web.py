@@ -30,12 +30,10 @@ def serve(
 ) -> None:
     """Serve the web app and the REST API (/api/v1) over a store. Writes through the API need
     the store's token, made and printed on the first serve (`storylens token` shows it)."""
-    import os
-
     import uvicorn
 
     from storylens.store.secrets import ensure_token
-    from storylens.web.app import SETTINGS_ENV, create_app, settings_for_workers
+    from storylens.web.app import create_app
 
     settings = _settings(db, config, **{"web.host": host, "web.port": port, "web.workers": workers})
     host, port = str(settings.get("web.host")), int(settings.get("web.port"))
@@ -65,11 +63,10 @@ def serve(
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="warning")
         return
-    os.environ[SETTINGS_ENV] = settings_for_workers(settings)
-    uvicorn.run(
-        "storylens.web.app:app_from_environment", factory=True, host=host, port=port,
-        workers=workers, log_level="warning",
-    )  # fmt: skip
+    from storylens.web.workers import serve_workers
+
+    web_app.state.web.close()  # each worker makes its own
+    serve_workers(settings, host, port, workers)
 
 
 @app.command()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -60,7 +59,6 @@ PAGE_NOT_FOUND_HINT = (
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 413: "too_large", 422: "validation_error",
          500: "internal_error", 503: "unavailable"}  # fmt: skip
-SETTINGS_ENV = "STORYLENS_SERVE_SETTINGS"  # the resolved settings, for worker processes
 T = TypeVar("T")
 
 
@@ -331,15 +329,3 @@ def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
-
-
-def app_from_environment() -> FastAPI:
-    """The app of a worker process started by ``storylens serve --workers N``: the settings
-    resolved by the command come in the environment (uvicorn imports this as a factory)."""
-    data = json.loads(os.environ[SETTINGS_ENV])
-    return create_app(Settings(values=data["values"], outlet_domains=data["outlet_domains"]))
-
-
-def settings_for_workers(settings: Settings) -> str:
-    """What :func:`app_from_environment` reads back (the value of ``SETTINGS_ENV``)."""
-    return json.dumps({"values": settings.values, "outlet_domains": settings.outlet_domains})
