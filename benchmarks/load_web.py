@@ -115,9 +115,8 @@ def cpu_seconds(pid: int) -> dict[int, float]:
     return out
 
 
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> str:
-    used = {p: after[p] - before.get(p, 0.0) for p in after if after[p] - before.get(p, 0.0) > 0.05}
-    return ", ".join(f"{v:.1f}" for _, v in sorted(used.items()))
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> dict[int, float]:
+    return {p: after[p] - before.get(p, 0.0) for p in after if after[p] - before.get(p, 0.0) > 0.05}
 
 
 def free_port() -> int:
@@ -289,7 +288,7 @@ async def open_loop(base: str, paths: list[tuple[str, str]], rate: float, second
     return tally
 
 
-def report(name: str, tally: Tally, cpu: str = "") -> None:
+def report(name: str, tally: Tally, cpu: dict[int, float] | None = None) -> None:
     total = sum(tally.statuses.values())
     print(f"\n{name}: {total} requests in {tally.seconds:.0f} s ({total / tally.seconds:.1f}/s)")
     print("  answers: " + ", ".join(f"{k} x{v}" for k, v in sorted(tally.statuses.items())))
@@ -301,10 +300,12 @@ def report(name: str, tally: Tally, cpu: str = "") -> None:
         shed = [1000 * x for x in tally.shed]
         print(f"  shed (503):   p50 {percentile(shed, 50):.0f} ms, p95 {percentile(shed, 95):.0f}"
               f" ms, max {max(shed):.0f} ms")  # fmt: skip
-    print(
-        f"  goodput: {tally.goodput:.1f} served/s"
-        + (f"; server CPU s by process: {cpu}" if cpu else "")
-    )
+    print(f"  goodput: {tally.goodput:.1f} served/s")
+    if cpu:  # the machine is shared: what the server got of it, and what it did with it
+        by = ", ".join(f"{v:.1f}" for _, v in sorted(cpu.items()))
+        total = sum(cpu.values())
+        print(f"  server CPU: {total:.1f} s ({by} by process), {len(tally.served) / total:.0f}"
+              " served per CPU-second")  # fmt: skip
 
 
 def run(db: Path, a: argparse.Namespace) -> int:
