@@ -79,7 +79,8 @@ def measure(db: Path, sample: list[dict[str, object]], title: str) -> None:
 
     print(f"\n{title}: {len(sample)} stories ({BIGGEST} biggest + {len(sample) - BIGGEST}"
           f" random), {ROUNDS} rounds each")  # fmt: skip
-    with TestClient(create_app(db)) as client:
+    # the host the app serves: it refuses any other
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
         for s in sample[:5]:  # warm up: templates compiled, pages cached by SQLite
             timed(client, f"/stories/{s['id']}")
         times: dict[str, list[float]] = {"baseline": [], "page": [], "api": []}

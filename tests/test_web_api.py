@@ -30,9 +30,19 @@ The dispute had slowed ship movements for a week.
 """
 
 
+def open_client(db: Path, **kw: Any) -> TestClient:
+    """A client of the app over ``db`` that names the host it serves (127.0.0.1) and carries
+    the store's write token (made by ``create_app`` when the store has none)."""
+    app = create_app(db)
+    token = app.state.web.write_token()
+    return TestClient(
+        app, base_url="http://127.0.0.1:8000", headers={"Authorization": f"Bearer {token}"}, **kw
+    )
+
+
 @pytest.fixture(scope="module")
 def client(demo_db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_db)) as c:
+    with open_client(demo_db) as c:
         yield c
 
 
@@ -43,7 +53,7 @@ def fresh(tmp_path: Path, demo_db: Path) -> Iterator[TestClient]:
     src = sqlite3.connect(demo_db)
     src.backup(sqlite3.connect(db))
     src.close()
-    with TestClient(create_app(db), raise_server_exceptions=False) as c:
+    with open_client(db, raise_server_exceptions=False) as c:
         yield c
 
 

@@ -36,6 +36,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "path", "storylens.db", "SQLite file of the store (env STORYLENS_DB too)."),
+    Setting(
+        "store",
+        "busy_timeout",
+        30.0,
+        "Seconds a write waits while another process writes the store, then says it is busy.",
+    ),
     Setting("ingest", "batch_size", 500, "Items written per transaction."),
     Setting("ingest", "workers", 0, "Processes that read and clean inputs (0: one per core)."),
     Setting("ingest", "max_file_mb", 50, "Single-document files larger than this are refused."),
@@ -101,6 +107,37 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("enrich", "batch_size", 32, "Articles parsed together and written per transaction."),
     Setting(
         "enrich", "max_chars", 100000, "Characters of each article read (0: all); bounds the cost."
+    ),
+    Setting("web", "host", "127.0.0.1", "Address `serve` listens on (like --host)."),
+    Setting("web", "port", 8000, "Port `serve` listens on (like --port)."),
+    Setting(
+        "web",
+        "allowed_hosts",
+        "",
+        "More host names the server answers to, comma-separated (its name behind a proxy);"
+        " a request naming any other host is refused.",
+    ),
+    Setting(
+        "web",
+        "token",
+        "",
+        "Token every write (POST /api/v1/ingest/…) must carry; empty: the one made on the"
+        " first `serve` and kept in the store (`storylens token` shows it).",
+    ),
+    Setting("web", "workers", 1, "Processes that serve requests (like --workers)."),
+    Setting("web", "max_active", 4, "Requests one worker process works on at once."),
+    Setting(
+        "web",
+        "queue_timeout",
+        0.3,
+        "Seconds a request may wait for its turn; one that would wait longer is answered 503"
+        " with Retry-After at once.",
+    ),
+    Setting(
+        "web",
+        "request_timeout",
+        10.0,
+        "Deadline of a read, in seconds from its arrival: its store queries stop there (503).",
     ),
 )
 

@@ -113,9 +113,9 @@ def ingest(
                     _problem(report, pending, result)
                 else:
                     pending.append((entry.origin, result))
+                if len(pending) >= batch_size:
+                    flush()  # short transactions, even inside one big export: others may write
             done += 1
-            if len(pending) >= batch_size:
-                flush()
             if progress:
                 progress(done, total, report.counts)
         flush("done")

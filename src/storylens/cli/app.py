@@ -48,7 +48,7 @@ def _settings(db: Path | None, config: Path | None = None, **flags: Any) -> Sett
 
 
 def _open(db: Path | None, *, create: bool = False, config: Path | None = None) -> Store:
-    return Store(_settings(db, config).db_path, create=create)
+    return Store.for_settings(_settings(db, config), create=create)
 
 
 def _version(value: bool) -> None:
@@ -97,7 +97,7 @@ def ingest(
             "ingest.workers": workers,
         },
     )
-    with Store(settings.db_path) as store:
+    with Store.for_settings(settings) as store:
         report = run_ingest(store, paths, settings, progress=_progress_printer(as_json))
     if as_json:
         print_json(

@@ -47,7 +47,7 @@ def enrich(
     settings = _settings(db, config)
     printer = _progress_printer(quiet or as_json, "enriching", every=500)
     progress = (lambda done, total: printer(done, total, None)) if printer else None
-    with Store(settings.db_path, create=False) as store:
+    with Store.for_settings(settings, create=False) as store:
         only = None
         if story is not None:
             from storylens import queries

@@ -8,9 +8,22 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
-console = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+from storylens.publish.bidi import neutralise
+
+
+class SafeConsole(Console):
+    """A Rich console that shows every bidirectional control character of what it prints
+    (titles, outlets, URLs in tables and lines) as a visible mark, ``[U+202E]``, instead of
+    letting it reorder the text (``--json`` output keeps the stored text as it is)."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(neutralise(text), **kwargs)
+
+
+console = SafeConsole(highlight=False, soft_wrap=False)
+err = SafeConsole(stderr=True, highlight=False)
 
 
 def print_json(data: Any) -> None:

@@ -27,7 +27,7 @@ def cluster(
     from storylens.pipeline import build_stories
 
     settings = _settings(db, config)
-    with Store(settings.db_path, create=False) as store:
+    with Store.for_settings(settings, create=False) as store:
         dedupe, report = build_stories(store, settings, rebuild=rebuild)
     if as_json:
         print_json(

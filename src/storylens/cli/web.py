@@ -1,4 +1,5 @@
-"""Web commands: serve (the web app and the API) and site (a static site of the stories)."""
+"""Web commands: serve (the web app and the API), token (the token writes need) and site (a
+static site of the stories)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from storylens.cli.app import ConfigOption, DbOption, _settings, app
-from storylens.cli.output import console, err
+from storylens.cli.app import ConfigOption, DbOption, JsonOption, _settings, app
+from storylens.cli.output import console, err, print_json
 from storylens.store import Store
 
 
@@ -17,21 +18,82 @@ from storylens.store import Store
 def serve(
     db: DbOption = None,
     config: ConfigOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port to listen on (default 8000).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Processes serving requests (default 1).")
+    ] = None,
 ) -> None:
-    """Serve the web app and the REST API (/api/v1) over a store."""
+    """Serve the web app and the REST API (/api/v1) over a store. Writes through the API need
+    the store's token, made and printed on the first serve (`storylens token` shows it)."""
     import uvicorn
 
+    from storylens.store.secrets import ensure_token
     from storylens.web.app import create_app
 
-    settings = _settings(db, config)
-    web_app = create_app(settings)  # says so, with a hint, when the store is missing
+    settings = _settings(db, config, **{"web.host": host, "web.port": port, "web.workers": workers})
+    host, port = str(settings.get("web.host")), int(settings.get("web.port"))
+    workers = int(settings.get("web.workers")) or 1
+    made = False
+    if not settings.get("web.token"):
+        with Store.for_settings(settings, create=False) as store:  # a hint if it is missing
+            token, made = ensure_token(store)
+    web_app = create_app(settings)  # says so, with a hint, when the store is unusable
+    where = f"http://{host}:{port}"
     err.print(
-        f"Serving {escape(str(settings.db_path))} at [bold]http://{host}:{port}/[/]"
-        f" (API: http://{host}:{port}/api/v1/openapi.json). Ctrl+C stops."
+        f"Serving {escape(str(settings.db_path))} at [bold]{where}/[/]"
+        f" (API: {where}/api/v1/openapi.json)"
+        + (f" with {workers} workers" if workers > 1 else "")
+        + ". Ctrl+C stops."
     )
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    if made:
+        err.print(
+            "A token for writes was made and kept in the store (shown this once; "
+            f"`storylens token` shows it again):\n  {token}\n"
+            f"Post with: curl -H 'Authorization: Bearer {token}' -F file=@report.txt"
+            f" {where}/api/v1/ingest/file",
+            soft_wrap=True,  # the token whole on its line, whatever the width
+        )
+    else:
+        err.print("Writes (POST /api/v1/ingest/…) need the token: `storylens token` shows it.")
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        return
+    from storylens.web.workers import serve_workers
+
+    web_app.state.web.close()  # each worker makes its own
+    serve_workers(settings, host, port, workers)
+
+
+@app.command()
+def token(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Replace it: the old token stops working at once.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the token that writes through the web API must carry (made if the store has none)."""
+    from storylens.store.secrets import ensure_token, new_token
+
+    settings = _settings(db, config)
+    if settings.get("web.token") and not new:
+        value, source = str(settings.get("web.token")), "web.token"
+    else:
+        with Store.for_settings(settings, create=False) as store:
+            value = new_token(store) if new else ensure_token(store)[0]
+        source = "store"
+    if as_json:
+        print_json({"token": value, "source": source, "header": f"Authorization: Bearer {value}"})
+        return
+    console.print(value)
+    if source == "web.token" or settings.get("web.token"):
+        err.print("(from the setting web.token, which a server uses instead of the store's)")
 
 
 @app.command()
@@ -45,7 +107,7 @@ def site(
     """Write a static site of the stories: index, story and outlet pages, Atom feeds."""
     from storylens.publish.site import build_site
 
-    with Store(_settings(db).db_path, create=False) as store:
+    with Store.for_settings(_settings(db), create=False) as store:
         summary = build_site(store, out, min_size=min_size)
     console.print(
         f"{summary.stories} stories, {summary.outlets} outlets, {summary.files} files written"

@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from storylens.publish.bidi import neutralise
+
 ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
@@ -45,8 +47,8 @@ def atom_feed(
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         clean = {k: _NOT_XML.sub("", v) for k, v in attrs.items()}
         el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", clean)
-        if text is not None:
-            el.text = _NOT_XML.sub("", text)
+        if text is not None:  # shown by feed readers: bidi controls as visible marks
+            el.text = neutralise(_NOT_XML.sub("", text))
         return el
 
     sub(feed, "id", feed_id)

@@ -1,7 +1,14 @@
-"""The SQLite connection: pragmas, migrations, transactions."""
+"""The SQLite connection: pragmas, migrations, transactions.
+
+Every write goes through :meth:`Store.transaction`, the one place where SQLite's write errors
+become a :class:`StoreError` with a hint: a store another process keeps locked past the busy
+timeout (:class:`StoreBusyError`), a full disk or store size limit (:class:`StoreFullError`),
+a failing disk. A failed transaction is rolled back whole, so the store stays consistent.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -10,16 +17,31 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storylens.errors import StoreError
 
-PRAGMAS = (
+if TYPE_CHECKING:
+    from storylens.config import Settings
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another one's transaction (store.busy_timeout)
+PRAGMAS = (  # the busy timeout first: switching a new file to WAL takes a lock too
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
     "PRAGMA temp_store=MEMORY",
 )
+
+
+class StoreBusyError(StoreError):
+    """Another connection held the store's write lock for longer than the busy timeout."""
+
+
+class StoreFullError(StoreError):
+    """The disk (or a size limit) left no room for a write; the transaction was rolled back."""
 
 
 def now_iso() -> str:
@@ -39,8 +61,11 @@ def migrations() -> list[tuple[int, str, str]]:
 class Store:
     """An open storylens database. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         if str(path) != ":memory:":
             if not create and not self.path.exists():
                 raise StoreError(
@@ -53,15 +78,29 @@ class Store:
         try:
             self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             for pragma in PRAGMAS:
                 self.conn.execute(pragma)
             self._migrate()
+        except StoreError:
+            self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and _is_write_error(exc):
+                raise self.write_error(exc) from None
             raise StoreError(
                 f"{self.path} is not a usable storylens database ({exc})",
                 hint="Point --db at a storylens store, or at a new file name to start one.",
             ) from None
         self._mark_interrupted_runs()
+
+    @classmethod
+    def for_settings(cls, settings: Settings, *, create: bool = True) -> Store:
+        """The store named by ``settings`` (``store.path``), with its ``store.busy_timeout``."""
+        timeout = float(settings.get("store.busy_timeout"))
+        return cls(settings.db_path, create=create, busy_timeout=timeout)
 
     def _migrate(self) -> None:
         self.conn.execute(
@@ -94,25 +133,100 @@ class Store:
     def _mark_interrupted_runs(self) -> None:
         """A run left 'running' by a process that is gone was killed; its open batch rolled back."""
         rows = self.conn.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall()
-        for run_id, pid in rows:
-            if pid == os.getpid() or _alive(pid):
-                continue
-            self.conn.execute(
-                "UPDATE runs SET status='interrupted', finished_at=? WHERE id=?",
-                (now_iso(), run_id),
-            )
+        gone = [run_id for run_id, pid in rows if pid != os.getpid() and not _alive(pid)]
+        if gone:
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE runs SET status='interrupted', finished_at=? WHERE id=?"
+                    " AND status='running'",
+                    [(now_iso(), run_id) for run_id in gone],
+                )
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: everything inside commits together or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction: everything inside commits together or not at all.
+
+        Waits up to the busy timeout for another writer's transaction to end; SQLite's errors
+        on the way (busy, disk full, I/O) come out as :class:`StoreError` with a hint."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self.write_error(exc) from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.OperationalError) and _is_write_error(exc):
+                raise self.write_error(exc) from None
             raise
-        else:
+        try:
             self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise self.write_error(exc) from None
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back on its own (a full disk, an I/O error)
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.OperationalError:
+                log.warning("rollback failed on %s", self.path, exc_info=True)
+
+    def _out_of_room(self) -> str | None:
+        """Why a write failed for want of room, when it did: "reached …" or None. (A write past
+        the file-size limit is an I/O error to SQLite, not a full disk.)"""
+        import shutil
+
+        limit = _file_size_limit()
+        if limit is not None:
+            size = max(
+                self.path.stat().st_size, _size(self.path.with_name(self.path.name + "-wal"))
+            )
+            if size + 1_000_000 >= limit:
+                return f"reached this process's file-size limit ({limit / 1e6:.1f} MB, ulimit -f)"
+        try:
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError:
+            return None
+        return f"ran out of disk space ({free / 1e6:.1f} MB free)" if free < 16_000_000 else None
+
+    def write_error(self, exc: sqlite3.OperationalError) -> StoreError:
+        """The :class:`StoreError` that says what SQLite's ``exc`` means for this store."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+            return StoreBusyError(
+                f"the store {self.path} is busy: another process kept it locked for writing"
+                f" for over {self.busy_timeout:g} s",
+                hint="Another storylens command (ingest, cluster, enrich …) is writing it: wait"
+                " for it to end and run this again, or raise store.busy_timeout"
+                " (STORYLENS_STORE_BUSY_TIMEOUT).",
+            )
+        if name.startswith("SQLITE_FULL") or "full" in str(exc):
+            return StoreFullError(
+                f"no room left to write to the store {self.path} ({exc}); the last batch was"
+                " rolled back and nothing of it was kept",
+                hint="Free disk space on that drive (or point --db at one with room), then run"
+                " the same command again: what was already stored is kept and counted as"
+                " unchanged.",
+            )
+        if name.startswith("SQLITE_IOERR"):
+            full = self._out_of_room()
+            if full:
+                return StoreFullError(
+                    f"the store {self.path} {full}; the last batch was rolled back and nothing"
+                    " of it was kept",
+                    hint="Make room (free disk space, or raise the limit: ulimit -f), then run"
+                    " the same command again: what was already stored is kept and counted as"
+                    " unchanged.",
+                )
+        if name.startswith(("SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN")):
+            return StoreError(
+                f"cannot write to the store {self.path} ({exc}); the last batch was rolled back",
+                hint="Check that the file and its folder are writable and the disk is healthy"
+                " (a file-size limit, ulimit -f, ends writes this way too).",
+            )
+        return StoreError(f"the store {self.path} could not be written ({exc})")
 
     def background_checkpoints(self, interval: float = 1.0) -> Checkpointer | None:
         """Move WAL checkpoints off the write path: SQLite otherwise copies the log into the
@@ -132,6 +246,30 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _file_size_limit() -> int | None:
+    """This process's limit on the size of a file it writes (``ulimit -f``), if any."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return None
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def _is_write_error(exc: sqlite3.OperationalError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(
+        ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY")
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _split_sql(sql: str) -> list[str]:

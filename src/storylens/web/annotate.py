@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from storylens.publish.bidi import escape_marked, neutralise
 
 
 @dataclass(slots=True)
@@ -110,20 +112,20 @@ def marks_by_paragraph(paragraphs: list[str], enrichment: dict[str, Any]) -> dic
 def marked(text: str, marks: list[Mark]) -> Markup:
     """The paragraph's text as HTML, the marks as flat elements (see the module docstring)."""
     if not marks:
-        return Markup(escape(text))
+        return escape_marked(text)
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     parts: list[str] = []
     for a, b in itertools.pairwise(cuts):
         if a >= b:
             continue
-        piece = escape(text[a:b])
+        piece = escape_marked(text[a:b])  # a bidi control shows as a mark, offsets kept
         over = [m for m in marks if m.start <= a and b <= m.end]
         if not over:
             parts.append(piece)
             continue
         classes = ["mk"] + [f"mk-{m.kind}" for m in over]
         classes += [f"ent-{m.label.lower()}" for m in over if m.label]
-        title = " · ".join(dict.fromkeys(m.title for m in over))
+        title = neutralise(" · ".join(dict.fromkeys(m.title for m in over)))
         entity = next((m.entity for m in over if m.entity), None)
         if entity:
             parts.append(

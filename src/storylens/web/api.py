@@ -15,6 +15,8 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
 
 from storylens import queries
 from storylens.errors import StorylensError
@@ -37,11 +39,12 @@ from storylens.web.schemas import (
     StoryDetailFull,
     StorySummary,
 )
+from storylens.web.security import token_matches
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in ((400, "Bad request"), (404, "Not found"), (422, "Invalid parameters"),
-                         (500, "Internal error"))
+                         (500, "Internal error"), (503, "Busy: try again after Retry-After"))
 }  # fmt: skip
 router = APIRouter(responses=ERRORS)
 
@@ -260,13 +263,38 @@ def quotes(
     return page(rows, total, limit, offset)
 
 
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The server's write token (`storylens token` shows it; or web.token).",
+)
+WRITES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No token, or not the server's"},
+    403: {"model": ErrorBody, "description": "Posted from another site's page"},
+}
+
+
+def require_token(
+    state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    """Writes carry the server's token: ``Authorization: Bearer TOKEN``."""
+    given = f"Bearer {credentials.credentials}" if credentials else None
+    if not token_matches(given, state.write_token()):
+        message = "this write needs the server's token" if credentials is None else (
+            "the token given is not this server's"
+        )  # fmt: skip
+        raise HTTPException(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
 Cluster = Annotated[
     bool,
     Query(description="Also link duplicates and place new articles in stories (a cluster run)."),
 ]
 
 
-@router.post("/ingest/file", response_model=IngestResult, tags=["ingest"])
+@router.post(
+    "/ingest/file", response_model=IngestResult, tags=["ingest"], responses=WRITES,
+    dependencies=[Depends(require_token)],
+)  # fmt: skip
 def ingest_file(
     state: State,
     file: Annotated[UploadFile, File(description="Text, Markdown, HTML, feed, JSON(L), CSV.")],
@@ -279,7 +307,10 @@ def ingest_file(
     return _ingest(state, f"upload:{name}", data, name, cluster)
 
 
-@router.post("/ingest/article", response_model=IngestResult, tags=["ingest"])
+@router.post(
+    "/ingest/article", response_model=IngestResult, tags=["ingest"], responses=WRITES,
+    dependencies=[Depends(require_token)],
+)  # fmt: skip
 def ingest_article(
     state: State, article: Annotated[ArticleIn, Body()], cluster: Cluster = False
 ) -> dict[str, Any]:

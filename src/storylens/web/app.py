@@ -3,18 +3,21 @@
 ``create_app(settings_or_store_path)`` builds it over an existing store. Every response carries
 a strict Content-Security-Policy and the other security headers below; every API error, from
 a 404 to an unhandled exception, has one JSON shape (:func:`error_body`); page errors render
-``error.html`` with the hint.
+``error.html`` with the hint. Requests naming another host, writes from another site's page
+and writes without the token are refused (:mod:`storylens.web.security`); excess load is
+shed with a 503 and every read has a deadline (:mod:`storylens.web.load`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -27,8 +30,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storylens import __version__
 from storylens.config import Settings, load_settings
 from storylens.errors import NotFoundError, StorylensError
+from storylens.publish.bidi import escape_marked
 from storylens.publish.templating import environment
 from storylens.store import Store
+from storylens.store.secrets import ensure_token, stored_token
+from storylens.web.load import LoadGuard, Overdue, check_deadline, past_deadline, watch_deadline
+from storylens.web.security import TOKEN_HINT, HostAndOrigin, allowed_hosts
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -49,41 +56,78 @@ PAGE_NOT_FOUND_HINT = (
     "The link may come from another store, or the stories were rebuilt since: find it again from"
     " the list of stories or with the search."
 )
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
-         422: "validation_error", 500: "internal_error"}  # fmt: skip
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 413: "too_large", 422: "validation_error",
+         500: "internal_error", 503: "unavailable"}  # fmt: skip
+T = TypeVar("T")
 
 
 class Web:
-    """What the routes share: settings, one store connection per worker thread, templates."""
+    """What the routes share: settings, one store connection per worker thread, templates,
+    the write token, and values cached until the store changes."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db_path = settings.db_path
-        Store(self.db_path, create=False).close()  # fail now, with a hint, if it is missing
+        with Store.for_settings(settings, create=False) as store:  # fail now if it is missing
+            self._fixed_token = str(settings.get("web.token")) or None
+            if self._fixed_token is None:
+                try:
+                    ensure_token(store)  # the first serve makes it; `storylens token` shows it
+                except StorylensError as exc:  # a read-only store: writes stay refused
+                    log.warning("no write token could be made (%s): writes are refused", exc)
         self._local = threading.local()
         self._opened: list[Store] = []
         self._guard = threading.Lock()
         self.write_lock = threading.Lock()  # one ingest at a time
+        # a connection that never writes: its data_version moves whenever any other
+        # connection (another thread, another process) commits, so it keys the cache
+        self._watch = sqlite3.connect(str(self.db_path), check_same_thread=False)
+        self._watch_lock = threading.Lock()
+        self._cache: dict[str, tuple[int, Any]] = {}
         self.templates: jinja2.Environment = environment("storylens.web")
         self.templates.globals.update(version=__version__, api=API_PREFIX)
-        self.templates.filters.update(day=day, when=when, span=span)
+        self.templates.filters.update(day=day, when=when, span=span, marked_text=escape_marked)
 
     @property
     def store(self) -> Store:
-        """This thread's connection (SQLite connections are not shared between threads)."""
+        """This thread's connection (SQLite connections are not shared between threads); its
+        queries stop at the current request's deadline."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.db_path, create=False)
+            store = Store.for_settings(self.settings, create=False)
+            watch_deadline(store.conn)
             self._local.store = store
             with self._guard:
                 self._opened.append(store)
         return store
+
+    def write_token(self) -> str | None:
+        """The token writes must carry: ``web.token``, else the store's (read each time, so
+        ``storylens token --new`` takes effect at once)."""
+        return self._fixed_token or stored_token(self.store)
+
+    def version(self) -> int:
+        """A number that changes whenever the store does (SQLite's ``data_version``)."""
+        with self._watch_lock:
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered until the store changes."""
+        version = self.version()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._cache[key] = (version, value)
+        return value
 
     def close(self) -> None:
         with self._guard:
             for store in self._opened:
                 store.close()
             self._opened.clear()
+        self._watch.close()
 
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(**context)
@@ -109,7 +153,11 @@ def span(first: str | None, last: str | None) -> str:
     return f"{a} → {b[5:]}" if a[:4] == b[:4] else f"{a} → {b}"
 
 
-def web(request: Request) -> Web:
+async def web(request: Request) -> Web:
+    """What every route depends on; a request already past its deadline goes no further.
+    (Async, so it runs in the event loop: a sync one would cost every request a second trip
+    through the thread pool.)"""
+    check_deadline()
     state: Web = request.app.state.web
     return state
 
@@ -125,13 +173,19 @@ def _wants_json(path: str) -> bool:
 
 
 def error_response(
-    request: Request, status: int, message: str, hint: str | None = None
+    request: Request,
+    status: int,
+    message: str,
+    hint: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     if _wants_json(request.url.path):
-        return JSONResponse(error_body(status, message, hint), status_code=status)
-    return request.app.state.web.render(  # type: ignore[no-any-return]
+        return JSONResponse(error_body(status, message, hint), status_code=status, headers=headers)
+    response: Response = request.app.state.web.render(
         "error.html", status=status, status_code=status, message=message, hint=hint
     )
+    response.headers.update(headers or {})
+    return response
 
 
 class SecurityHeaders:
@@ -187,7 +241,26 @@ def _install_errors(app: FastAPI) -> None:
             hint = f"See {API_PREFIX}/openapi.json" if _wants_json(request.url.path) else None
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
-        return error_response(request, exc.status_code, message, hint)
+        elif exc.status_code == 401:
+            hint = TOKEN_HINT
+        return error_response(request, exc.status_code, message, hint, exc.headers)
+
+    def too_late(request: Request) -> Response:
+        return error_response(
+            request, 503, "the request ran out of time and was stopped",
+            "The server is busy: try again in a few seconds.", {"Retry-After": "2"},
+        )  # fmt: skip
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def stopped(request: Request, exc: sqlite3.OperationalError) -> Response:
+        # the progress handler of watch_deadline stops a query that runs past its deadline
+        if str(exc) == "interrupted" and past_deadline():
+            return too_late(request)
+        raise exc
+
+    @app.exception_handler(Overdue)
+    async def overdue(request: Request, exc: Overdue) -> Response:
+        return too_late(request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -241,7 +314,16 @@ def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.web = state
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        LoadGuard,
+        max_active=int(settings.get("web.max_active")),
+        queue_timeout=float(settings.get("web.queue_timeout")),
+        request_timeout=float(settings.get("web.request_timeout")),
+        api_prefix=API_PREFIX,
+    )
+    hosts = allowed_hosts(str(settings.get("web.host")), str(settings.get("web.allowed_hosts")))
+    app.add_middleware(HostAndOrigin, hosts=hosts, api_prefix=API_PREFIX)
+    app.add_middleware(SecurityHeaders)  # the outermost: refusals carry the headers too
     _install_errors(app)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(pages.router)

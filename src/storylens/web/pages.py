@@ -30,6 +30,19 @@ def chart(counts: list[tuple[str, int]], **kw: Any) -> Markup:
     return Markup(activity_svg(counts, **kw))
 
 
+def overall_chart(store: Any) -> Markup:
+    """Reports per day over the whole store (the home page's chart)."""
+    return chart(queries.activity(store), width=640, height=48)
+
+
+def outlet_names(state: Web) -> list[str]:
+    """Every outlet's name, most reports first (the filters' lists): kept until the store
+    changes, like the home page's chart — both read every article (~20–40 ms on 23k)."""
+    return state.cached(
+        "outlet-names", lambda: [o["name"] for o in queries.list_outlets(state.store)]
+    )
+
+
 def pager(request: Request, page: int, total: int, per: int = PER_PAGE) -> dict[str, Any]:
     """Previous / next links that keep the other query parameters."""
     params = {k: v for k, v in request.query_params.items() if k != "page"}
@@ -67,8 +80,8 @@ def home(
         "home.html",
         stories=items,
         pager=pager(request, page, total),
-        overall=chart(queries.activity(store), width=640, height=48),
-        outlets=[o["name"] for o in queries.list_outlets(store)],
+        overall=state.cached("overall-chart", lambda: overall_chart(store)),
+        outlets=outlet_names(state),
         min_size=min_size,
         outlet=outlet or "",
     )
@@ -278,7 +291,7 @@ def search(
         until=until or "",
         hits=hits,
         pager=pager(request, page, total),
-        outlets=[o["name"] for o in queries.list_outlets(store)],
+        outlets=outlet_names(state),
         error=error,
         hint=hint,
     )
