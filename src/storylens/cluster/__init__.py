@@ -1,8 +1,10 @@
-"""Cluster: group articles into stories, online, in publication order.
+"""Cluster: group articles into stories (events), and events into storylines, online, in
+publication order.
 
 ``run_cluster`` assigns every article not yet in a story; with ``rebuild=True`` it forgets all
-stories and assigns everything again from the start, deterministically (same input, same
-output). Exact and near copies found by dedupe follow their canonical article's story.
+stories and storylines and assigns everything again from the start, deterministically (same
+input, same output). Exact and near copies found by dedupe follow their canonical article's
+story. Each new story joins a storyline (:mod:`storylens.cluster.storylines`).
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from storylens.cluster.online import (
 from storylens.cluster.online import (
     dot as _dot,
 )
+from storylens.cluster.storylines import StorylineLinker
 from storylens.config import Settings
 from storylens.parallel import parallel_map
 from storylens.store import Store
 from storylens.store import enrich as enrich_table
 from storylens.store import stories as story_table
+from storylens.store import storylines as line_table
 from storylens.store.duplicates import canonical_of
 
 __all__ = ["ClusterReport", "Row", "StoryBuilder", "cluster_store", "run_cluster"]
@@ -82,7 +86,16 @@ class StoryBuilder:
         self.when: dict[str, datetime | None] = {}
         self.moved: dict[str, str] = {}  # article → story, for members moved by splits
         self.split_stories: set[str] = set()  # stories that lost members to a split
-        self.clusterer = OnlineClusterer(self.threshold, float(settings.get("cluster.window_days")))
+        self.clusterer = OnlineClusterer(
+            self.threshold,
+            float(settings.get("cluster.window_days")),
+            float(settings.get("cluster.span_days")),
+            float(settings.get("cluster.half_life_days")),
+        )
+        self.linker = StorylineLinker(
+            float(settings.get("cluster.storyline_threshold")),
+            float(settings.get("cluster.storyline_window_days")),
+        )
         self.vectorizer = Vectorizer()
         self.story_of: dict[str, str] = {}
         self.title_terms: dict[str, Counts] = {}
@@ -126,11 +139,23 @@ class StoryBuilder:
             for article_id in self.clusterer.stories[sid].members[-SPLIT_WINDOW:]:
                 self.vectors.pop(article_id, None)
 
-    def replay(self, row: Row, counts: Counts, title_counts: Counts, story_id: str) -> None:
-        """Restore a stored assignment: same state as when it was made, no new decision."""
+    def replay(
+        self,
+        row: Row,
+        counts: Counts,
+        title_counts: Counts,
+        story_id: str,
+        storyline: line_table.EventLink | None = None,
+    ) -> None:
+        """Restore a stored assignment: same state as when it was made, no new decision
+        (``storyline``: the story's stored storyline, restored the first time it is seen)."""
         vec = self._observe(row, counts, title_counts)
         self.clusterer.add(story_id, row.id, vec, row.published)
         self.story_of[row.id] = story_id
+        linker = self.linker
+        if storyline is not None and story_id not in linker.line_of:
+            linker.restore(story_id, storyline.storyline_id, storyline.score, storyline.decision)
+        linker.follow(story_id, row.id, vec, row.published)
         story = self.clusterer.stories[story_id]
         if story.split_due():  # checked when it was assigned: the stored stories say how
             story.checked = len(story.members)
@@ -152,6 +177,10 @@ class StoryBuilder:
             decision = self.clusterer.assign(row.id, vec, row.published)
             kind = "new" if decision.new else "joined"
         self.story_of[row.id] = decision.story_id
+        if decision.new:
+            self.linker.link(decision.story_id, row.id, vec, row.published)
+        else:
+            self.linker.follow(decision.story_id, row.id, vec, row.published)
         self._joined(decision.story_id)
         self.position += 1
         member = story_table.Membership(
@@ -188,6 +217,8 @@ class StoryBuilder:
             keeper = max(parts, key=lambda p: sum(_dot(self.vectors[a], rest) for a in p) / len(p))
         leaving = [p for p in parts if p is not keeper]
         moved = self.clusterer.split_off(story_id, leaving, self.vectors, self.when)
+        for new_id in dict.fromkeys(moved.values()):
+            self.linker.moved(story_id, new_id)
         self.story_of.update(moved)
         self.moved.update(moved)
         self.split_stories.add(story_id)
@@ -210,6 +241,52 @@ class StoryBuilder:
         self.titles[story_id] = best
         return row
 
+    def storyline_rows(
+        self, story_ids: set[str] | list[str]
+    ) -> tuple[list[line_table.StorylineRow], list[line_table.EventLink]]:
+        """The rows of the storylines of ``story_ids`` and those stories' links to them.
+
+        A storyline's title is the title of its largest event (the earliest of equals)."""
+        stories, linker = self.clusterer.stories, self.linker
+        links = [
+            line_table.EventLink(sid, linker.line_of[sid], round(link.score, 4), link.decision)
+            for sid in sorted(story_ids)
+            if sid in linker.line_of and (link := linker.links[sid])
+        ]
+        rows = []
+        for line_id in sorted({link.storyline_id for link in links}):
+            line = linker.lines[line_id]
+            events = [
+                e for e in dict.fromkeys(line.events) if stories.get(e) and stories[e].members
+            ]
+            if not events:
+                continue
+            sizes = {e: len(stories[e].members) for e in events}
+            firsts = [d for e in events if (d := stories[e].first_seen) is not None]
+            lasts = [d for e in events if (d := stories[e].last_seen) is not None]
+            biggest = min(events, key=lambda e: (-sizes[e], stories[e].first_seen is None,
+                                                 stories[e].first_seen or 0, e))  # fmt: skip
+            title = self.titles.get(biggest)
+            title_text = self.heads[title][0] if title else self.story_row(biggest).title
+            outlets = list(
+                dict.fromkeys(
+                    o for e in events for m in stories[e].members if (o := self.heads[m][2])
+                )
+            )
+            rows.append(
+                line_table.StorylineRow(
+                    id=line_id,
+                    title=title_text,
+                    first_seen=min(firsts).isoformat() if firsts else None,
+                    last_seen=max(lasts).isoformat() if lasts else None,
+                    events=len(events),
+                    size=sum(sizes.values()),
+                    outlets=outlets,
+                    terms=linker.top_terms(line_id),
+                )
+            )
+        return rows, links
+
 
 def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> ClusterReport:
     """Assign every article not yet in a story (all of them with ``rebuild``)."""
@@ -225,15 +302,18 @@ def cluster_store(
     if rebuild:
         with store.transaction():
             story_table.clear(conn)
+            line_table.clear(conn)
     builder = StoryBuilder(settings, story_table.positions(conn))
     builder.entities = enrich_table.entity_names(conn)
     rows = _rows(store)
     canonical = canonical_of(conn)
     known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    lines = line_table.links(conn)
     members: list[story_table.Membership] = []
     for row, counts, title_counts in builder.features(rows):
         if row.id in known:
-            builder.replay(row, counts, title_counts, known[row.id])
+            story_id = known[row.id]
+            builder.replay(row, counts, title_counts, story_id, lines.get(story_id))
         else:
             members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
     moved, split = builder.take_moved()
@@ -245,11 +325,15 @@ def cluster_store(
     earlier = {a: s for a, s in moved.items() if a not in placed}
     touched = sorted({m.story_id for m in members} | set(moved.values()) | split)
     stories = [builder.story_row(sid) for sid in touched]
+    unlinked = {s for s in builder.clusterer.stories if s not in lines}  # e.g. an older store
+    storylines, event_links = builder.storyline_rows(set(touched) | unlinked)
     with store.transaction():
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
         story_table.move_members(conn, earlier)
         story_table.prune(conn)
+        line_table.save(conn, storylines, event_links)
+        line_table.prune(conn)
     report = ClusterReport(
         len(rows),
         len(members),

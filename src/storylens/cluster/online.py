@@ -1,10 +1,14 @@
 """Online story assignment: each article joins the best live story or starts a new one.
 
-A story keeps a centroid (the sum of its members' unit vectors, trimmed to its heaviest terms)
-and the time it was last seen. Candidates come from an inverted index of the stories' top terms,
-so the cost of one article does not grow with the number of stories. A story is live for an
-article published within ``cluster.window_days`` of the story's last report; undated articles
-and stories are always live.
+A story (an *event*) keeps a centroid (the sum of its members' unit vectors, trimmed to its
+heaviest terms), its first and last report times and the times of its newest members.
+Candidates come from an inverted index of the stories' top terms, so the cost of one article
+does not grow with the number of stories. Time is a feature: a story is live for an article
+published within ``cluster.window_days`` of its last report and within ``cluster.span_days`` of
+its first (so a subject covered every day cannot chain into one story for a month), and the
+cosine is multiplied by ``2 ** (-gap / cluster.half_life_days)``, where ``gap`` is the time
+between the article and the mean time of the story's newest ``RECENT`` reports. Undated
+articles and stories are always live and never decay.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from storylens.cluster.features import Vector
@@ -26,6 +30,8 @@ SPLIT_PART = 3  # least members of each half of a split story
 SPLIT_MIN = 6  # a story is checked for a split from this size on
 SPLIT_GROWTH = 1.5  # ... and again each time it has grown by half since its last check
 SPLIT_WINDOW = 40  # the check reads the story's newest members only (its cost is quadratic)
+GRACE = 0.5  # days: reports this close to a story's recent ones are compared at face value
+RECENT = 5  # a story's newest dated reports whose mean time the decay is measured from
 
 
 def dot(a: Vector, b: Vector) -> float:
@@ -113,6 +119,14 @@ class Story:
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
     checked: int = 0  # size at the last split check
+    recent: list[datetime] = field(default_factory=list)  # newest dated reports, in order
+    closes: datetime | None = None  # when it stops taking reports (its entry in the heap)
+
+    def recent_time(self) -> float | None:
+        """Mean POSIX time of the newest dated reports (None: undated)."""
+        if not self.recent:
+            return None
+        return sum(d.timestamp() for d in self.recent) / len(self.recent)
 
     def split_due(self) -> bool:
         n = len(self.members)
@@ -129,38 +143,75 @@ class Decision:
 
 
 class OnlineClusterer:
-    def __init__(self, threshold: float, window_days: float) -> None:
+    def __init__(
+        self,
+        threshold: float,
+        window_days: float,
+        span_days: float = 0.0,
+        half_life_days: float = 0.0,
+    ) -> None:
         self.threshold = threshold
         self.window = window_days
+        self.span = span_days or math.inf  # 0: no cap on a story's span
+        self.half_life = half_life_days  # 0: no decay
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
-        self.expiry: list[tuple[datetime, str]] = []  # (last seen, story): a heap
+        self.expiry: list[tuple[datetime, str]] = []  # (closes, story): a heap
         self.latest: datetime | None = None
         self.expired: list[str] = []  # stories taken out of the index since last drained
 
     def _live(self, story: Story, when: datetime | None) -> bool:
-        if when is None or story.last_seen is None:
+        if when is None or story.last_seen is None or story.first_seen is None:
             return True
         gap = (when - story.last_seen).total_seconds() / 86400
-        return gap <= self.window and gap >= -self.window
+        if gap > self.window or gap < -self.window:
+            return False
+        return (when - story.first_seen).total_seconds() <= self.span * 86400 and (
+            story.last_seen - when
+        ).total_seconds() <= self.span * 86400
+
+    def decay(self, story: Story, when: datetime | None) -> float:
+        """The factor a cosine is multiplied by: ``2 ** (-gap / half_life)``, ``gap`` in days
+        between ``when`` and the mean time of the story's newest reports (1 when undated)."""
+        recent = story.recent_time()
+        if not self.half_life or when is None or recent is None:
+            return 1.0
+        gap = max(0.0, abs(when.timestamp() - recent) / 86400 - GRACE)
+        return float(2.0 ** (-gap / self.half_life))
+
+    def _closes(self, story: Story) -> datetime | None:
+        if story.last_seen is None or story.first_seen is None:
+            return None
+        last = story.last_seen + timedelta(days=self.window)
+        if self.span < math.inf:
+            last = min(last, story.first_seen + timedelta(days=self.span))
+        return last
+
+    def _schedule(self, story: Story) -> None:
+        """Keep the story's entry in the expiry heap at the time it closes."""
+        closes = self._closes(story)
+        if closes is not None and closes != story.closes:
+            story.closes = closes
+            heapq.heappush(self.expiry, (closes, story.id))
 
     def _expire(self, when: datetime | None) -> None:
-        """Take stories quiet for longer than the window out of the index.
+        """Take stories that closed (quiet for longer than the window, or open for longer than
+        the span) out of the index.
 
-        Articles arrive in time order, so a story that has gone quiet stays out of reach; it
-        stays in ``stories`` (a late article dated within its window can still be placed by
-        ``add``, but will not be found by ``assign``).
+        Articles arrive in time order, so a closed story stays out of reach; it stays in
+        ``stories`` (a late article dated within its window can still be placed by ``add``,
+        but will not be found by ``assign``).
         """
         if when is None:
             return
         if self.latest is None or when > self.latest:
             self.latest = when
-        horizon = self.latest.timestamp() - self.window * 86400
-        while self.expiry and self.expiry[0][0].timestamp() < horizon:
-            seen, story_id = heapq.heappop(self.expiry)
+        horizon = self.latest
+        while self.expiry and self.expiry[0][0] < horizon:
+            closes, story_id = heapq.heappop(self.expiry)
             story = self.stories[story_id]
-            if story.last_seen != seen:
-                continue  # seen again since: a newer heap entry stands for it
+            if story.closes != closes or not story.indexed:
+                continue  # rescheduled since: a newer heap entry stands for it
             for term in story.indexed:
                 self.index[term].discard(story_id)
             story.indexed = set()
@@ -188,9 +239,9 @@ class OnlineClusterer:
         self._expire(when)
         scored = sorted(
             (
-                (self.score(vec, self.stories[sid]), sid)
+                (self.score(vec, story) * self.decay(story, when), sid)
                 for sid in self.candidates(vec)
-                if self._live(self.stories[sid], when)
+                if self._live(story := self.stories[sid], when)
             ),
             key=lambda s: (-s[0], s[1]),
         )
@@ -220,7 +271,11 @@ class OnlineClusterer:
                 story.first_seen = when
             if story.last_seen is None or when > story.last_seen:
                 story.last_seen = when
-                heapq.heappush(self.expiry, (when, story_id))
+            story.recent.append(when)
+            if len(story.recent) > RECENT:
+                story.recent.sort()
+                del story.recent[0]
+            self._schedule(story)
         self._reindex(story)
 
     def _reindex(self, story: Story) -> None:
@@ -257,10 +312,9 @@ class OnlineClusterer:
         story.centroid = {t: w for t, w in centroid.items() if w > 1e-9}
         dates = [d for m in story.members if (d := when.get(m)) is not None]
         story.first_seen = min(dates, default=None)
-        last = max(dates, default=None)
-        if last is not None and last != story.last_seen:
-            heapq.heappush(self.expiry, (last, story_id))
-        story.last_seen = last
+        story.last_seen = max(dates, default=None)
+        story.recent = sorted(dates)[-RECENT:]
+        self._schedule(story)
         self._reindex(story)
         story.checked = len(story.members)
         moved: dict[str, str] = {}
