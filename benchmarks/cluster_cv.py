@@ -30,10 +30,20 @@ def main() -> int:
     p.add_argument("--enrich", action="store_true", help="run the enrich stage first")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
+    for name in ("thresholds", "split-ratios", "half-lives", "spans"):
+        p.add_argument(f"--{name}", help="comma-separated values (default: the Grid's)")
     args = p.parse_args()
     overrides = dict(kv.split("=", 1) for kv in args.set)
     settings = load_settings(environ={}, overrides=overrides)
-    grid = Grid()
+    given = {
+        field: tuple(float(v) for v in raw.split(","))
+        for field, raw in (
+            ("thresholds", args.thresholds), ("split_ratios", args.split_ratios),
+            ("half_lives", args.half_lives), ("spans", args.spans),
+        )
+        if raw
+    }  # fmt: skip
+    grid = Grid(**given)  # type: ignore[arg-type]
     started = time.perf_counter()
     with ExitStack() as stack:
         datasets = []

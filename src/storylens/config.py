@@ -65,7 +65,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "threshold",
-        0.2,
+        0.125,
         "Least similarity (cosine to the story centroid) for an article to join a story.",
     ),
     Setting(
@@ -102,7 +102,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "half_life_days",
-        2.0,
+        1.0,
         "Similarity to a story halves for each this many days between a report and the mean "
         "time of the story's newest reports (0: no decay).",
     ),

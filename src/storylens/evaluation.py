@@ -200,9 +200,21 @@ def evaluate(
         predicted = stories_of(store, origin_of, settings)
         lines = storylines_of(store, origin_of)
         seconds = time.perf_counter() - started
-        if grid is not None:
-            data = Dataset(str(path), prepare(store, settings), records, origin_of, group_key)
+        ready = prepare(store, settings) if grid is not None or baselines else None
+        if grid is not None and ready is not None:
+            data = Dataset(str(path), ready, records, origin_of, group_key)
             report.folds = cross_validate([data], settings, grid, folds)
+        day_window = None
+        if baselines and ready is not None and ready.dated:
+            started = time.perf_counter()
+            one_day = {"cluster.window_days": 1.0, "cluster.span_days": 0.0,
+                       "cluster.half_life_days": 0.0}  # fmt: skip
+            story_of = assign(ready, replace(settings, values={**settings.values, **one_day}))[0]
+            found = [story_of.get(ready.article_of.get(o, "")) or f"missing:{o}" for o in origin_of]
+            day_window = EvalResult(
+                "one-day window, no decay", score(found, gold), time.perf_counter() - started,
+                "the online clusterer at its threshold, open one day after a story's last report",
+            )  # fmt: skip
     report.results.append(
         EvalResult(
             "storylens",
@@ -228,6 +240,8 @@ def evaluate(
         report.results.append(
             EvalResult("every article alone", score(list(range(len(gold))), gold), 0.0)
         )
+        if day_window is not None:
+            report.results.append(day_window)
         oracle, threshold = agglomerative_oracle(records, gold)
         report.results.append(
             EvalResult(
