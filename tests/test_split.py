@@ -159,27 +159,21 @@ def _enrich_by_hand(store: Store, article_id: str, names: list[tuple[str, str]])
         enrich_store.save(conn, e, content_hash, "by-hand")
 
 
-def test_entity_names_are_read_from_the_store(store: Store, settings: Settings) -> None:
-    records = _records(datetime(2024, 3, 1, 8, tzinfo=UTC))[:2]
+def test_enrichment_does_not_change_the_stories(store: Store, settings: Settings) -> None:
+    # the enrich stage's names were measured to add nothing (docs/cluster.md): cluster reads
+    # the text alone, so it gives the same stories whether enrich ran before it or not
+    records = _records(datetime(2024, 3, 1, 8, tzinfo=UTC))
     ingest_records(store, records, settings)
     run_dedupe(store, settings)
-    enriched, plain = (_first_of(store, OAK[0]), _first_of(store, BRENN[0]))
+    run_cluster(store, settings)
+    before = _partition(store)
     names = [("PERSON", "Dana Morrow"), ("ORG", "Velmont Coatings"), ("GPE", "Harwick")]
-    _enrich_by_hand(store, enriched, [*names, ("PERSON", "Dana Morrow")])
-    assert enrich_store.entity_names(store.conn) == {
-        enriched: [("PERSON", "Dana Morrow"), ("ORG", "Velmont Coatings"),
-                   ("PLACE", "Harwick"), ("PERSON", "Dana Morrow")]
-    }  # fmt: skip
+    _enrich_by_hand(store, _first_of(store, OAK[0]), names)
+    _enrich_by_hand(store, _first_of(store, BRENN[0]), names)  # the wrong names, on purpose
+    run_cluster(store, settings, rebuild=True)
+    assert _partition(store) == before
     builder = cluster_store(store, settings)[1]
-    story = builder.clusterer.stories[builder.story_of[enriched]]
-    assert {"N:PERSON:dana morrow", "N:ORG:velmont coatings", "N:PLACE:harwick"} <= set(
-        story.centroid
-    )
-    # the article without enrichment clusters on its words alone
-    assert not any(t.startswith("N:") for t in builder.vectors[plain])
-    assert builder.vectors[enriched]["N:PERSON:dana morrow"] > builder.vectors[enriched].get(
-        "N:PLACE:harwick", 0
-    )
+    assert not any(t.startswith("N:") for v in builder.vectors.values() for t in v)
 
 
 # A subject covered every day for three weeks: a council's budget row, a new turn each day.

@@ -82,12 +82,6 @@ SETTINGS: tuple[Setting, ...] = (
         "Weight of capitalised-phrase name features (all articles) against word features.",
     ),
     Setting(
-        "cluster",
-        "name_weight",
-        0.5,
-        "Weight of the enrich stage's entity names (enriched articles only) against words.",
-    ),
-    Setting(
         "cluster", "max_words", 1000, "Words of each text read for its features (a lead suffices)."
     ),
     Setting(

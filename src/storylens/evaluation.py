@@ -1,12 +1,14 @@
 """``storylens eval clusters``: score the clusterer on labelled news, beside baselines.
 
 The labelled JSONL (``id, title, body, source, published, url, label``) is ingested into a
-temporary store and run through dedupe, enrich (unless ``enrich=False``: text features only)
-and cluster with the current settings, exactly as user data would be. In the same run the same
+temporary store and run through dedupe (and enrich with ``enrich=True``: it does not change
+the stories, the cluster stage reads the text alone) and cluster with the current settings,
+exactly as user data would be. Events are scored, and storylines. In the same run the same
 metrics are printed for two baselines: every article alone, and TF-IDF agglomerative clustering
 (scikit-learn, average link) at its best threshold on this very data — an oracle showing the
-ceiling of a simple method. ``cross_validate`` chooses the clusterer's threshold and split
-ratio on some topics and scores them on the others.
+ceiling of a simple method; on dated records also the online clusterer with a one-day window
+and no decay. ``cross_validate`` chooses the event settings on some topics (of one or several
+files) and scores them on the others.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 @contextmanager
 def prepared(
-    records: list[dict[str, Any]], settings: Settings, enrich: bool = True
+    records: list[dict[str, Any]], settings: Settings, enrich: bool = False
 ) -> Iterator[tuple[Store, list[str], Path]]:
     """A temporary store holding ``records`` after ingest → dedupe (→ enrich), as a real store
     would; yields it, each record's origin, and the temporary folder."""
@@ -127,7 +129,7 @@ def stories_of(store: Store, origin_of: list[str], settings: Settings) -> list[s
 
 
 def cluster_records(
-    records: list[dict[str, Any]], settings: Settings, enrich: bool = True
+    records: list[dict[str, Any]], settings: Settings, enrich: bool = False
 ) -> list[str]:
     """Predicted story per record, through ingest → dedupe (→ enrich) → cluster in a
     temporary store."""
@@ -180,7 +182,7 @@ def evaluate(
     settings: Settings,
     baselines: bool = True,
     *,
-    enrich: bool = True,
+    enrich: bool = False,
     grid: Grid | None = None,
     folds: int = 5,
     group_key: str = "topic",
@@ -223,7 +225,7 @@ def evaluate(
             "events: "
             + ", ".join(f"{k.split('.')[1]} {settings.get(k)}" for k in Grid.KEYS)
             + ", "
-            + (f"entities (enrich {prepared_in:.0f}s)" if enrich else "text only"),
+            + (f"enriched first ({prepared_in:.0f}s)" if enrich else "not enriched"),
         )
     )
     report.results.append(

@@ -242,7 +242,6 @@ class LiveStories:
     def add(self, article: Article) -> dict[str, Any]:
         """Store, dedupe and place one cleaned article; say what happened."""
         from storylens.cluster import Row
-        from storylens.cluster.features import article_terms
         from storylens.dedupe import describe
         from storylens.dedupe.near import signature, to_bytes
         from storylens.store import duplicates, stories, storylines
@@ -264,10 +263,7 @@ class LiveStories:
                 article.published, article.body,
             )  # fmt: skip
             builder = self.builder
-            _, counts, title_counts = article_terms(
-                (row.id, row.title, row.body, builder.entity_weight, builder.max_words, (),
-                 builder.name_weight)
-            )  # fmt: skip
+            counts, title_counts = builder.terms(row)
             member = builder.place(row, counts, title_counts, self.finder.canonical.get(row.id))
             # a story that grew by half since its last check may have split
             moved, split = builder.take_moved()

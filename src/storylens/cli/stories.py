@@ -280,8 +280,12 @@ def eval_clusters(
     ] = False,
     enrich: Annotated[
         bool,
-        typer.Option("--enrich/--no-enrich", help="Run the enrich stage first (entity features)."),
-    ] = True,
+        typer.Option(
+            "--enrich/--no-enrich",
+            help="Run the enrich stage first, as a store that enriches before clustering would"
+            " (it does not change the stories: cluster reads the text alone).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Cluster labelled articles in a temporary store and print B-cubed, pairwise F1 and ARI."""

@@ -28,7 +28,6 @@ from storylens.cluster.storylines import StorylineLinker
 from storylens.config import Settings
 from storylens.parallel import parallel_map
 from storylens.store import Store
-from storylens.store import enrich as enrich_table
 from storylens.store import stories as story_table
 from storylens.store import storylines as line_table
 from storylens.store.duplicates import canonical_of
@@ -79,9 +78,6 @@ class StoryBuilder:
         self.entity_weight = float(settings.get("cluster.entity_weight"))
         self.max_words = int(settings.get("cluster.max_words"))
         self.split_ratio = float(settings.get("cluster.split_ratio"))
-        self.name_weight = float(settings.get("cluster.name_weight"))
-        # (label, canonical name) pairs per article from the enrich stage; none: words only
-        self.entities: dict[str, list[tuple[str, str]]] = {}
         self.vectors: dict[str, Vector] = {}  # members' vectors, for splitting stories
         self.when: dict[str, datetime | None] = {}
         self.moved: dict[str, str] = {}  # article → story, for members moved by splits
@@ -104,22 +100,18 @@ class StoryBuilder:
         self.position = position
 
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
-        work = (
-            (
-                r.id,
-                r.title,
-                r.body,
-                self.entity_weight,
-                self.max_words,
-                self.entities.get(r.id, ()),
-                self.name_weight,
-            )
-            for r in rows
-        )
+        work = ((r.id, r.title, r.body, self.entity_weight, self.max_words) for r in rows)
         for row, (_, counts, title_counts) in zip(
             rows, parallel_map(article_terms, work, len(rows)), strict=True
         ):
             yield row, counts, title_counts
+
+    def terms(self, row: Row) -> tuple[Counts, Counts]:
+        """One article's (title + body, title-only) feature counts, in this process."""
+        _, counts, title_counts = article_terms(
+            (row.id, row.title, row.body, self.entity_weight, self.max_words)
+        )
+        return counts, title_counts
 
     def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> Vector:
         self.vectorizer.observe(counts)
@@ -304,7 +296,6 @@ def cluster_store(
             story_table.clear(conn)
             line_table.clear(conn)
     builder = StoryBuilder(settings, story_table.positions(conn))
-    builder.entities = enrich_table.entity_names(conn)
     rows = _rows(store)
     canonical = canonical_of(conn)
     known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())

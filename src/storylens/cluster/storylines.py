@@ -7,7 +7,7 @@ event, that event joins the live storyline whose centroid is most like the artic
 least ``cluster.storyline_threshold``) or starts a storyline of its own; every article that
 joins an event then adds its vector to the event's storyline. A storyline is live for an event
 starting within ``cluster.storyline_window_days`` of the storyline's last report; there is no
-cap on its span. Names (``E:`` and ``N:`` features) count ``NAME_BOOST`` times in a
+cap on its span. Names (``E:`` features) count ``NAME_BOOST`` times in a
 storyline's centroid and query, since shared people, places and organisations are what tie
 the events of a storyline together when their words differ (a walkout, a rally, a deal).
 
@@ -34,7 +34,7 @@ NAME_BOOST = 2.0  # names weigh this much more than words in a storyline's simil
 
 def names_boosted(vec: Vector) -> Vector:
     """The vector with its name features weighted up, of unit length."""
-    out = {t: w * NAME_BOOST if t.startswith(("E:", "N:")) else w for t, w in vec.items()}
+    out = {t: w * NAME_BOOST if t.startswith("E:") else w for t, w in vec.items()}
     norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
     return {t: w / norm for t, w in out.items()}
 
@@ -183,5 +183,5 @@ class StorylineLinker:
 
     def top_terms(self, line_id: str, n: int = 8) -> list[str]:
         centroid = self.lines[line_id].centroid
-        words = [(t, w) for t, w in centroid.items() if not t.startswith(("E:", "#", "N:"))]
+        words = [(t, w) for t, w in centroid.items() if not t.startswith(("E:", "#"))]
         return [t for t, _ in heapq.nlargest(n, words, key=lambda kv: kv[1])]

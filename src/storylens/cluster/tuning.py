@@ -14,7 +14,6 @@ from storylens.cluster import Row, StoryBuilder, _rows
 from storylens.cluster.features import Counts
 from storylens.config import Settings
 from storylens.store import Store
-from storylens.store import enrich as enrich_table
 from storylens.store.duplicates import canonical_of
 
 __all__ = ["Prepared", "assign", "prepare"]
@@ -34,7 +33,6 @@ class Prepared:
 
 def prepare(store: Store, settings: Settings) -> Prepared:
     builder = StoryBuilder(settings)
-    builder.entities = enrich_table.entity_names(store.conn)
     rows = _rows(store)
     features = [(counts, title) for _, counts, title in builder.features(rows)]
     article_of = dict(store.conn.execute("SELECT origin, article_id FROM sightings").fetchall())

