@@ -59,7 +59,7 @@ def main() -> int:
             table = _fold_scores(
                 d, settings, Grid(*[(v,) for v in fixed]), 5
             )  # the fixed setting alone
-            key = fixed if d.prepared.dated else (fixed[0], fixed[1], 0.0, 0.0)
+            key = fixed if d.prepared.dated else (fixed[0], fixed[1], fixed[2], 0.0)
             at_fixed[d.name] = sum(table[k, key] for k in range(5)) / 5
     if args.json:
         print(json.dumps({"folds": folds, "fixed": at_fixed}, indent=1))

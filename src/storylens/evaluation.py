@@ -50,8 +50,8 @@ class EvalReport:
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    """The settings cross-validation chooses among (the time settings matter on dated
-    articles only: on undated ones each is scored once)."""
+    """The settings cross-validation chooses among (the span matters on dated articles only:
+    on undated ones each setting is scored once per half-life)."""
 
     thresholds: tuple[float, ...] = (0.125, 0.15, 0.175, 0.2, 0.225)
     split_ratios: tuple[float, ...] = (0.0, 0.6, 0.7)
@@ -62,12 +62,12 @@ class Grid:
             "cluster.span_days")  # fmt: skip
 
     def settings(self, dated: bool = True) -> list[tuple[float, ...]]:
-        lives, spans = (self.half_lives, self.spans) if dated else ((0.0,), (0.0,))
+        spans = self.spans if dated else (0.0,)  # the half-life discounts undated reports too
         return [
             (th, r, h, sp)
             for th in self.thresholds
             for r in self.split_ratios
-            for h in lives
+            for h in self.half_lives
             for sp in spans
         ]
 
@@ -307,14 +307,14 @@ def cross_validate(
     mean B³ F1 over the datasets' training folds), score them on this fold's topics.
 
     Each dataset's folds are clustered from scratch for every setting of the grid (the
-    features are computed once). On an undated dataset the time settings change nothing, so
-    it is clustered once per threshold and split ratio."""
+    features are computed once). On an undated dataset the span changes nothing, so it is
+    clustered once per threshold, split ratio and half-life."""
     tables = [_fold_scores(d, settings, grid, folds) for d in datasets]
     candidates = grid.settings(True)
 
     def value(table: dict[tuple[int, tuple[float, ...]], float], k: int, c: tuple[float, ...],
               dated: bool) -> float:  # fmt: skip
-        return table[k, c if dated else (c[0], c[1], 0.0, 0.0)]
+        return table[k, c if dated else (c[0], c[1], c[2], 0.0)]
 
     results = []
     for k in range(folds):

@@ -97,6 +97,7 @@ class StoryBuilder:
         self.title_terms: dict[str, Counts] = {}
         self.heads: dict[str, tuple[str, bool, str | None]] = {}  # id → title, derived, outlet
         self.titles: dict[str, str] = {}  # story → the article whose headline is its title
+        self.line_outlets: dict[str, dict[str, None]] = {}  # storyline → its outlets, in order
         self.position = position
 
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
@@ -147,7 +148,7 @@ class StoryBuilder:
         linker = self.linker
         if storyline is not None and story_id not in linker.line_of:
             linker.restore(story_id, storyline.storyline_id, storyline.score, storyline.decision)
-        linker.follow(story_id, row.id, vec, row.published)
+        self._outlet_of_line(linker.follow(story_id, row.id, vec, row.published), row)
         story = self.clusterer.stories[story_id]
         if story.split_due():  # checked when it was assigned: the stored stories say how
             story.checked = len(story.members)
@@ -170,9 +171,10 @@ class StoryBuilder:
             kind = "new" if decision.new else "joined"
         self.story_of[row.id] = decision.story_id
         if decision.new:
-            self.linker.link(decision.story_id, row.id, vec, row.published)
+            line = self.linker.link(decision.story_id, row.id, vec, row.published).storyline_id
         else:
-            self.linker.follow(decision.story_id, row.id, vec, row.published)
+            line = self.linker.follow(decision.story_id, row.id, vec, row.published)
+        self._outlet_of_line(line, row)
         self._joined(decision.story_id)
         self.position += 1
         member = story_table.Membership(
@@ -233,6 +235,11 @@ class StoryBuilder:
         self.titles[story_id] = best
         return row
 
+    def _outlet_of_line(self, line_id: str, row: Row) -> None:
+        outlets = self.line_outlets.setdefault(line_id, {})
+        if row.outlet:
+            outlets.setdefault(row.outlet, None)
+
     def storyline_rows(
         self, story_ids: set[str] | list[str]
     ) -> tuple[list[line_table.StorylineRow], list[line_table.EventLink]]:
@@ -260,11 +267,7 @@ class StoryBuilder:
                                                  stories[e].first_seen or 0, e))  # fmt: skip
             title = self.titles.get(biggest)
             title_text = self.heads[title][0] if title else self.story_row(biggest).title
-            outlets = list(
-                dict.fromkeys(
-                    o for e in events for m in stories[e].members if (o := self.heads[m][2])
-                )
-            )
+            outlets = list(self.line_outlets.get(line_id, ()))
             rows.append(
                 line_table.StorylineRow(
                     id=line_id,

@@ -31,6 +31,7 @@ SPLIT_MIN = 6  # a story is checked for a split from this size on
 SPLIT_GROWTH = 1.5  # ... and again each time it has grown by half since its last check
 SPLIT_WINDOW = 40  # the check reads the story's newest members only (its cost is quadratic)
 GRACE = 0.5  # days: reports this close to a story's recent ones are compared at face value
+UNDATED_GAP = 1.0  # days: an undated report or story is taken to be this far away
 RECENT = 5  # a story's newest dated reports whose mean time the decay is measured from
 
 
@@ -174,10 +175,13 @@ class OnlineClusterer:
         """The factor a cosine is multiplied by: ``2 ** (-gap / half_life)``, ``gap`` in days
         between ``when`` and the mean time of the story's newest reports (1 when undated)."""
         recent = story.recent_time()
-        if not self.half_life or when is None or recent is None:
+        if not self.half_life:
             return 1.0
-        gap = max(0.0, abs(when.timestamp() - recent) / 86400 - GRACE)
-        return float(2.0 ** (-gap / self.half_life))
+        if when is None or recent is None:
+            gap = UNDATED_GAP
+        else:
+            gap = abs(when.timestamp() - recent) / 86400
+        return float(2.0 ** (-max(0.0, gap - GRACE) / self.half_life))
 
     def _closes(self, story: Story) -> datetime | None:
         if story.last_seen is None or story.first_seen is None:
