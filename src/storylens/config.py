@@ -103,7 +103,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "storyline_threshold",
-        0.25,
+        0.2,
         "Least similarity (cosine, names weighted up) for a new event to join a storyline.",
     ),
     Setting(

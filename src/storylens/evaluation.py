@@ -325,7 +325,8 @@ def cross_validate(
                 value(t, i, c, d.prepared.dated) for t, d in zip(tables, datasets, strict=True)
                 for i in train
             )  # fmt: skip
-            return (round(total, 9), -c[0], -c[1], -c[2], c[3])
+            # ties: the lower threshold, ratio and half-life, and the shorter span (tighter events)
+            return (round(total, 9), -c[0], -c[1], -c[2], -c[3])
 
         best = max(candidates, key=objective)
         results.append(

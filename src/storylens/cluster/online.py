@@ -6,9 +6,9 @@ Candidates come from an inverted index of the stories' top terms, so the cost of
 does not grow with the number of stories. Time is a feature: a story is live for an article
 published within ``cluster.window_days`` of its last report and within ``cluster.span_days`` of
 its first (so a subject covered every day cannot chain into one story for a month), and the
-cosine is multiplied by ``2 ** (-gap / cluster.half_life_days)``, where ``gap`` is the time
-between the article and the mean time of the story's newest ``RECENT`` reports. Undated
-articles and stories are always live and never decay.
+cosine is multiplied by ``2 ** (-max(0, gap - GRACE) / cluster.half_life_days)``, where ``gap``
+is the time between the article and the story's time (the mean time of its dated reports).
+Undated articles and stories are always live; their gap is taken to be ``UNDATED_GAP``.
 """
 
 from __future__ import annotations
@@ -30,9 +30,8 @@ SPLIT_PART = 3  # least members of each half of a split story
 SPLIT_MIN = 6  # a story is checked for a split from this size on
 SPLIT_GROWTH = 1.5  # ... and again each time it has grown by half since its last check
 SPLIT_WINDOW = 40  # the check reads the story's newest members only (its cost is quadratic)
-GRACE = 0.5  # days: reports this close to a story's recent ones are compared at face value
+GRACE = 0.5  # days: reports this close to a story's time are compared at face value
 UNDATED_GAP = 1.0  # days: an undated report or story is taken to be this far away
-RECENT = 5  # a story's newest dated reports whose mean time the decay is measured from
 
 
 def dot(a: Vector, b: Vector) -> float:
@@ -43,10 +42,12 @@ def dot(a: Vector, b: Vector) -> float:
 def split_parts(members: list[str], vectors: dict[str, Vector], ratio: float) -> list[list[str]]:
     """Two events of the same kind merged into one story, told apart again.
 
-    Spherical 2-means over the members' cosines, seeded by the least similar pair; the story
-    splits when the mean cosine across the halves is below ``ratio`` times the mean within
-    them (each half at least ``SPLIT_PART`` members); each half is tried once more. The cosines
-    come from one sparse matrix product (a few milliseconds for the 40 members read).
+    Spherical 2-means over the members' cosines, seeded by a spectral bisection (the sign of
+    the second eigenvector of the normalised affinity matrix: the members' cosines, negatives
+    cut to 0); the story splits when the mean cosine across the halves is below ``ratio``
+    times the mean within them (each half at least ``SPLIT_PART`` members); each half is tried
+    once more. The cosines come from one sparse matrix product (a few milliseconds for the 40
+    members read).
     """
     if ratio <= 0 or len(members) < 2 * SPLIT_PART:
         return [members]
@@ -81,10 +82,11 @@ def _split(idx: list[int], sim: Any, ratio: float, depth: int) -> list[list[int]
     if depth == 0 or n < 2 * SPLIT_PART:
         return [idx]
     sub = sim[np.ix_(idx, idx)]
-    upper = np.triu_indices(n, 1)
-    k = int(np.argmin(sub[upper]))  # the first least similar pair, in (i, j) order
-    a, b = int(upper[0][k]), int(upper[1][k])
-    side = sub[:, b] > sub[:, a]
+    # seed: the sign of the Fiedler vector of the normalised affinity (spectral bisection)
+    affinity = np.clip(sub, 0.0, None)
+    scale = 1.0 / np.sqrt(affinity.sum(axis=1))  # the diagonal is 1: never a zero degree
+    _, vectors = np.linalg.eigh(scale[:, None] * affinity * scale[None, :])
+    side = vectors[:, -2] * scale > 0
     for _ in range(10):
         if side.all() or not side.any():
             return [idx]
@@ -120,14 +122,13 @@ class Story:
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
     checked: int = 0  # size at the last split check
-    recent: list[datetime] = field(default_factory=list)  # newest dated reports, in order
+    time_sum: float = 0.0  # POSIX times of its dated reports, added up
+    dated: int = 0  # how many of its reports are dated
     closes: datetime | None = None  # when it stops taking reports (its entry in the heap)
 
-    def recent_time(self) -> float | None:
-        """Mean POSIX time of the newest dated reports (None: undated)."""
-        if not self.recent:
-            return None
-        return sum(d.timestamp() for d in self.recent) / len(self.recent)
+    def time(self) -> float | None:
+        """The story's time: the mean POSIX time of its dated reports (None: undated)."""
+        return self.time_sum / self.dated if self.dated else None
 
     def split_due(self) -> bool:
         n = len(self.members)
@@ -172,15 +173,13 @@ class OnlineClusterer:
         ).total_seconds() <= self.span * 86400
 
     def decay(self, story: Story, when: datetime | None) -> float:
-        """The factor a cosine is multiplied by: ``2 ** (-gap / half_life)``, ``gap`` in days
-        between ``when`` and the mean time of the story's newest reports (1 when undated)."""
-        recent = story.recent_time()
+        """The factor a cosine is multiplied by: ``2 ** (-max(0, gap - GRACE) / half_life)``,
+        ``gap`` in days between ``when`` and the story's time (``UNDATED_GAP`` when either is
+        unknown)."""
         if not self.half_life:
             return 1.0
-        if when is None or recent is None:
-            gap = UNDATED_GAP
-        else:
-            gap = abs(when.timestamp() - recent) / 86400
+        at = story.time()
+        gap = UNDATED_GAP if when is None or at is None else abs(when.timestamp() - at) / 86400
         return float(2.0 ** (-max(0.0, gap - GRACE) / self.half_life))
 
     def _closes(self, story: Story) -> datetime | None:
@@ -275,10 +274,8 @@ class OnlineClusterer:
                 story.first_seen = when
             if story.last_seen is None or when > story.last_seen:
                 story.last_seen = when
-            story.recent.append(when)
-            if len(story.recent) > RECENT:
-                story.recent.sort()
-                del story.recent[0]
+            story.time_sum += when.timestamp()
+            story.dated += 1
             self._schedule(story)
         self._reindex(story)
 
@@ -317,7 +314,7 @@ class OnlineClusterer:
         dates = [d for m in story.members if (d := when.get(m)) is not None]
         story.first_seen = min(dates, default=None)
         story.last_seen = max(dates, default=None)
-        story.recent = sorted(dates)[-RECENT:]
+        story.time_sum, story.dated = sum(d.timestamp() for d in dates), len(dates)
         self._schedule(story)
         self._reindex(story)
         story.checked = len(story.members)
