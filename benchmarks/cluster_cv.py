@@ -7,7 +7,11 @@ file is chosen and scored on this fold. Printed: each fold's choice and held-out
 mean held-out score per file, and the mean per file at fixed settings (the defaults, or
 ``--set``) for comparison.
 
-    python benchmarks/cluster_cv.py FILE.jsonl [FILE.jsonl …] [--enrich] [--set KEY=VALUE]
+``--examples`` adds the bundled example corpus (``examples/corpus`` with the labels of
+``examples/gold/stories.jsonl``; its folds are made of stories, having no topics).
+
+    python benchmarks/cluster_cv.py FILE.jsonl [FILE.jsonl …] [--examples] [--enrich]
+        [--set KEY=VALUE] [--thresholds 0.1,0.125 …]
 """
 
 from __future__ import annotations
@@ -15,18 +19,42 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from storylens.cluster.tuning import prepare
-from storylens.config import load_settings
+from storylens.config import Settings, load_settings
+from storylens.dedupe import run_dedupe
 from storylens.evaluation import Dataset, Grid, _fold_scores, cross_validate, load_gold, prepared
+from storylens.pipeline import ingest
+from storylens.store import Store
+
+
+def examples(stack: ExitStack, settings: Settings) -> Dataset:
+    """The example corpus as a labelled set: each gold line's origin, its story as label."""
+    root = Path(__file__).resolve().parents[1] / "examples"
+    gold = [json.loads(x) for x in (root / "gold/stories.jsonl").read_text().splitlines() if x]
+    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    store = stack.enter_context(Store(tmp / "examples.db"))
+    ingest(store, [str(root / "corpus")], settings)
+    run_dedupe(store, settings)
+
+    def origin(g: dict[str, Any]) -> str:
+        path = str(root / "corpus" / g["path"])
+        multi = g["path"].startswith(("feeds/", "exports/")) or g["path"].endswith(".jsonl")
+        return f"{path}#{g['item']}" if multi else path
+
+    records = [{"label": g["story"], "id": g["path"]} for g in gold]
+    return Dataset("examples", prepare(store, settings), records, [origin(g) for g in gold])
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("files", type=Path, nargs="*")
+    p.add_argument("--examples", action="store_true", help="add the bundled example corpus")
     p.add_argument("--enrich", action="store_true", help="run the enrich stage first")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
@@ -51,6 +79,8 @@ def main() -> int:
             records = load_gold(path)
             store, origin_of, _ = stack.enter_context(prepared(records, settings, args.enrich))
             datasets.append(Dataset(path.name, prepare(store, settings), records, origin_of))
+        if args.examples:
+            datasets.append(examples(stack, settings))
         print(f"prepared {len(datasets)} files in {time.perf_counter() - started:.0f} s")
         folds = cross_validate(datasets, settings, grid)
         fixed = tuple(float(settings.get(k)) for k in Grid.KEYS)

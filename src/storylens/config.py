@@ -90,7 +90,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "span_days",
-        7.0,
+        5.0,
         "A story (event) takes no report more than this many days after its first (0: no cap).",
     ),
     Setting(
