@@ -249,3 +249,29 @@ def test_undated_articles_cluster_without_time(store: Store, settings: Settings)
         store.conn.execute("SELECT count(*) FROM stories WHERE first_seen IS NULL").fetchone()[0]
         == 2
     )
+
+
+def test_a_copy_weeks_later_does_not_reopen_a_closed_story(
+    store: Store, settings: Settings
+) -> None:
+    # a report re-published under a new headline three weeks on (a re-scrape, a re-post)
+    start = datetime(2024, 3, 1, 8, tzinfo=UTC)
+    first = _records(start)[0]
+    again = {
+        **first,
+        "title": "Harwick paint factory: look back at the fire",
+        "body": first["body"] + " The factory reopened on Monday.",
+        "date": (start + timedelta(days=21)).isoformat(),
+        "url": "https://news.example/r",
+    }
+    ingest_records(store, [first, again], settings)
+    run_dedupe(store, settings)
+    copies = store.conn.execute("SELECT count(*) FROM duplicates").fetchone()[0]
+    assert copies == 1  # dedupe links the two: a near copy
+    run_cluster(store, settings)
+    spans = store.conn.execute(
+        "SELECT julianday(last_seen) - julianday(first_seen) FROM stories"
+    ).fetchall()
+    assert len(spans) == 2 and max(s for (s,) in spans) <= settings.get("cluster.span_days")
+    # the two are still one storyline: the same subject, three weeks apart
+    assert store.conn.execute("SELECT count(*) FROM storylines").fetchone()[0] in (1, 2)

@@ -66,8 +66,8 @@ def test_example_corpus_stories_score_above_the_floor(store: Store, settings: Se
     # the gold stories are storylines (the port strike from walkout to ballot, 9 days; the
     # Brennock fire and the inspectors' report two weeks later): events split them in time,
     # never mix them (precision), and the storylines put them back together
-    assert events.bcubed_p >= 0.97  # measured 1.0
-    assert lines.bcubed_p >= 0.97 and lines.bcubed_f1 >= 0.95  # measured 1.0, 0.959
+    assert events.bcubed_p >= 0.97  # measured 1.0 (F1 0.860: the storylines are split in time)
+    assert lines.bcubed_p >= 0.97 and lines.bcubed_f1 >= 0.95  # measured 1.0, 1.0
     # the two same-kind events months apart stay apart, at both levels
     for level in (story_of, line_of):
         oak = {level[_gold_origin(g)] for g in GOLD if g["story"] == "oakhurst-factory-fire"}

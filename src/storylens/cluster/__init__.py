@@ -157,13 +157,18 @@ class StoryBuilder:
     def place(
         self, row: Row, counts: Counts, title_counts: Counts, canonical: str | None
     ) -> story_table.Membership:
-        """Assign a new article: a copy follows its canonical article, others are scored.
+        """Assign a new article: a copy follows its canonical article (when that story is
+        still open at the copy's date: a copy published weeks later is scored like any
+        report), others are scored.
 
         A story that has grown enough since its last check is then checked for a split; the
         members that moved are collected in :attr:`moved` (the new article may be one)."""
         vec = self._observe(row, counts, title_counts)
-        if canonical is not None and canonical in self.story_of:
-            decision = Decision(self.story_of[canonical], 1.0, None, None, new=False)
+        followed = self.story_of.get(canonical) if canonical is not None else None
+        if followed is not None and self.clusterer.live(
+            self.clusterer.stories[followed], row.published
+        ):
+            decision = Decision(followed, 1.0, None, None, new=False)
             self.clusterer.add(decision.story_id, row.id, vec, row.published)
             kind = "copy"
         else:

@@ -162,7 +162,8 @@ class OnlineClusterer:
         self.latest: datetime | None = None
         self.expired: list[str] = []  # stories taken out of the index since last drained
 
-    def _live(self, story: Story, when: datetime | None) -> bool:
+    def live(self, story: Story, when: datetime | None) -> bool:
+        """Whether the story takes a report published at ``when`` (window and span)."""
         if when is None or story.last_seen is None or story.first_seen is None:
             return True
         gap = (when - story.last_seen).total_seconds() / 86400
@@ -244,7 +245,7 @@ class OnlineClusterer:
             (
                 (self.score(vec, story) * self.decay(story, when), sid)
                 for sid in self.candidates(vec)
-                if self._live(story := self.stories[sid], when)
+                if self.live(story := self.stories[sid], when)
             ),
             key=lambda s: (-s[0], s[1]),
         )
