@@ -29,6 +29,7 @@ CENTROID_TERMS = 400  # terms kept per storyline centroid
 INDEX_TERMS = 40  # of those, terms a storyline is findable by
 QUERY_TERMS = 25  # an event's heaviest terms used to find candidates
 SHORTLIST = 6  # candidates scored exactly
+REINDEX = 8  # a storyline's index entries are refreshed at its first 8 reports, then every 8th
 NAME_BOOST = 2.0  # names weigh this much more than words in a storyline's similarity
 
 
@@ -48,6 +49,7 @@ class Storyline:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
+    grows: int = 0  # reports added
 
 
 @dataclass(slots=True)
@@ -91,6 +93,8 @@ class StorylineLinker:
             line.indexed = set()
 
     def _score(self, vec: Vector, line: Storyline) -> float:
+        if line.norm < 0:
+            line.norm = math.sqrt(sum(v * v for v in line.centroid.values()))
         if not line.norm:
             return 0.0
         small, large = (
@@ -153,19 +157,27 @@ class StorylineLinker:
         self.lines[line_id].events.append(new_event)
 
     def _grow(self, line: Storyline, vec: Vector, when: datetime | None) -> None:
+        """Add a report's vector to the storyline. The centroid is trimmed to its heaviest
+        ``CENTROID_TERMS`` when it holds twice that many, and the index is brought up to date
+        at each of the first ``REINDEX`` reports and every ``REINDEX``-th after (a storyline is
+        looked up once per new event, not per report: this keeps a report's cost small)."""
+        centroid = line.centroid
         for t, w in vec.items():
-            line.centroid[t] = line.centroid.get(t, 0.0) + w
-        if len(line.centroid) > CENTROID_TERMS:
+            centroid[t] = centroid.get(t, 0.0) + w
+        if len(centroid) > 2 * CENTROID_TERMS:
             line.centroid = dict(
-                heapq.nlargest(CENTROID_TERMS, line.centroid.items(), key=lambda kv: kv[1])
+                heapq.nlargest(CENTROID_TERMS, centroid.items(), key=lambda kv: kv[1])
             )
-        line.norm = math.sqrt(sum(v * v for v in line.centroid.values()))
+        line.norm = -1.0  # computed when next scored
+        line.grows += 1
         if when is not None:
             if line.first_seen is None or when < line.first_seen:
                 line.first_seen = when
             if line.last_seen is None or when > line.last_seen:
                 line.last_seen = when
                 heapq.heappush(self.expiry, (when, line.id))
+        if line.grows > REINDEX and line.grows % REINDEX:
+            return
         top = {
             t for t, _ in heapq.nlargest(INDEX_TERMS, line.centroid.items(), key=lambda kv: kv[1])
         }
