@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from storylens import queries
+from storylens.web.api import ERRORS
 from storylens.web.app import Web, web
 
 State = Annotated[Web, Depends(web)]
 PER_PAGE = 30
 pages = APIRouter(include_in_schema=False)
-api = APIRouter()
+api = APIRouter(responses=ERRORS)
 
 
 class StorylineSummary(BaseModel):
