@@ -81,7 +81,31 @@ def main() -> int:
         )
         print(f"ratio cluster/base    {cluster.seconds / base:6.1f}x")
         print(f"peak RSS              {peak_mb()}")
-        print("target                cluster < 60 s")
+        print("target                ratio cluster/base <= 10x")
+        lines = store.conn.execute(
+            "SELECT count(*), sum(events > 1), max(events) FROM storylines"
+        ).fetchone()
+        print(
+            f"storylines            {lines[0]} ({lines[1]} of several events, the largest"
+            f" {lines[2]} events)"
+        )
+        longest = store.conn.execute(
+            "SELECT max(julianday(last_seen) - julianday(first_seen)) FROM stories"
+        ).fetchone()[0]
+        print(f"longest event         {longest:.1f} days (cluster.span_days caps it)")
+        print("10 largest events:")
+        for size, first, last, title in store.conn.execute(
+            "SELECT size, first_seen, last_seen, title FROM stories ORDER BY size DESC, id LIMIT 10"
+        ):
+            print(f"  {size:4d}  {first[:10]} → {last[5:10]}  {title[:90]}")
+        print("10 largest storylines:")
+        for events, size, first, last, title in store.conn.execute(
+            "SELECT events, size, first_seen, last_seen, title FROM storylines"
+            " ORDER BY size DESC, id LIMIT 10"
+        ):
+            print(
+                f"  {events:3d} events {size:4d} reports  {first[:10]} → {last[5:10]}  {title[:80]}"
+            )
         if args.skip_large:
             return 0
         articles = list_articles(store, limit=None)

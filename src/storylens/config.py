@@ -71,7 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cluster",
         "threshold",
-        0.2,
+        0.125,
         "Least similarity (cosine to the story centroid) for an article to join a story.",
     ),
     Setting(
@@ -88,16 +88,35 @@ SETTINGS: tuple[Setting, ...] = (
         "Weight of capitalised-phrase name features (all articles) against word features.",
     ),
     Setting(
-        "cluster",
-        "name_weight",
-        0.5,
-        "Weight of the enrich stage's entity names (enriched articles only) against words.",
-    ),
-    Setting(
         "cluster", "max_words", 1000, "Words of each text read for its features (a lead suffices)."
     ),
     Setting(
         "cluster", "window_days", 7.0, "A story stays open this many days after its last report."
+    ),
+    Setting(
+        "cluster",
+        "span_days",
+        5.0,
+        "A story (event) takes no report more than this many days after its first (0: no cap).",
+    ),
+    Setting(
+        "cluster",
+        "half_life_days",
+        1.0,
+        "Similarity to a story halves for each this many days between a report and the mean "
+        "time of the story's newest reports (0: no decay).",
+    ),
+    Setting(
+        "cluster",
+        "storyline_threshold",
+        0.2,
+        "Least similarity (cosine, names weighted up) for a new event to join a storyline.",
+    ),
+    Setting(
+        "cluster",
+        "storyline_window_days",
+        14.0,
+        "A storyline takes new events this many days after its last report.",
     ),
     Setting("clean", "title_max_chars", 90, "Longest derived title before it is cut at a word."),
     Setting(

@@ -1,12 +1,14 @@
 """``storylens eval clusters``: score the clusterer on labelled news, beside baselines.
 
 The labelled JSONL (``id, title, body, source, published, url, label``) is ingested into a
-temporary store and run through dedupe, enrich (unless ``enrich=False``: text features only)
-and cluster with the current settings, exactly as user data would be. In the same run the same
+temporary store and run through dedupe (and enrich with ``enrich=True``: it does not change
+the stories, the cluster stage reads the text alone) and cluster with the current settings,
+exactly as user data would be. Events are scored, and storylines. In the same run the same
 metrics are printed for two baselines: every article alone, and TF-IDF agglomerative clustering
 (scikit-learn, average link) at its best threshold on this very data — an oracle showing the
-ceiling of a simple method. ``cross_validate`` chooses the clusterer's threshold and split
-ratio on some topics and scores them on the others.
+ceiling of a simple method; on dated records also the online clusterer with a one-day window
+and no decay. ``cross_validate`` chooses the event settings on some topics (of one or several
+files) and scores them on the others.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from storylens.cluster import run_cluster
 from storylens.cluster.metrics import Scores, score
+from storylens.cluster.tuning import Prepared, assign, prepare
 from storylens.config import Settings
 from storylens.dedupe import run_dedupe
 from storylens.enrich.run import run_enrich
@@ -47,13 +50,26 @@ class EvalReport:
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    """The settings cross-validation chooses among."""
+    """The settings cross-validation chooses among (the span matters on dated articles only:
+    on undated ones each setting is scored once per half-life)."""
 
-    thresholds: tuple[float, ...] = (0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.3)
-    split_ratios: tuple[float, ...] = (0.0, 0.55, 0.6, 0.7)
+    thresholds: tuple[float, ...] = (0.125, 0.15, 0.175, 0.2, 0.225)
+    split_ratios: tuple[float, ...] = (0.0, 0.6, 0.7)
+    half_lives: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0)  # days; 0: no decay
+    spans: tuple[float, ...] = (2.0, 3.0, 5.0, 7.0)  # days
 
-    def settings(self) -> list[tuple[float, float]]:
-        return [(th, r) for th in self.thresholds for r in self.split_ratios]
+    KEYS = ("cluster.threshold", "cluster.split_ratio", "cluster.half_life_days",
+            "cluster.span_days")  # fmt: skip
+
+    def settings(self, dated: bool = True) -> list[tuple[float, ...]]:
+        spans = self.spans if dated else (0.0,)  # the half-life discounts undated reports too
+        return [
+            (th, r, h, sp)
+            for th in self.thresholds
+            for r in self.split_ratios
+            for h in self.half_lives
+            for sp in spans
+        ]
 
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
@@ -82,7 +98,7 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 @contextmanager
 def prepared(
-    records: list[dict[str, Any]], settings: Settings, enrich: bool = True
+    records: list[dict[str, Any]], settings: Settings, enrich: bool = False
 ) -> Iterator[tuple[Store, list[str], Path]]:
     """A temporary store holding ``records`` after ingest → dedupe (→ enrich), as a real store
     would; yields it, each record's origin, and the temporary folder."""
@@ -113,28 +129,12 @@ def stories_of(store: Store, origin_of: list[str], settings: Settings) -> list[s
 
 
 def cluster_records(
-    records: list[dict[str, Any]], settings: Settings, enrich: bool = True
+    records: list[dict[str, Any]], settings: Settings, enrich: bool = False
 ) -> list[str]:
     """Predicted story per record, through ingest → dedupe (→ enrich) → cluster in a
     temporary store."""
     with prepared(records, settings, enrich) as (store, origin_of, _):
         return stories_of(store, origin_of, settings)
-
-
-def _subset(store: Store, path: Path, origins: list[str], settings: Settings) -> Store:
-    """A copy of ``store`` at ``path`` holding only the articles seen at ``origins`` (with
-    their enrichment), dedupe run again over them."""
-    copy = Store(path)
-    store.conn.backup(copy.conn)
-    with copy.transaction() as conn:
-        conn.execute("CREATE TEMP TABLE keep (origin TEXT PRIMARY KEY)")
-        conn.executemany("INSERT INTO keep VALUES (?)", [(o,) for o in origins])
-        conn.execute(
-            "DELETE FROM articles WHERE id NOT IN"
-            " (SELECT article_id FROM sightings WHERE origin IN (SELECT origin FROM keep))"
-        )
-    run_dedupe(copy, settings, rebuild=True)
-    return copy
 
 
 def _texts(records: list[dict[str, Any]]) -> list[str]:
@@ -166,38 +166,75 @@ def agglomerative_oracle(
     return best
 
 
+def storylines_of(store: Store, origin_of: list[str]) -> list[str]:
+    """The storyline of each origin, after :func:`stories_of` clustered the store."""
+    line = dict(
+        store.conn.execute(
+            "SELECT s.origin, e.storyline_id FROM sightings s JOIN story_members m"
+            " ON m.article_id = s.article_id JOIN storyline_events e ON e.story_id = m.story_id"
+        ).fetchall()
+    )
+    return [line.get(o) or f"missing:{o}" for o in origin_of]
+
+
 def evaluate(
     path: Path,
     settings: Settings,
     baselines: bool = True,
     *,
-    enrich: bool = True,
+    enrich: bool = False,
     grid: Grid | None = None,
     folds: int = 5,
     group_key: str = "topic",
 ) -> EvalReport:
-    """Score the clusterer (and the baselines) on the labelled file; with ``grid``, also
-    cross-validate its settings across topics (:func:`cross_validate`)."""
+    """Score the clusterer's events and storylines (and the baselines) on the labelled file;
+    with ``grid``, also cross-validate its settings across topics (:func:`cross_validate`).
+
+    Events are scored against ``label``; storylines against ``storyline`` where the records
+    carry one, else against ``label`` (how far linking events costs their precision)."""
     records = load_gold(path)
     gold = [str(r["label"]) for r in records]
+    line_gold = [str(r.get("storyline") or r["label"]) for r in records]
     report = EvalReport(len(records))
     started = time.perf_counter()
-    with prepared(records, settings, enrich) as (store, origin_of, tmp):
+    with prepared(records, settings, enrich) as (store, origin_of, _):
         prepared_in = time.perf_counter() - started
         predicted = stories_of(store, origin_of, settings)
+        lines = storylines_of(store, origin_of)
         seconds = time.perf_counter() - started
-        if grid is not None:
-            report.folds = cross_validate(
-                store, tmp, records, origin_of, settings, grid, folds, group_key
-            )
+        ready = prepare(store, settings) if grid is not None or baselines else None
+        if grid is not None and ready is not None:
+            data = Dataset(str(path), ready, records, origin_of, group_key)
+            report.folds = cross_validate([data], settings, grid, folds)
+        day_window = None
+        if baselines and ready is not None and ready.dated:
+            started = time.perf_counter()
+            one_day = {"cluster.window_days": 1.0, "cluster.span_days": 0.0,
+                       "cluster.half_life_days": 0.0}  # fmt: skip
+            story_of = assign(ready, replace(settings, values={**settings.values, **one_day}))[0]
+            found = [story_of.get(ready.article_of.get(o, "")) or f"missing:{o}" for o in origin_of]
+            day_window = EvalResult(
+                "one-day window, no decay", score(found, gold), time.perf_counter() - started,
+                "the online clusterer at its threshold, open one day after a story's last report",
+            )  # fmt: skip
     report.results.append(
         EvalResult(
             "storylens",
             score(predicted, gold),
             seconds,
-            f"threshold {settings.get('cluster.threshold')}, split ratio "
-            f"{settings.get('cluster.split_ratio')}, "
-            + (f"entities (enrich {prepared_in:.0f}s)" if enrich else "text only"),
+            "events: "
+            + ", ".join(f"{k.split('.')[1]} {settings.get(k)}" for k in Grid.KEYS)
+            + ", "
+            + (f"enriched first ({prepared_in:.0f}s)" if enrich else "not enriched"),
+        )
+    )
+    report.results.append(
+        EvalResult(
+            "storylens storylines",
+            score(lines, line_gold),
+            seconds,
+            ("against the storyline labels" if line_gold != gold else "against the event labels")
+            + f", storyline threshold {settings.get('cluster.storyline_threshold')}",
         )
     )
     if baselines:
@@ -205,6 +242,8 @@ def evaluate(
         report.results.append(
             EvalResult("every article alone", score(list(range(len(gold))), gold), 0.0)
         )
+        if day_window is not None:
+            report.results.append(day_window)
         oracle, threshold = agglomerative_oracle(records, gold)
         report.results.append(
             EvalResult(
@@ -217,47 +256,87 @@ def evaluate(
     return report
 
 
+@dataclass(slots=True)
+class Dataset:
+    """A labelled set prepared for cross-validation."""
+
+    name: str
+    prepared: Prepared
+    records: list[dict[str, Any]]
+    origin_of: list[str]
+    group_key: str = "topic"
+
+    def groups(self) -> list[str]:
+        return [str(r.get(self.group_key, r["label"])) for r in self.records]
+
+
+def _fold_scores(
+    data: Dataset, settings: Settings, grid: Grid, folds: int
+) -> dict[tuple[int, tuple[float, ...]], float]:
+    """B³ F1 of every fold of ``data`` (its groups split in ``folds``) at every setting."""
+    groups = data.groups()
+    names = sorted(set(groups))
+    fold_of = {g: i % folds for i, g in enumerate(names)}
+    prep = data.prepared
+    table: dict[tuple[int, tuple[float, ...]], float] = {}
+    for k in range(folds):
+        part = [i for i, g in enumerate(groups) if fold_of[g] == k]
+        article = [prep.article_of.get(data.origin_of[i], "") for i in part]
+        keep = set(article)
+        sub = Prepared(
+            [r for r in prep.rows if r.id in keep],
+            [f for r, f in zip(prep.rows, prep.features, strict=True) if r.id in keep],
+            {a: c for a, c in prep.canonical.items() if a in keep and c in keep},
+            prep.article_of,
+        )
+        gold = [str(data.records[i]["label"]) for i in part]
+        for values in grid.settings(prep.dated):
+            chosen = dict(zip(Grid.KEYS, values, strict=True))
+            story_of = assign(sub, replace(settings, values={**settings.values, **chosen}))[0]
+            predicted = [
+                story_of.get(a) or f"missing:{i}" for a, i in zip(article, part, strict=True)
+            ]
+            table[k, values] = score(predicted, gold).bcubed_f1
+    return table
+
+
 def cross_validate(
-    store: Store,
-    tmp: Path,
-    records: list[dict[str, Any]],
-    origin_of: list[str],
-    settings: Settings,
-    grid: Grid,
-    folds: int = 5,
-    group_key: str = "topic",
+    datasets: list[Dataset], settings: Settings, grid: Grid, folds: int = 5
 ) -> list[dict[str, Any]]:
-    """Choose the threshold and split ratio on the other folds' topics, score them on this
-    fold's topics. Each fold's articles are a copy of the prepared ``store`` cut down to them
-    (so the enrich stage runs once), clustered from scratch for every setting of the grid."""
-    topics = sorted({str(r.get(group_key, r["label"])) for r in records})
-    fold_of = {t: i % folds for i, t in enumerate(topics)}
-    members = [
-        [i for i, r in enumerate(records) if fold_of[str(r.get(group_key, r["label"]))] == k]
-        for k in range(folds)
-    ]
-    table: dict[tuple[int, float, float], float] = {}
-    for k, part in enumerate(members):
-        origins = [origin_of[i] for i in part]
-        gold = [str(records[i]["label"]) for i in part]
-        with _subset(store, tmp / f"fold{k}.db", origins, settings) as sub:
-            for th, ratio in grid.settings():
-                values = {**settings.values, "cluster.threshold": th, "cluster.split_ratio": ratio}
-                predicted = stories_of(sub, origins, replace(settings, values=values))
-                table[k, th, ratio] = score(predicted, gold).bcubed_f1
+    """Choose the event settings on the other folds' topics of every dataset at once (the best
+    mean B³ F1 over the datasets' training folds), score them on this fold's topics.
+
+    Each dataset's folds are clustered from scratch for every setting of the grid (the
+    features are computed once). On an undated dataset the span changes nothing, so it is
+    clustered once per threshold, split ratio and half-life."""
+    tables = [_fold_scores(d, settings, grid, folds) for d in datasets]
+    candidates = grid.settings(True)
+
+    def value(table: dict[tuple[int, tuple[float, ...]], float], k: int, c: tuple[float, ...],
+              dated: bool) -> float:  # fmt: skip
+        return table[k, c if dated else (c[0], c[1], c[2], 0.0)]
+
     results = []
     for k in range(folds):
         train = [i for i in range(folds) if i != k]
-        th, ratio = max(
-            grid.settings(),
-            key=lambda c: (sum(table[i, c[0], c[1]] for i in train), -c[0], -c[1]),
-        )
+
+        def objective(c: tuple[float, ...], train: list[int] = train) -> tuple[float, ...]:
+            total = sum(
+                value(t, i, c, d.prepared.dated) for t, d in zip(tables, datasets, strict=True)
+                for i in train
+            )  # fmt: skip
+            # ties: the lower threshold, ratio and half-life, and the shorter span (tighter events)
+            return (round(total, 9), -c[0], -c[1], -c[2], -c[3])
+
+        best = max(candidates, key=objective)
         results.append(
             {
                 "fold": k,
-                "threshold": th,
-                "split_ratio": ratio,
-                "test_bcubed_f1": table[k, th, ratio],
+                **{key.split(".")[1]: v for key, v in zip(Grid.KEYS, best, strict=True)},
+                "test_bcubed_f1": {
+                    d.name: value(t, k, best, d.prepared.dated)
+                    for t, d in zip(tables, datasets, strict=True)
+                },
             }
         )
     return results

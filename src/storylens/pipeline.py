@@ -242,10 +242,9 @@ class LiveStories:
     def add(self, article: Article) -> dict[str, Any]:
         """Store, dedupe and place one cleaned article; say what happened."""
         from storylens.cluster import Row
-        from storylens.cluster.features import article_terms
         from storylens.dedupe import describe
         from storylens.dedupe.near import signature, to_bytes
-        from storylens.store import duplicates, stories
+        from storylens.store import duplicates, stories, storylines
         from storylens.text import first_words
 
         conn = self.store.conn
@@ -264,10 +263,7 @@ class LiveStories:
                 article.published, article.body,
             )  # fmt: skip
             builder = self.builder
-            _, counts, title_counts = article_terms(
-                (row.id, row.title, row.body, builder.entity_weight, builder.max_words, (),
-                 builder.name_weight)
-            )  # fmt: skip
+            counts, title_counts = builder.terms(row)
             member = builder.place(row, counts, title_counts, self.finder.canonical.get(row.id))
             # a story that grew by half since its last check may have split
             moved, split = builder.take_moved()
@@ -285,6 +281,9 @@ class LiveStories:
             stories.move_members(conn, {a: s for a, s in moved.items() if a != row.id})
             if split:
                 stories.prune(conn)
+            storylines.save(conn, *builder.storyline_rows(changed))
+            if split:
+                storylines.prune(conn)
         return {
             "outcome": "added",
             "article": article.id,

@@ -1,8 +1,10 @@
-"""Cluster: group articles into stories, online, in publication order.
+"""Cluster: group articles into stories (events), and events into storylines, online, in
+publication order.
 
 ``run_cluster`` assigns every article not yet in a story; with ``rebuild=True`` it forgets all
-stories and assigns everything again from the start, deterministically (same input, same
-output). Exact and near copies found by dedupe follow their canonical article's story.
+stories and storylines and assigns everything again from the start, deterministically (same
+input, same output). Exact and near copies found by dedupe follow their canonical article's
+story. Each new story joins a storyline (:mod:`storylens.cluster.storylines`).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from storylens.cluster.online import (
 from storylens.cluster.online import (
     dot as _dot,
 )
+from storylens.cluster.storylines import StorylineLinker
 from storylens.config import Settings
 from storylens.parallel import parallel_map
 from storylens.store import Store
-from storylens.store import enrich as enrich_table
 from storylens.store import stories as story_table
+from storylens.store import storylines as line_table
 from storylens.store.duplicates import canonical_of
 
 __all__ = ["ClusterReport", "Row", "StoryBuilder", "cluster_store", "run_cluster"]
@@ -75,38 +78,41 @@ class StoryBuilder:
         self.entity_weight = float(settings.get("cluster.entity_weight"))
         self.max_words = int(settings.get("cluster.max_words"))
         self.split_ratio = float(settings.get("cluster.split_ratio"))
-        self.name_weight = float(settings.get("cluster.name_weight"))
-        # (label, canonical name) pairs per article from the enrich stage; none: words only
-        self.entities: dict[str, list[tuple[str, str]]] = {}
         self.vectors: dict[str, Vector] = {}  # members' vectors, for splitting stories
         self.when: dict[str, datetime | None] = {}
         self.moved: dict[str, str] = {}  # article → story, for members moved by splits
         self.split_stories: set[str] = set()  # stories that lost members to a split
-        self.clusterer = OnlineClusterer(self.threshold, float(settings.get("cluster.window_days")))
+        self.clusterer = OnlineClusterer(
+            self.threshold,
+            float(settings.get("cluster.window_days")),
+            float(settings.get("cluster.span_days")),
+            float(settings.get("cluster.half_life_days")),
+        )
+        self.linker = StorylineLinker(
+            float(settings.get("cluster.storyline_threshold")),
+            float(settings.get("cluster.storyline_window_days")),
+        )
         self.vectorizer = Vectorizer()
         self.story_of: dict[str, str] = {}
         self.title_terms: dict[str, Counts] = {}
         self.heads: dict[str, tuple[str, bool, str | None]] = {}  # id → title, derived, outlet
         self.titles: dict[str, str] = {}  # story → the article whose headline is its title
+        self.line_outlets: dict[str, dict[str, None]] = {}  # storyline → its outlets, in order
         self.position = position
 
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
-        work = (
-            (
-                r.id,
-                r.title,
-                r.body,
-                self.entity_weight,
-                self.max_words,
-                self.entities.get(r.id, ()),
-                self.name_weight,
-            )
-            for r in rows
-        )
+        work = ((r.id, r.title, r.body, self.entity_weight, self.max_words) for r in rows)
         for row, (_, counts, title_counts) in zip(
             rows, parallel_map(article_terms, work, len(rows)), strict=True
         ):
             yield row, counts, title_counts
+
+    def terms(self, row: Row) -> tuple[Counts, Counts]:
+        """One article's (title + body, title-only) feature counts, in this process."""
+        _, counts, title_counts = article_terms(
+            (row.id, row.title, row.body, self.entity_weight, self.max_words)
+        )
+        return counts, title_counts
 
     def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> Vector:
         self.vectorizer.observe(counts)
@@ -126,11 +132,23 @@ class StoryBuilder:
             for article_id in self.clusterer.stories[sid].members[-SPLIT_WINDOW:]:
                 self.vectors.pop(article_id, None)
 
-    def replay(self, row: Row, counts: Counts, title_counts: Counts, story_id: str) -> None:
-        """Restore a stored assignment: same state as when it was made, no new decision."""
+    def replay(
+        self,
+        row: Row,
+        counts: Counts,
+        title_counts: Counts,
+        story_id: str,
+        storyline: line_table.EventLink | None = None,
+    ) -> None:
+        """Restore a stored assignment: same state as when it was made, no new decision
+        (``storyline``: the story's stored storyline, restored the first time it is seen)."""
         vec = self._observe(row, counts, title_counts)
         self.clusterer.add(story_id, row.id, vec, row.published)
         self.story_of[row.id] = story_id
+        linker = self.linker
+        if storyline is not None and story_id not in linker.line_of:
+            linker.restore(story_id, storyline.storyline_id, storyline.score, storyline.decision)
+        self._outlet_of_line(linker.follow(story_id, row.id, vec, row.published), row)
         story = self.clusterer.stories[story_id]
         if story.split_due():  # checked when it was assigned: the stored stories say how
             story.checked = len(story.members)
@@ -139,19 +157,29 @@ class StoryBuilder:
     def place(
         self, row: Row, counts: Counts, title_counts: Counts, canonical: str | None
     ) -> story_table.Membership:
-        """Assign a new article: a copy follows its canonical article, others are scored.
+        """Assign a new article: a copy follows its canonical article (when that story is
+        still open at the copy's date: a copy published weeks later is scored like any
+        report), others are scored.
 
         A story that has grown enough since its last check is then checked for a split; the
         members that moved are collected in :attr:`moved` (the new article may be one)."""
         vec = self._observe(row, counts, title_counts)
-        if canonical is not None and canonical in self.story_of:
-            decision = Decision(self.story_of[canonical], 1.0, None, None, new=False)
+        followed = self.story_of.get(canonical) if canonical is not None else None
+        if followed is not None and self.clusterer.live(
+            self.clusterer.stories[followed], row.published
+        ):
+            decision = Decision(followed, 1.0, None, None, new=False)
             self.clusterer.add(decision.story_id, row.id, vec, row.published)
             kind = "copy"
         else:
             decision = self.clusterer.assign(row.id, vec, row.published)
             kind = "new" if decision.new else "joined"
         self.story_of[row.id] = decision.story_id
+        if decision.new:
+            line = self.linker.link(decision.story_id, row.id, vec, row.published).storyline_id
+        else:
+            line = self.linker.follow(decision.story_id, row.id, vec, row.published)
+        self._outlet_of_line(line, row)
         self._joined(decision.story_id)
         self.position += 1
         member = story_table.Membership(
@@ -188,6 +216,8 @@ class StoryBuilder:
             keeper = max(parts, key=lambda p: sum(_dot(self.vectors[a], rest) for a in p) / len(p))
         leaving = [p for p in parts if p is not keeper]
         moved = self.clusterer.split_off(story_id, leaving, self.vectors, self.when)
+        for new_id in dict.fromkeys(moved.values()):
+            self.linker.moved(story_id, new_id)
         self.story_of.update(moved)
         self.moved.update(moved)
         self.split_stories.add(story_id)
@@ -210,6 +240,53 @@ class StoryBuilder:
         self.titles[story_id] = best
         return row
 
+    def _outlet_of_line(self, line_id: str, row: Row) -> None:
+        outlets = self.line_outlets.setdefault(line_id, {})
+        if row.outlet:
+            outlets.setdefault(row.outlet, None)
+
+    def storyline_rows(
+        self, story_ids: set[str] | list[str]
+    ) -> tuple[list[line_table.StorylineRow], list[line_table.EventLink]]:
+        """The rows of the storylines of ``story_ids`` and those stories' links to them.
+
+        A storyline's title is the title of its largest event (the earliest of equals)."""
+        stories, linker = self.clusterer.stories, self.linker
+        links = [
+            line_table.EventLink(sid, linker.line_of[sid], round(link.score, 4), link.decision)
+            for sid in sorted(story_ids)
+            if sid in linker.line_of and (link := linker.links[sid])
+        ]
+        rows = []
+        for line_id in sorted({link.storyline_id for link in links}):
+            line = linker.lines[line_id]
+            events = [
+                e for e in dict.fromkeys(line.events) if stories.get(e) and stories[e].members
+            ]
+            if not events:
+                continue
+            sizes = {e: len(stories[e].members) for e in events}
+            firsts = [d for e in events if (d := stories[e].first_seen) is not None]
+            lasts = [d for e in events if (d := stories[e].last_seen) is not None]
+            biggest = min(events, key=lambda e: (-sizes[e], stories[e].first_seen is None,
+                                                 stories[e].first_seen or 0, e))  # fmt: skip
+            title = self.titles.get(biggest)
+            title_text = self.heads[title][0] if title else self.story_row(biggest).title
+            outlets = list(self.line_outlets.get(line_id, ()))
+            rows.append(
+                line_table.StorylineRow(
+                    id=line_id,
+                    title=title_text,
+                    first_seen=min(firsts).isoformat() if firsts else None,
+                    last_seen=max(lasts).isoformat() if lasts else None,
+                    events=len(events),
+                    size=sum(sizes.values()),
+                    outlets=outlets,
+                    terms=linker.top_terms(line_id),
+                )
+            )
+        return rows, links
+
 
 def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> ClusterReport:
     """Assign every article not yet in a story (all of them with ``rebuild``)."""
@@ -225,15 +302,17 @@ def cluster_store(
     if rebuild:
         with store.transaction():
             story_table.clear(conn)
+            line_table.clear(conn)
     builder = StoryBuilder(settings, story_table.positions(conn))
-    builder.entities = enrich_table.entity_names(conn)
     rows = _rows(store)
     canonical = canonical_of(conn)
     known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    lines = line_table.links(conn)
     members: list[story_table.Membership] = []
     for row, counts, title_counts in builder.features(rows):
         if row.id in known:
-            builder.replay(row, counts, title_counts, known[row.id])
+            story_id = known[row.id]
+            builder.replay(row, counts, title_counts, story_id, lines.get(story_id))
         else:
             members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
     moved, split = builder.take_moved()
@@ -245,11 +324,15 @@ def cluster_store(
     earlier = {a: s for a, s in moved.items() if a not in placed}
     touched = sorted({m.story_id for m in members} | set(moved.values()) | split)
     stories = [builder.story_row(sid) for sid in touched]
+    unlinked = {s for s in builder.clusterer.stories if s not in lines}  # e.g. an older store
+    storylines, event_links = builder.storyline_rows(set(touched) | unlinked)
     with store.transaction():
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
         story_table.move_members(conn, earlier)
         story_table.prune(conn)
+        line_table.save(conn, storylines, event_links)
+        line_table.prune(conn)
     report = ClusterReport(
         len(rows),
         len(members),

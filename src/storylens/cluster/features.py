@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -39,53 +38,12 @@ Vector = dict[str, float]
 Counts = dict[str, float]
 
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december".split()
-)
-_MONTHS = {name: i for i, m in enumerate(_MONTH_NAMES, 1) for name in (m, m[:3])} | {"sept": 9}
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
-
-
-def terms(
-    title: str,
-    body: str,
-    entity_weight: float,
-    entities: Sequence[tuple[str, str]] = (),
-    named_weight: float = 0.5,
-) -> Counts:
-    """Raw feature counts of one article (the title counts twice).
-
-    ``entities`` are the enrich stage's (type, canonical name) pairs, one per mention: names
-    add ``N:TYPE:name`` features of weight ``named_weight``; DATE and TIME mentions add
-    normalised date features (:func:`date_terms`) of weight 1.
-    """
+def terms(title: str, body: str, entity_weight: float) -> Counts:
+    """Raw feature counts of one article (the title counts twice)."""
     counts: defaultdict[str, float] = defaultdict(float)
     _count(title, counts, 2.0, entity_weight)
     _count(body, counts, 1.0, entity_weight)
-    for label, name in entities:
-        if label in ("DATE", "TIME"):
-            for term in date_terms(name):
-                counts[term] += 1.0
-        elif len(key := " ".join(name.lower().split())) > 1:
-            counts[f"N:{label}:{key}"] += named_weight
     return counts
-
-
-def date_terms(text: str) -> list[str]:
-    """``Y:2013``, ``M:2013-05`` (year and month), ``MD:05-03`` (month and day), ``W:friday``."""
-    low = text.lower()
-    years = _YEAR.findall(low)
-    month = next((_MONTHS[w] for w in re.findall(r"[a-z]+", low) if w in _MONTHS), None)
-    out = [f"Y:{y}" for y in years]
-    if years and month:
-        out.append(f"M:{years[0]}-{month:02d}")
-    day = _DAY.search(_YEAR.sub("", low))
-    if month and day and 1 <= int(day.group(1)) <= 31:
-        out.append(f"MD:{month:02d}-{int(day.group(1)):02d}")
-    out.extend(f"W:{w}" for w in _WEEKDAYS if w in low)
-    return out
 
 
 def _count(text: str, counts: defaultdict[str, float], weight: float, entity_weight: float) -> None:
@@ -131,13 +89,10 @@ def lead(text: str, max_words: int) -> str:
     return " ".join(text.split(" ", max_words)[:max_words])
 
 
-def article_terms(
-    item: tuple[str, str, str, float, int, Sequence[tuple[str, str]], float],
-) -> tuple[str, Counts, Counts]:
+def article_terms(item: tuple[str, str, str, float, int]) -> tuple[str, Counts, Counts]:
     """(id, title + body counts, title-only counts): the unit of work of a worker process."""
-    article_id, title, body, entity_weight, max_words, entities, name_weight = item
-    counts = terms(title, lead(body, max_words), entity_weight, entities, name_weight)
-    return article_id, counts, terms(title, "", 1.0)
+    article_id, title, body, entity_weight, max_words = item
+    return article_id, terms(title, lead(body, max_words), entity_weight), terms(title, "", 1.0)
 
 
 class Vectorizer:

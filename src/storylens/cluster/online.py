@@ -1,10 +1,14 @@
 """Online story assignment: each article joins the best live story or starts a new one.
 
-A story keeps a centroid (the sum of its members' unit vectors, trimmed to its heaviest terms)
-and the time it was last seen. Candidates come from an inverted index of the stories' top terms,
-so the cost of one article does not grow with the number of stories. A story is live for an
-article published within ``cluster.window_days`` of the story's last report; undated articles
-and stories are always live.
+A story (an *event*) keeps a centroid (the sum of its members' unit vectors, trimmed to its
+heaviest terms), its first and last report times and the times of its newest members.
+Candidates come from an inverted index of the stories' top terms, so the cost of one article
+does not grow with the number of stories. Time is a feature: a story is live for an article
+published within ``cluster.window_days`` of its last report and within ``cluster.span_days`` of
+its first (so a subject covered every day cannot chain into one story for a month), and the
+cosine is multiplied by ``2 ** (-max(0, gap - GRACE) / cluster.half_life_days)``, where ``gap``
+is the time between the article and the story's time (the mean time of its dated reports).
+Undated articles and stories are always live; their gap is taken to be ``UNDATED_GAP``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from storylens.cluster.features import Vector
@@ -26,6 +30,8 @@ SPLIT_PART = 3  # least members of each half of a split story
 SPLIT_MIN = 6  # a story is checked for a split from this size on
 SPLIT_GROWTH = 1.5  # ... and again each time it has grown by half since its last check
 SPLIT_WINDOW = 40  # the check reads the story's newest members only (its cost is quadratic)
+GRACE = 0.5  # days: reports this close to a story's time are compared at face value
+UNDATED_GAP = 1.0  # days: an undated report or story is taken to be this far away
 
 
 def dot(a: Vector, b: Vector) -> float:
@@ -36,10 +42,12 @@ def dot(a: Vector, b: Vector) -> float:
 def split_parts(members: list[str], vectors: dict[str, Vector], ratio: float) -> list[list[str]]:
     """Two events of the same kind merged into one story, told apart again.
 
-    Spherical 2-means over the members' cosines, seeded by the least similar pair; the story
-    splits when the mean cosine across the halves is below ``ratio`` times the mean within
-    them (each half at least ``SPLIT_PART`` members); each half is tried once more. The cosines
-    come from one sparse matrix product (a few milliseconds for the 40 members read).
+    Spherical 2-means over the members' cosines, seeded by a spectral bisection (the sign of
+    the second eigenvector of the normalised affinity matrix: the members' cosines, negatives
+    cut to 0); the story splits when the mean cosine across the halves is below ``ratio``
+    times the mean within them (each half at least ``SPLIT_PART`` members); each half is tried
+    once more. The cosines come from one sparse matrix product (a few milliseconds for the 40
+    members read).
     """
     if ratio <= 0 or len(members) < 2 * SPLIT_PART:
         return [members]
@@ -74,10 +82,11 @@ def _split(idx: list[int], sim: Any, ratio: float, depth: int) -> list[list[int]
     if depth == 0 or n < 2 * SPLIT_PART:
         return [idx]
     sub = sim[np.ix_(idx, idx)]
-    upper = np.triu_indices(n, 1)
-    k = int(np.argmin(sub[upper]))  # the first least similar pair, in (i, j) order
-    a, b = int(upper[0][k]), int(upper[1][k])
-    side = sub[:, b] > sub[:, a]
+    # seed: the sign of the Fiedler vector of the normalised affinity (spectral bisection)
+    affinity = np.clip(sub, 0.0, None)
+    scale = 1.0 / np.sqrt(affinity.sum(axis=1))  # the diagonal is 1: never a zero degree
+    _, vectors = np.linalg.eigh(scale[:, None] * affinity * scale[None, :])
+    side = vectors[:, -2] * scale > 0
     for _ in range(10):
         if side.all() or not side.any():
             return [idx]
@@ -113,6 +122,13 @@ class Story:
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
     checked: int = 0  # size at the last split check
+    time_sum: float = 0.0  # POSIX times of its dated reports, added up
+    dated: int = 0  # how many of its reports are dated
+    closes: datetime | None = None  # when it stops taking reports (its entry in the heap)
+
+    def time(self) -> float | None:
+        """The story's time: the mean POSIX time of its dated reports (None: undated)."""
+        return self.time_sum / self.dated if self.dated else None
 
     def split_due(self) -> bool:
         n = len(self.members)
@@ -129,38 +145,77 @@ class Decision:
 
 
 class OnlineClusterer:
-    def __init__(self, threshold: float, window_days: float) -> None:
+    def __init__(
+        self,
+        threshold: float,
+        window_days: float,
+        span_days: float = 0.0,
+        half_life_days: float = 0.0,
+    ) -> None:
         self.threshold = threshold
         self.window = window_days
+        self.span = span_days or math.inf  # 0: no cap on a story's span
+        self.half_life = half_life_days  # 0: no decay
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
-        self.expiry: list[tuple[datetime, str]] = []  # (last seen, story): a heap
+        self.expiry: list[tuple[datetime, str]] = []  # (closes, story): a heap
         self.latest: datetime | None = None
         self.expired: list[str] = []  # stories taken out of the index since last drained
 
-    def _live(self, story: Story, when: datetime | None) -> bool:
-        if when is None or story.last_seen is None:
+    def live(self, story: Story, when: datetime | None) -> bool:
+        """Whether the story takes a report published at ``when`` (window and span)."""
+        if when is None or story.last_seen is None or story.first_seen is None:
             return True
         gap = (when - story.last_seen).total_seconds() / 86400
-        return gap <= self.window and gap >= -self.window
+        if gap > self.window or gap < -self.window:
+            return False
+        return (when - story.first_seen).total_seconds() <= self.span * 86400 and (
+            story.last_seen - when
+        ).total_seconds() <= self.span * 86400
+
+    def decay(self, story: Story, when: datetime | None) -> float:
+        """The factor a cosine is multiplied by: ``2 ** (-max(0, gap - GRACE) / half_life)``,
+        ``gap`` in days between ``when`` and the story's time (``UNDATED_GAP`` when either is
+        unknown)."""
+        if not self.half_life:
+            return 1.0
+        at = story.time()
+        gap = UNDATED_GAP if when is None or at is None else abs(when.timestamp() - at) / 86400
+        return float(2.0 ** (-max(0.0, gap - GRACE) / self.half_life))
+
+    def _closes(self, story: Story) -> datetime | None:
+        if story.last_seen is None or story.first_seen is None:
+            return None
+        last = story.last_seen + timedelta(days=self.window)
+        if self.span < math.inf:
+            last = min(last, story.first_seen + timedelta(days=self.span))
+        return last
+
+    def _schedule(self, story: Story) -> None:
+        """Keep the story's entry in the expiry heap at the time it closes."""
+        closes = self._closes(story)
+        if closes is not None and closes != story.closes:
+            story.closes = closes
+            heapq.heappush(self.expiry, (closes, story.id))
 
     def _expire(self, when: datetime | None) -> None:
-        """Take stories quiet for longer than the window out of the index.
+        """Take stories that closed (quiet for longer than the window, or open for longer than
+        the span) out of the index.
 
-        Articles arrive in time order, so a story that has gone quiet stays out of reach; it
-        stays in ``stories`` (a late article dated within its window can still be placed by
-        ``add``, but will not be found by ``assign``).
+        Articles arrive in time order, so a closed story stays out of reach; it stays in
+        ``stories`` (a late article dated within its window can still be placed by ``add``,
+        but will not be found by ``assign``).
         """
         if when is None:
             return
         if self.latest is None or when > self.latest:
             self.latest = when
-        horizon = self.latest.timestamp() - self.window * 86400
-        while self.expiry and self.expiry[0][0].timestamp() < horizon:
-            seen, story_id = heapq.heappop(self.expiry)
+        horizon = self.latest
+        while self.expiry and self.expiry[0][0] < horizon:
+            closes, story_id = heapq.heappop(self.expiry)
             story = self.stories[story_id]
-            if story.last_seen != seen:
-                continue  # seen again since: a newer heap entry stands for it
+            if story.closes != closes or not story.indexed:
+                continue  # rescheduled since: a newer heap entry stands for it
             for term in story.indexed:
                 self.index[term].discard(story_id)
             story.indexed = set()
@@ -188,9 +243,9 @@ class OnlineClusterer:
         self._expire(when)
         scored = sorted(
             (
-                (self.score(vec, self.stories[sid]), sid)
+                (self.score(vec, story) * self.decay(story, when), sid)
                 for sid in self.candidates(vec)
-                if self._live(self.stories[sid], when)
+                if self.live(story := self.stories[sid], when)
             ),
             key=lambda s: (-s[0], s[1]),
         )
@@ -220,7 +275,9 @@ class OnlineClusterer:
                 story.first_seen = when
             if story.last_seen is None or when > story.last_seen:
                 story.last_seen = when
-                heapq.heappush(self.expiry, (when, story_id))
+            story.time_sum += when.timestamp()
+            story.dated += 1
+            self._schedule(story)
         self._reindex(story)
 
     def _reindex(self, story: Story) -> None:
@@ -257,10 +314,9 @@ class OnlineClusterer:
         story.centroid = {t: w for t, w in centroid.items() if w > 1e-9}
         dates = [d for m in story.members if (d := when.get(m)) is not None]
         story.first_seen = min(dates, default=None)
-        last = max(dates, default=None)
-        if last is not None and last != story.last_seen:
-            heapq.heappush(self.expiry, (last, story_id))
-        story.last_seen = last
+        story.last_seen = max(dates, default=None)
+        story.time_sum, story.dated = sum(d.timestamp() for d in dates), len(dates)
+        self._schedule(story)
         self._reindex(story)
         story.checked = len(story.members)
         moved: dict[str, str] = {}

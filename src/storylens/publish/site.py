@@ -8,6 +8,7 @@ host, or copied elsewhere. Text is escaped by Jinja2's autoescaping; the pages h
     OUT/stories/ID.html, ID.xml       one story (summary, facts × outlets, timeline, reports),
                                       and its Atom feed of reports
     OUT/outlets/index.html, SLUG.html outlets and their stories
+    OUT/storylines/index.html, ID.html storylines (events linked over time) and their events
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from storylens.models import short_hash
 from storylens.publish.analysis import SiteLinker, story_view
 from storylens.publish.charts import activity_svg
 from storylens.publish.feeds import Entry, atom_feed
+from storylens.publish.storylines import write_storylines
 from storylens.store import Store
 
 HERE = Path(__file__).parent
@@ -54,12 +56,13 @@ def _prepare(out: Path) -> None:
             f"{out} is not empty and holds no storylens site",
             hint="Name a new or empty folder (a folder storylens wrote is rebuilt in place).",
         )
-    for sub in ("stories", "outlets"):
+    for sub in ("stories", "outlets", "storylines"):
         shutil.rmtree(out / sub, ignore_errors=True)
     for old in out.glob("page-*.html"):
         old.unlink()
     (out / "stories").mkdir(parents=True, exist_ok=True)
     (out / "outlets").mkdir(exist_ok=True)
+    (out / "storylines").mkdir(exist_ok=True)
     (out / MARKER).write_text("written by storylens site; rebuilt in place\n", encoding="utf-8")
 
 
@@ -122,6 +125,7 @@ def build_site(store: Store, out: Path, *, min_size: int = 1) -> SiteSummary:
         w.page(f"outlets/{slugs[o['name']]}.html", "site_outlet.html", outlet=o, stories=own,
                slugs=slugs, chart=_chart(queries.activity(store, o["name"]), 640, 48))  # fmt: skip
     w.page("outlets/index.html", "site_outlets.html", outlets=outlets, slugs=slugs)
+    write_storylines(store, w, {s["id"] for s in stories})
 
     latest = sorted(stories, key=lambda s: s["last_seen"] or "", reverse=True)[:FEED_STORIES]
     entries = [

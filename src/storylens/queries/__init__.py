@@ -183,7 +183,14 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     by_outlet: dict[str, list[dict[str, Any]]] = {}
     for r in reports:
         by_outlet.setdefault(r["outlet"] or "(unknown outlet)", []).append(r)
-    return {**asdict(story), "reports": reports, "by_outlet": by_outlet}
+    from storylens.queries.storylines import storyline_of_story
+
+    return {
+        **asdict(story),
+        "reports": reports,
+        "by_outlet": by_outlet,
+        "storyline": storyline_of_story(store, story.id),
+    }
 
 
 def duplicate_groups(
@@ -245,6 +252,12 @@ from storylens.queries.pages import (  # noqa: E402
     story_activity,
     story_copies,
 )
+from storylens.queries.storylines import (  # noqa: E402
+    list_storylines,
+    storyline_detail,
+    storyline_of_story,
+    storylines_page,
+)
 
 __all__ = [
     "activity",
@@ -270,6 +283,7 @@ __all__ = [
     "list_problems",
     "list_quotes",
     "list_stories",
+    "list_storylines",
     "outlet_detail",
     "problems_page",
     "search_articles",
@@ -282,5 +296,8 @@ __all__ = [
     "story_comparison",
     "story_copies",
     "story_detail",
+    "storyline_detail",
+    "storyline_of_story",
+    "storylines_page",
     "why",
 ]

@@ -290,7 +290,7 @@ def _validation_hint(request: Request) -> str:
 
 def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
     """The web app over an existing store (a :class:`Settings` or the store's path)."""
-    from storylens.web import api, pages
+    from storylens.web import api, pages, storylines
 
     if isinstance(settings_or_store_path, Settings):
         settings = settings_or_store_path
@@ -326,6 +326,8 @@ def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
     app.add_middleware(SecurityHeaders)  # the outermost: refusals carry the headers too
     _install_errors(app)
     app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(storylines.api, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(storylines.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

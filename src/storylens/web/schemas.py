@@ -69,7 +69,19 @@ class DayCount(BaseModel):
     reports: int
 
 
+class StorylineRef(BaseModel):
+    id: str
+    title: str
+    events: int = Field(description="Number of events (stories) the storyline links.")
+    size: int
+    first_seen: str | None
+    last_seen: str | None
+
+
 class StoryDetail(StorySummary):
+    storyline: StorylineRef | None = Field(
+        None, description="The storyline this story (an event) is part of."
+    )
     reports: list[Report] = Field(description="In time order.")
     copies: list[Copy] = Field(description="Wire copies and near duplicates among the reports.")
     activity: list[DayCount] = Field(description="Reports per day (UTC).")
