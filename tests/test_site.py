@@ -147,7 +147,11 @@ def test_story_pages_carry_the_comparison(site: Path) -> None:
     parser = Anchors()
     parser.feed(html)
     assert any("cell st-agree" in c for c in parser.classes)
-    assert any("cell st-conflict" in c or "cell st-compatible" in c for c in parser.classes)
+    # the statuses of the example corpus's events: a conflict (the rally's injured officers),
+    # an update (the ships queued offshore), compatible figures
+    every = " ".join(p.read_text(encoding="utf-8") for p in pages)
+    for status in ("conflict", "update", "compatible"):
+        assert f"cell st-{status}" in every, status
     fragments = [link[1:] for link in parser.links if link.startswith("#")]
     assert sum(f.startswith("p-") for f in fragments) >= 20
     assert all(f in parser.ids for f in fragments), set(fragments) - parser.ids

@@ -27,7 +27,8 @@ __all__ = ["base_url", "browser", "page"]  # fixtures of the browser test, used 
 
 @pytest.fixture(scope="module")
 def client(demo_db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_db)) as c:
+    # the app answers only the host it serves (web/security.py)
+    with TestClient(create_app(demo_db), base_url="http://127.0.0.1:8000") as c:
         yield c
 
 
