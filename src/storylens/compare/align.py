@@ -60,8 +60,10 @@ CLASSES = {
         "tolls life lives body bodies",
         "injured": "injured injury injuries wounded wound wounds hurt",
         "detained": "detained detain detention detentions arrested arrest arrests custody",
+        # a crowd is counted under many names: "60 rioters", "a crowd of 70", "people marching"
         "protester": "protester protesters protestor protestors demonstrator demonstrators "
-        "marcher marchers",
+        "marcher marchers march marched marching rioter rioters crowd crowds mob mobs throng "
+        "rally rallied rallies gathered gathering attended",
         "displaced": "displaced evacuated evacuee evacuees homeless fled flee fleeing refugee "
         "refugees",
         "quake": "quake quakes earthquake earthquakes tremor tremors temblor temblors",
@@ -244,7 +246,7 @@ def link(a: Item, b: Item) -> float | None:
     below the threshold (higher for values that cannot both hold)."""
     if a.report.id == b.report.id or a.family != b.family:
         return None
-    if not convertible(a.claim.unit, b.claim.unit) or (a.years and b.years and a.years != b.years):
+    if not convertible(a.claim.unit, b.claim.unit) or other_years(a, b):
         return None
     f = pair_features(a, b)
     score = BIAS + sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items())
@@ -253,6 +255,12 @@ def link(a: Item, b: Item) -> float | None:
     else:
         need = LINK_THRESHOLD
     return score if score >= need else None
+
+
+def other_years(a: Item, b: Item) -> bool:
+    """Both sentences name years and none in common: "168,000 killed by the 2004 tsunami" and
+    a sentence on the 2002 and 2004 quakes may speak of one thing; one on 2006 may not."""
+    return bool(a.years and b.years and not a.years & b.years)
 
 
 def _dated_apart(a: Item, b: Item) -> bool:
@@ -266,7 +274,7 @@ def can_join(a: Item, b: Item) -> bool:
     one claim per report, unless the report itself gives the quantity at two times ("44
     vessels by midday, up from 27 on Tuesday"); no different years; and values that cannot
     both hold only for the same thing counted."""
-    if a.family != b.family or (a.years and b.years and a.years != b.years):
+    if a.family != b.family or other_years(a, b):
         return False
     rel = relation(a.claim, b.claim)
     if a.report.id == b.report.id:
@@ -289,13 +297,33 @@ def group(items: list[Item]) -> list[list[int]]:
                 if score is not None:
                     pairs.append((score, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    linked = {(i, j) for _, i, j in pairs}
     fact_of = list(range(len(items)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+
+    def clash(x: int, y: int) -> bool:
+        """Values that cannot both hold at one time, from reports whose own link is too weak
+        for a conflict: "supplies for 15,000 refugees" joins "at least 15,000 refugees" on its
+        figure, but does not contradict "more than 22,000" through it. (A figure that changed
+        between days may chain: 27 ships, then 44, then 61.)"""
+        a, b = items[min(x, y)], items[max(x, y)]
+        return (
+            a.report.id != b.report.id
+            and relation(a.claim, b.claim) == "disjoint"
+            and (min(x, y), max(x, y)) not in linked
+            and not _dated_apart(a, b)
+            and not different_times(a.when, b.when)
+        )
+
     for _, i, j in pairs:
         fi, fj = fact_of[i], fact_of[j]
         if fi == fj:
             continue
-        if not all(can_join(items[x], items[y]) for x in members[fi] for y in members[fj]):
+        if not all(
+            can_join(items[x], items[y]) and not clash(x, y)
+            for x in members[fi]
+            for y in members[fj]
+        ):
             continue
         for k in members[fj]:
             fact_of[k] = fi

@@ -49,7 +49,7 @@ from storylens.store import enrich as enrich_store
 from storylens.store.articles import get_article
 from storylens.store.stories import get_story, members
 
-ALGORITHM = "5"  # part of every stored comparison's hash: change it when the rules change
+ALGORITHM = "6"  # part of every stored comparison's hash: change it when the rules change
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
