@@ -311,3 +311,20 @@ def test_a_crowd_under_other_names_and_a_shared_year_are_one_fact(
     toll = _claim_fact(data, "168,000")
     assert set(_reporting(toll)) == {"North Post", "South Ledger"}
     assert toll.status in ("agree", "compatible")
+
+
+def test_the_injured_and_the_arrested_of_one_riot_are_two_facts(
+    store: Store, settings: Settings
+) -> None:
+    # the same figure for two quantities news counts under many names is never one fact
+    lead = "Riot police fought youths in the centre of Athens after the general strike march. "
+    data = _compare_reports(store, settings, {
+        "North Post": lead + "Police said 12 people were injured in the riots.",
+        "South Ledger": lead + "Police said 18 people had been injured in the violence and 12 "
+        "arrested for carrying weapons.",
+    })  # fmt: skip
+    arrested = [
+        f for f in _facts(data, "claim")
+        if any(c.value == "12" and "arrested" in c.text for c in f.outlets["South Ledger"])
+    ]  # fmt: skip
+    assert len(arrested) == 1 and not arrested[0].outlets["North Post"], arrested[0].label

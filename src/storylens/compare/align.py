@@ -73,6 +73,7 @@ CLASSES = {
     }.items()
     for w in words.split()
 }
+KINDS = frozenset(CLASSES.values())
 _WORD = re.compile(r"[a-z][a-z'’-]*")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
@@ -246,7 +247,7 @@ def link(a: Item, b: Item) -> float | None:
     below the threshold (higher for values that cannot both hold)."""
     if a.report.id == b.report.id or a.family != b.family:
         return None
-    if not convertible(a.claim.unit, b.claim.unit) or other_years(a, b):
+    if not convertible(a.claim.unit, b.claim.unit) or other_years(a, b) or other_kinds(a, b):
         return None
     f = pair_features(a, b)
     score = BIAS + sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items())
@@ -255,6 +256,18 @@ def link(a: Item, b: Item) -> float | None:
     else:
         need = LINK_THRESHOLD
     return score if score >= need else None
+
+
+def other_kinds(a: Item, b: Item) -> bool:
+    """Two of the quantities news counts under many names, and not the same one: the 12
+    injured and the 12 arrested of one riot are two facts, however alike their sentences."""
+    return (
+        a.head in KINDS
+        and b.head in KINDS
+        and a.head != b.head
+        and a.head not in b.terms
+        and b.head not in a.terms
+    )
 
 
 def other_years(a: Item, b: Item) -> bool:
