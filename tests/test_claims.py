@@ -162,6 +162,15 @@ CASES = [  # sentence, number words, subject, (lo, hi, lo_open, hi_open), unit
     ("Two of the 19 people injured remain in hospital.", "19", "injured",
      (19, 19, False, False), None),
     ("Eastbrook sent 30 staff to Millbridge.", "30", "staff", (30, 30, False, False), None),
+    # a place's size in people is its population, however the sentence puts it
+    ("Two hotels in Corvale, a city of 160,000 people, collapsed.", "160,000", "population",
+     (160000, 160000, False, False), None),
+    ("Power was cut to the port town of population 16,700.", "16,700", "population",
+     (16700, 16700, False, False), None),
+    ("Brennock, population 12,500, was flooded.", "12,500", "population",
+     (12500, 12500, False, False), None),
+    ("Saltmere is home to over 170,000 people.", "over 170,000", "population",
+     (170000, INF, True, False), None),
 ]  # fmt: skip
 
 

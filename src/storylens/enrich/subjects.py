@@ -71,9 +71,21 @@ def _poll_side(toks: list[Token], p: Phrase) -> str | None:
 # --- counts ---------------------------------------------------------------------------------
 
 
+# places whose size in people is their population: "a city of 160,000 people"
+SETTLEMENTS = frozenset(
+    "city town village country nation state province region island district capital "
+    "municipality county metropolis suburb settlement".split()
+)
+
+
 def counted(toks: list[Token], p: Phrase) -> str | None:
     """What a plain count counts."""
     anchor = toks[p.anchor]
+    before = anchor.doc[p.first - 1] if p.first > anchor.sent.start else None
+    if anchor.head.lemma_.lower() == "population" or (
+        before is not None and before.lemma_.lower() == "population"
+    ):
+        return "population"  # "the town, population 12,500", "a city of population 167,000"
     parent = anchor.head.lower_.split("-")[0]
     if parent in _PARENTS and any(
         t.lower_ == "of" for t in toks[anchor.head.i - toks[0].i : p.first]
@@ -153,9 +165,13 @@ def _generic(anchor: Token, noun: Token) -> str:
         governor, holder = anchor.head, anchor
     elif noun.dep_ == "pobj" and governor.lower_ == "of" and governor.head.pos_ == "NOUN":
         group = governor.head  # "a group of about 130 people", "a city of 160,000 people"
+        if group.lemma_.lower() in SETTLEMENTS:
+            return "population"
         if group.head.pos_ in ("VERB", "AUX") and group.dep_ in ("nsubj", "nsubjpass"):
             return _verb_phrase(group.head, group)
         return noun_phrase(group, plural=False)
+    if governor.lower_ == "to" and governor.head.lower_ == "home" and noun.lower_ == "people":
+        return "population"  # "the city is home to over 170,000 people"
     if holder.dep_ == "pobj" and governor.pos_ == "ADP" and governor.head.pos_ == "VERB":
         found = _clause_noun(governor.head, holder)
         if found is not None:
