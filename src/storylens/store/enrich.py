@@ -133,19 +133,6 @@ def mentions(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, list
     return out
 
 
-def entity_names(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
-    """(type, canonical name) of every entity mention, per enriched article, in text order:
-    what the cluster stage weighs beside the words."""
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    rows = conn.execute(
-        "SELECT m.article_id, e.label, e.name FROM mentions m JOIN entities e ON e.key = m.entity"
-        " ORDER BY m.article_id, m.sentence, m.start"
-    )
-    for article_id, label, name in rows:
-        out[article_id].append((label, name))
-    return dict(out)
-
-
 def enriched(conn: sqlite3.Connection, article_ids: list[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(article_ids):
