@@ -94,7 +94,7 @@ def ingest(
     finally:
         if fetcher is not None:
             fetcher.close()
-            report.fetches = fetcher.record
+            report.fetches = list(fetcher.record)
     total = len(found)
     pending: list[tuple[str, Article | Problem]] = []
     done = 0

@@ -6,9 +6,10 @@ The interface (``storylens ingest https://…`` and ``storylens watch`` both use
     with Fetcher(store, settings, ignore_robots=False) as fetcher:
         for found in fetcher.sources(url):   # Source | Problem, lazily
             ...
-        fetcher.record                       # list[FetchRecord]: every request of this fetcher
-        fetcher.save(conn, run_id)           # write the records not yet written, and the
-                                             # validators, inside the caller's transaction
+        fetcher.record                       # list[FetchRecord]: the requests made since the
+                                             # last save (robots.txt included)
+        fetcher.save(conn, run_id)           # write them and the validators inside the
+                                             # caller's transaction; the list is emptied
 
 - A **page** (``text/html``) becomes one :class:`Source` holding its bytes (as UTF-8, the charset
   of the header or the page's ``<meta>`` honoured), ``url`` set to where it was fetched from
@@ -87,8 +88,7 @@ class Fetcher:
         self.store = store
         self.options = FetchOptions.from_settings(settings)
         self.full_text_words = int(settings.get("fetch.full_text_words"))
-        self.record: list[FetchRecord] = []
-        self._saved = 0
+        self.record: list[FetchRecord] = []  # shared with Robots: emptied in place
         self.client = Client(self.options)
         self.robots = None if ignore_robots else Robots(self.client, self.record)
         if self.robots is not None:
@@ -107,10 +107,11 @@ class Fetcher:
         self.client.close()
 
     def save(self, conn: sqlite3.Connection, run_id: int | None, *, remember: bool = True) -> None:
-        """Write the records not written yet for ``run_id``; with ``remember`` (the sources'
-        articles are stored), keep the validators for the next conditional GET."""
-        save_fetches(conn, run_id, self.record[self._saved :], remember=remember)
-        self._saved = len(self.record)
+        """Write :attr:`record` for ``run_id`` and empty it; with ``remember`` (the sources'
+        articles are stored), keep the validators for the next conditional GET. A long
+        ``watch`` calls it after every poll, so the list stays short."""
+        save_fetches(conn, run_id, self.record, remember=remember)
+        del self.record[:]
 
     def sources(self, url: str) -> Iterator[Source | Problem]:
         """What ``url`` holds: one page source, one source per new feed item, or a problem."""
