@@ -611,3 +611,13 @@ def test_a_dns_failure_is_named_as_one() -> None:
     except httpx.ConnectError as exc:
         error = describe(exc, "https://estuary-herald.invalid/feed.xml", FetchOptions())
     assert error.message == "host estuary-herald.invalid not found (DNS lookup failed)"
+
+
+def test_a_crawl_delay_spaces_the_requests_to_a_host(site: Site, store: Store) -> None:
+    site.page("/robots.txt", "User-agent: storylens\nCrawl-delay: 1\n", "text/plain")
+    site.page("/news/barrier-holds", page("Barrier holds", BARRIER))
+    site.page("/news/ferry", page("Ferry suspended", FERRY))
+    report = run(store, [site.url("/news/barrier-holds"), site.url("/news/ferry")])
+    assert report.counts.added == 2
+    [first], [second] = site.hits("/news/barrier-holds"), site.hits("/news/ferry")
+    assert second.at - first.at >= 0.95

@@ -404,6 +404,7 @@ class Robots:
         self.records = records
         self.max_age = max_age
         self.parsers: dict[str, tuple[float, RobotFileParser | str]] = {}
+        self.last_request: dict[str, float] = {}  # per host, for Crawl-delay
 
     def check(self, url: str, record: FetchRecord) -> None:
         """Raise a refusal when robots.txt disallows ``url`` for storylens."""
@@ -431,6 +432,22 @@ class Robots:
                 hint="Use --ignore-robots only for a site of your own.",
                 outcome="refused",
             )
+        self._pace(root, parser)
+
+    def _pace(self, root: str, parser: RobotFileParser) -> None:
+        """Wait out the host's ``Crawl-delay`` since the last request to it (capped by
+        ``fetch.max_retry_after``)."""
+        delay = parser.crawl_delay(ROBOTS_AGENT)
+        now = time.monotonic()
+        if delay:
+            wait = (
+                self.last_request.get(root, -1e9)
+                + min(float(delay), self.client.options.max_retry_after)
+                - now
+            )
+            if wait > 0:
+                self.client.sleep(wait)
+        self.last_request[root] = time.monotonic()
 
     def _load(self, root: str) -> RobotFileParser | str | FetchError:
         """RFC 9309: a 4xx means no rules, a 5xx that everything is disallowed (the reason is
