@@ -78,7 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
         "fetch",
         "full_text_words",
         150,
-        "A feed item with less text than this (a summary) has its link fetched for the full text.",
+        "A feed item whose only text is a summary under this many words (or whose content is"
+        " under a third of it, a teaser) has its link fetched for the full text.",
     ),
     Setting(
         "clean",

@@ -17,9 +17,10 @@ The interface (``storylens ingest https://…`` and ``storylens watch`` both use
 - A **feed** (RSS, Atom or JSON Feed, recognised by content) becomes one source per item not
   stored yet (an item is known by its link: a sighting with that origin), each the item as a
   JSON record (link, title, date, authors, text, outlet = the feed's title). An item that carries
-  only a summary (no content, or fewer than ``fetch.full_text_words`` words) has its link
-  fetched, and the page is the source, the feed's fields filling what the page lacks; when that
-  fetch fails the summary is stored, with a note saying why.
+  only a summary (no content, and a summary under ``fetch.full_text_words`` words; a longer one
+  is the text) or a teaser (content under a third of that) has its link fetched, and the page is
+  the source, the feed's fields filling what the page lacks; when that fetch fails the summary
+  is stored, with a note saying why.
 - An **unchanged** URL costs one conditional GET (``If-None-Match`` / ``If-Modified-Since``
   from the validators remembered in the store) and yields nothing after a 304.
 - Any failure (HTTP 4xx/5xx after retries, a robots.txt refusal, a timeout, a TLS or DNS error,
@@ -182,7 +183,9 @@ class Fetcher:
     def _item_source(self, item: RawItem, origin: str, index: int, feed_url: str) -> Source:
         words = sum(len(p.text.split()) for p in item.paragraphs)
         summary_only = any(n.startswith("feed item has only a summary") for n in item.notes)
-        if item.url and (summary_only or words < self.full_text_words):
+        # a summary under the limit, or content so short it is a teaser ("Continue reading")
+        teaser = words < self.full_text_words // 3
+        if item.url and ((summary_only and words < self.full_text_words) or teaser):
             page = self._full_text(item, origin, index, feed_url)
             if isinstance(page, Source):
                 return page
