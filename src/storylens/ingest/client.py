@@ -398,11 +398,16 @@ class Robots:
     seconds (RFC 9309: at most a day), so a long ``watch`` asks again daily."""
 
     def __init__(
-        self, client: Client, records: list[FetchRecord], max_age: float = 86400.0
+        self,
+        client: Client,
+        records: list[FetchRecord],
+        max_age: float = 86400.0,
+        remembered: Callable[[str, float], str | None] | None = None,
     ) -> None:
         self.client = client
         self.records = records
         self.max_age = max_age
+        self.remembered = remembered  # (robots.txt URL, max age) -> rules kept in the store
         self.parsers: dict[str, tuple[float, RobotFileParser | str]] = {}
         self.last_request: dict[str, float] = {}  # per host, for Crawl-delay
 
@@ -452,9 +457,14 @@ class Robots:
     def _load(self, root: str) -> RobotFileParser | str | FetchError:
         """RFC 9309: a 4xx means no rules, a 5xx that everything is disallowed (the reason is
         returned); no answer at all is the error itself, not remembered."""
-        record = FetchRecord(url=f"{root}/robots.txt", kind="robots")
-        self.records.append(record)
         parser = RobotFileParser()
+        url = f"{root}/robots.txt"
+        kept = self.remembered(url, self.max_age) if self.remembered else None
+        if kept is not None:  # fetched by an earlier run today: no request
+            parser.parse(kept.splitlines())
+            return parser
+        record = FetchRecord(url=url, kind="robots")
+        self.records.append(record)
         try:
             got = self.client.get(record.url, record, check=False)
         except FetchError as exc:
@@ -463,6 +473,7 @@ class Robots:
             if 400 <= status < 500:
                 record.outcome = "fetched"
                 record.detail = f"no robots.txt (HTTP {status}): everything allowed"
+                record.robots = ""
                 parser.parse([])
                 return parser
             if record.status is None:
@@ -470,5 +481,6 @@ class Robots:
             return exc.message
         record.outcome = "fetched"
         text = got.body.decode("utf-8", errors="replace") if got is not None else ""
+        record.robots = text
         parser.parse(text.splitlines())
         return parser

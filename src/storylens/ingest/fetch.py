@@ -54,6 +54,7 @@ from storylens.store import Store
 from storylens.store.fetches import (
     FetchRecord,
     last_kind,
+    robots_rules,
     save_fetches,
     seen_origin,
     validators,
@@ -91,7 +92,9 @@ class Fetcher:
         self.full_text_words = int(settings.get("fetch.full_text_words"))
         self.record: list[FetchRecord] = []  # shared with Robots: emptied in place
         self.client = Client(self.options)
-        self.robots = None if ignore_robots else Robots(self.client, self.record)
+        self.robots = None
+        if not ignore_robots:
+            self.robots = Robots(self.client, self.record, remembered=self._robots_rules)
         if self.robots is not None:
             self.client.allowed = self.robots.check
 
@@ -156,6 +159,9 @@ class Fetcher:
 
     def _cached(self, url: str) -> tuple[str | None, str | None]:
         return validators(self.store.conn, url)
+
+    def _robots_rules(self, url: str, max_age: float) -> str | None:
+        return robots_rules(self.store.conn, url, max_age)
 
     def _feed_items(
         self, url: str, got: Response, text: str, record: FetchRecord

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from storylens.store.db import now_iso
@@ -32,6 +33,7 @@ class FetchRecord:
     detail: str = ""
     etag: str | None = None
     last_modified: str | None = None
+    robots: str | None = None  # a robots.txt's text, remembered for a day
 
     @property
     def not_modified(self) -> bool:
@@ -42,6 +44,17 @@ def validators(conn: sqlite3.Connection, url: str) -> tuple[str | None, str | No
     """The ETag and Last-Modified remembered for ``url`` (None, None when none are)."""
     row = conn.execute("SELECT etag, last_modified FROM fetch_cache WHERE url=?", (url,)).fetchone()
     return (row[0], row[1]) if row else (None, None)
+
+
+def robots_rules(conn: sqlite3.Connection, url: str, max_age: float) -> str | None:
+    """The robots.txt remembered for ``url`` when it was fetched under ``max_age`` seconds ago."""
+    row = conn.execute(
+        "SELECT robots, updated_at FROM fetch_cache WHERE url=? AND robots IS NOT NULL", (url,)
+    ).fetchone()
+    if row is None:
+        return None
+    age = datetime.now(UTC) - datetime.fromisoformat(row[1])
+    return str(row[0]) if age.total_seconds() < max_age else None
 
 
 def last_kind(conn: sqlite3.Connection, url: str) -> str | None:
@@ -77,11 +90,17 @@ def save_fetches(
     if not remember:
         return
     for r in records:
-        if r.outcome != "fetched" or r.kind == "robots" or not r.final_url:
+        if r.outcome != "fetched" or not r.final_url:
             continue
-        if r.etag or r.last_modified:
+        if r.kind == "robots":
+            if r.robots is not None:  # kept under the URL asked for: /robots.txt of the host
+                conn.execute(
+                    "INSERT OR REPLACE INTO fetch_cache VALUES (?, NULL, NULL, ?, ?)",
+                    (r.url, stamp, r.robots),
+                )
+        elif r.etag or r.last_modified:
             conn.execute(
-                "INSERT OR REPLACE INTO fetch_cache VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO fetch_cache VALUES (?, ?, ?, ?, NULL)",
                 (r.final_url, r.etag, r.last_modified, stamp),
             )
         else:

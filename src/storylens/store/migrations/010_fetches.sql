@@ -23,5 +23,6 @@ CREATE TABLE fetch_cache (
     url           TEXT PRIMARY KEY,            -- the URL that answered (after redirects)
     etag          TEXT,
     last_modified TEXT,
-    updated_at    TEXT NOT NULL
+    updated_at    TEXT NOT NULL,
+    robots        TEXT                         -- a robots.txt's rules, trusted for a day
 );
