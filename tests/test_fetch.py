@@ -20,7 +20,8 @@ from storylens.cli.app import app
 from storylens.config import Settings, load_settings
 from storylens.ingest.client import parse_retry_after
 from storylens.ingest.fetch import Fetcher, is_url
-from storylens.ingest.sources import Source
+from storylens.ingest.sources import Source, find_sources
+from storylens.models import Problem
 from storylens.pipeline import IngestReport, ingest
 from storylens.queries import list_fetches
 from storylens.store import Store
@@ -145,6 +146,9 @@ def test_is_url() -> None:
     assert not is_url("examples/corpus")
     assert not is_url("https://")
     assert not is_url("ftp://example.org/feed.xml")
+    # find_sources alone (no store, no fetcher) names a URL a problem rather than a missing file
+    [found] = list(find_sources(["https://estuary-herald.example/feed.xml"]))
+    assert isinstance(found, Problem) and found.reason.startswith("a URL: fetched only by")
 
 
 def test_a_page_is_stored_with_its_url_a_clear_user_agent_and_a_record(
@@ -494,7 +498,18 @@ def test_a_gzipped_page_and_charsets_from_headers_and_meta(site: Site, store: St
     assert "declared by the Content-Type header" in notes["Tea rooms open"]
     assert "declared by the document" in notes["Tea rooms, meta"]
     assert "labelled iso-8859-1" in notes["Tea rooms, mislabelled"]
-    gzip_row = next(r for r in list_fetches(store) if r["url"].endswith("/news/gzip"))
+    # a feed in ISO-8859-1, said only by its XML declaration; its links relative to it
+    latin_feed = (
+        rss(site, [{**feed_items(site)[0], "title": "Café barrier", "path": "/news/cafe"}])
+        .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+        .replace(site.url("/news/cafe"), "/news/cafe")
+        .encode("cp1252")
+    )
+    site.page("/latin.xml", latin_feed, "application/rss+xml")
+    assert run(store, [site.url("/latin.xml")]).counts.added == 1
+    cafe_row = next(a for a in stored(store) if a["title"] == "Café barrier")
+    assert cafe_row["url"] == site.url("/news/cafe").replace("http://", "https://")
+    gzip_row = next(r for r in list_fetches(store, report.run_id) if r["url"].endswith("/gzip"))
     assert gzip_row["bytes"] == len(page("Barrier holds", BARRIER).encode())  # decoded size
 
 

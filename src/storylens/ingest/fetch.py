@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from storylens.config import Settings
 from storylens.errors import InputError
@@ -178,6 +178,8 @@ class Fetcher:
                 yield found
                 continue
             index = found.item or 0
+            if found.url:  # a relative link is relative to where the feed was found
+                found.url = urljoin(got.url, found.url)
             origin = found.url or f"{url}#{found.extra.get('guid') or index}"
             if seen_origin(self.store.conn, origin):
                 skipped += 1
