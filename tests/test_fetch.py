@@ -112,6 +112,14 @@ def server() -> Iterator[Site]:
         yield site
 
 
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """storylens honours the proxy variables; the loopback server must be reached directly."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)
+
+
 @pytest.fixture
 def site(server: Site) -> Site:
     server.routes.clear()

@@ -184,8 +184,8 @@ class Client:
             # only the encodings storylens undoes itself, step by step (see _decoded)
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=timeout,
-            follow_redirects=False,
-            trust_env=False,
+            follow_redirects=False,  # one hop at a time, robots.txt asked at each
+            trust_env=True,  # HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE as the user set them
         )
 
     def close(self) -> None:

@@ -92,11 +92,9 @@ class Fetcher:
         self.full_text_words = int(settings.get("fetch.full_text_words"))
         self.record: list[FetchRecord] = []  # shared with Robots: emptied in place
         self.client = Client(self.options)
-        self.robots = None
-        if not ignore_robots:
-            self.robots = Robots(self.client, self.record, remembered=self._robots_rules)
-        if self.robots is not None:
-            self.client.allowed = self.robots.check
+        if not ignore_robots:  # asked at every hop of every request but robots.txt's own
+            robots = Robots(self.client, self.record, remembered=self._robots_rules)
+            self.client.allowed = robots.check
 
     def __enter__(self) -> Fetcher:
         return self
@@ -149,10 +147,12 @@ class Fetcher:
         record.kind = "feed"
         yield from self._feed_items(url, got, text, record)
 
-    def _get(self, url: str, record: FetchRecord) -> Response | Problem | None:
+    def _get(
+        self, url: str, record: FetchRecord, *, conditional: bool = True
+    ) -> Response | Problem | None:
         self.record.append(record)
         try:
-            return self.client.get(url, record, self._cached)
+            return self.client.get(url, record, self._cached if conditional else None)
         except FetchError as exc:
             record.outcome, record.detail = exc.outcome, exc.message
             return Problem(url, exc.message, detail=exc.hint)
@@ -204,7 +204,8 @@ class Fetcher:
         """The item's page as a source, the feed's fields as defaults; else why not."""
         assert item.url is not None
         record = FetchRecord(url=item.url, kind="item")
-        got = self._get(item.url, record)
+        # unconditional: an item not stored yet needs the body, whatever was fetched before
+        got = self._get(item.url, record, conditional=False)
         if isinstance(got, Problem):
             return got.reason
         if got is None:
