@@ -683,3 +683,25 @@ def test_a_teaser_is_completed_and_a_long_description_is_the_text(site: Site, st
     barrier = by_title["Barrier holds as Kelvedon Marsh braces for second tide"]
     assert "Marion Achterberg" in barrier["paragraphs"]
     assert barrier["format"] == "rss"
+
+
+def test_an_interrupted_run_keeps_its_fetch_records_but_not_the_validators(
+    site: Site, store: Store
+) -> None:
+    site.page("/feed.xml", rss(site, feed_items(site)), "application/rss+xml", {"ETag": '"tide-1"'})
+
+    def ctrl_c(done: int, total: int | None, counts: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest(store, [site.url("/feed.xml")], fetch_settings(), progress=ctrl_c)
+    status = store.conn.execute("SELECT status FROM runs").fetchone()[0]
+    assert status == "interrupted"
+    assert [r["outcome"] for r in list_fetches(store) if r["kind"] == "feed"] == ["fetched"]
+    assert (
+        store.conn.execute("SELECT count(*) FROM fetch_cache WHERE etag IS NOT NULL").fetchone()[0]
+        == 0
+    )
+    report = run(store, [site.url("/feed.xml")])  # fetched whole again: nothing lost
+    assert report.counts.added == 2
+    assert "If-None-Match" not in site.hits("/feed.xml")[1].headers
