@@ -10,8 +10,8 @@ from storylens.cluster import cluster_store, run_cluster
 from storylens.cluster.online import split_parts
 from storylens.config import Settings
 from storylens.dedupe import run_dedupe
-from storylens.models import Enrichment, Entity, Mention, Sentence, entity_key
 from storylens.live import LivePipeline
+from storylens.models import Enrichment, Entity, Mention, Sentence, entity_key
 from storylens.pipeline import ingest_records
 from storylens.store import Store
 from storylens.store import enrich as enrich_store

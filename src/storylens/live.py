@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from storylens.config import Settings
-from storylens.models import Article, Enrichment
-from storylens.pipeline import STAGES, check_order, run
+from storylens.ingest.sources import Source
+from storylens.models import Article, Enrichment, Problem
+from storylens.pipeline import STAGES, IngestReport, check_order, run
 from storylens.store import Store
 from storylens.store.articles import get_article, learned_hosts, relabel_one, write_article
 
@@ -75,6 +77,8 @@ class LivePipeline:
             run(store, [], settings, until="dedupe")
         self.dedupe = LiveDedupe(settings)
         self.stories = cluster_store(store, settings)[1]  # replays, places what is unplaced
+        self.lock = threading.RLock()  # one add at a time (the API's and watch's threads)
+        self.reloads = 0
         self.enricher: Any = None
         if enrich:
             from storylens.enrich.run import Enricher
@@ -124,14 +128,31 @@ class LivePipeline:
         """Store, dedupe, place, enrich one cleaned article and re-compare the stories it
         changed, in one transaction; say what happened. ``also`` runs inside the same
         transaction (``watch`` records what it has seen that way)."""
+
+        with self.lock:
+            return self._add(article, run_id, also)
+
+    def _add(
+        self,
+        article: Article,
+        run_id: int | None,
+        also: Callable[[sqlite3.Connection], object] | None,
+    ) -> Added:
+        from storylens.cluster import cluster_store
         from storylens.compare.run import compare_changed
         from storylens.store.duplicates import canonical
+        from storylens.store.stories import positions
 
         started = time.perf_counter()
         parsed = self._parse(article)
         conn = self.store.conn
         relabelled: list[str] = []
         with self.store.transaction():
+            if positions(conn) != self.stories.position:
+                # another process placed articles since (a batch run, another server worker):
+                # the stories in memory are behind the store; replay them (under the lock)
+                self.stories = cluster_store(self.store, self.settings, transaction=False)[1]
+                self.reloads += 1
             hosts = learned_hosts(conn)
             result = write_article(conn, article, run_id)
             done = Added(result.outcome, result.article_id)
@@ -179,3 +200,49 @@ class LivePipeline:
 
     def _stories(self, article_ids: set[str]) -> list[str]:
         return sorted({s for a in article_ids if (s := self.stories.story_of.get(a))})
+
+
+def ingest_live(
+    pipeline: LivePipeline,
+    inputs: list[str],
+    settings: Settings,
+    sources: list[Source | Problem] | None = None,
+) -> tuple[IngestReport, list[Added]]:
+    """:func:`storylens.pipeline.ingest` through the live pipeline: every article read from
+    ``inputs`` (or ``sources``) goes through every stage at once. One ingest run records it."""
+    from storylens.ingest import find_sources
+    from storylens.pipeline import IngestReport, read_articles
+    from storylens.store.problems import add_problem, clear_problems
+    from storylens.store.runs import RunCounts, save_counts, start_run
+
+    started = time.perf_counter()
+    store = pipeline.store
+    with store.transaction() as conn:
+        run_id = start_run(conn, "ingest", inputs)
+    report = IngestReport(run_id=run_id, counts=RunCounts())
+    found = list(sources if sources is not None else find_sources(inputs))
+    done: list[Added] = []
+    status = "interrupted"
+    try:
+        for source, items in read_articles(found, settings):
+            with store.transaction() as conn:
+                clear_problems(conn, source.origin)
+                for p in items:
+                    if isinstance(p, Problem):
+                        add_problem(conn, run_id, p)
+                        report.problems.append(p)
+            for item in items:
+                if isinstance(item, Problem):
+                    continue
+                added = pipeline.add(item, run_id)
+                done.append(added)
+                field = "duplicates" if added.outcome == "duplicate" else added.outcome
+                setattr(report.counts, field, getattr(report.counts, field) + 1)
+        status = "done"
+    finally:
+        report.counts.problems = len(report.problems)
+        with store.transaction() as conn:
+            save_counts(conn, run_id, report.counts, status)
+    report.seconds = time.perf_counter() - started
+    report.sources = len(found)
+    return report, done

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -379,9 +380,10 @@ def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> C
 
 
 def cluster_store(
-    store: Store, settings: Settings, *, rebuild: bool = False
+    store: Store, settings: Settings, *, rebuild: bool = False, transaction: bool = True
 ) -> tuple[ClusterReport, StoryBuilder]:
-    """:func:`run_cluster`, also returning the builder, ready to place further articles."""
+    """:func:`run_cluster`, also returning the builder, ready to place further articles
+    (``transaction=False``: written inside the caller's open transaction)."""
     started = time.perf_counter()
     conn = store.conn
     if rebuild:
@@ -411,7 +413,7 @@ def cluster_store(
     stories = [builder.story_row(sid) for sid in touched]
     unlinked = {s for s in builder.clusterer.stories if s not in lines}  # e.g. an older store
     storylines, event_links = builder.storyline_rows(set(touched) | unlinked)
-    with store.transaction():
+    with store.transaction() if transaction else nullcontext():
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
         story_table.move_members(conn, earlier)
