@@ -60,10 +60,14 @@ class LivePipeline:
     Opening it brings what is stored up to date with the batch stages (new articles ingested
     by other means are deduped, placed, enriched and compared) and replays the stored stories
     into memory once; closed stories are evicted as time moves on, so memory holds the open
-    stories only. ``enrich=False`` leaves enrich and compare to a later batch run.
+    stories only. ``enrich=False`` leaves enrich and compare to a later batch run;
+    ``catch_up=False`` does not enrich and compare what was stored before (a server starting on
+    a big store answers at once; ``storylens run`` does that work).
     """
 
-    def __init__(self, store: Store, settings: Settings, *, enrich: bool = True) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, *, enrich: bool = True, catch_up: bool = True
+    ) -> None:
         from storylens.cluster import cluster_store
         from storylens.dedupe import LiveDedupe
 
@@ -84,7 +88,7 @@ class LivePipeline:
             from storylens.enrich.run import Enricher
 
             self.enricher = Enricher(settings)
-            for s in STAGES[3:]:  # enrich and compare what is not yet
+            for s in STAGES[3:] if catch_up else ():  # enrich and compare what is not yet
                 assert s.run is not None
                 s.run(store, settings, False, None)
         # checkpoints in a thread of their own, not inside whichever add's commit fills the log
