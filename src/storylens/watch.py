@@ -372,3 +372,48 @@ def change_record(source: WatchSource, article: Article, done: Added) -> dict[st
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%H:%M:%S")
+
+
+class Beside:
+    """A :class:`Watcher` in a thread of its own beside the web app (``serve --watch``).
+
+    It writes through ``pipeline`` (the web app's, so the API's ingests and the watcher place
+    articles in the same stories in memory) and keeps its own connection for what it records.
+    :meth:`stop` ends it after the report being written."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sources: list[WatchSource],
+        pipeline: Callable[[], LivePipeline],
+        on_change: Callable[[dict[str, Any]], None],
+    ) -> None:
+        self.settings, self.sources = settings, sources
+        self.pipeline, self.on_change = pipeline, on_change
+        self.watcher: Watcher | None = None
+        self.stopping = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="storylens-watch", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with Store.for_settings(self.settings, create=False) as store:
+                watcher = Watcher(store, self.settings, self.sources, self.pipeline())
+                watcher.on_change = self.on_change
+                self.watcher = watcher
+                if self.stopping.is_set():
+                    watcher.stop()
+                try:
+                    watcher.run()
+                finally:
+                    watcher.close()
+        except BaseException as exc:  # shown by stop(); the web app keeps serving
+            log.error("watch beside the web app stopped", exc_info=True)
+            self.error = exc
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.stopping.set()
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.thread.join(timeout)
