@@ -72,9 +72,13 @@ def build(args: Any, tmp: Path, posts: Path) -> tuple[Path, Path]:
     from storylens.queries import list_articles
 
     settings = finescoop.settings()
+    files = sorted(posts.glob("*.md"))
+    if args.n + HELD_OUT < len(files):  # a smaller store: read no more posts than it holds
+        files = files[: args.n + HELD_OUT]
     with Store(tmp / "corpus.db") as scratch:
-        ingest(scratch, [str(posts)], settings)
+        ingest(scratch, [str(f) for f in files], settings)
         articles = list_articles(scratch, limit=None)
+    print(f"corpus                {len(articles)} finescoop posts read", flush=True)
     copies = -(-(args.n + HELD_OUT) // len(articles))
     records = [record(a, k) for k in range(copies) for a in articles]
     records.sort(key=lambda r: (r["date"] is None, str(r["date"])))
@@ -88,7 +92,7 @@ def build(args: Any, tmp: Path, posts: Path) -> tuple[Path, Path]:
         started = time.perf_counter()
         report = ingest(store, [str(data)], settings)
         n = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        print(f"stored                {n} articles ({report.seconds:.0f} s to ingest)")
+        print(f"stored                {n} articles ({report.seconds:.0f} s to ingest)", flush=True)
         started = time.perf_counter()
         run(store, [], settings, until="cluster")
         batch = time.perf_counter() - started
