@@ -272,3 +272,46 @@ def test_serve_watch_follows_a_folder_and_marks_what_is_new_since_the_last_visit
             st.conn.execute("SELECT status FROM runs WHERE command = 'watch'").fetchone()[0]
             == "done"
         )
+
+
+def test_watch_follows_a_feed_over_http_one_304_while_it_is_unchanged(tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    from .test_fetch import SCHOOLS, feed_items, fetch_settings, html_paragraphs, rss
+    from .webserver import serve
+
+    settings = fetch_settings()
+    with serve() as site, Store(tmp_path / "feed.db") as store:
+        site.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+        items = feed_items(site)
+        site.page("/feed.xml", rss(site, items), "application/rss+xml", {"ETag": '"t1"'})
+        [source] = load_sources([site.url("/feed.xml")], settings)
+        watcher = Watcher(store, settings, [source])
+        changes: list[dict[str, object]] = []
+        watcher.on_change = changes.append
+        watcher.poll(source)
+        assert [c["event"] for c in changes] == ["added", "added"]
+        assert {c["outlet"] for c in changes} == {"Estuary Herald"}
+        before = len(site.log)
+        watcher.poll(source)  # unchanged: one conditional GET, answered 304, nothing new
+        assert site.paths()[before:] == ["/feed.xml"] and len(changes) == 2
+        assert site.hits("/feed.xml")[-1].headers["If-None-Match"] == '"t1"'
+        schools = {
+            "title": "Four schools shut as roads flood", "path": "/news/schools-shut",
+            "date": "Tue, 14 Jan 2025 10:40:00 GMT", "summary": "Roads under water.",
+            "content": html_paragraphs(SCHOOLS),
+        }  # fmt: skip
+        site.page(
+            "/feed.xml", rss(site, [schools, *items]), "application/rss+xml", {"ETag": '"t2"'}
+        )
+        watcher.poll(source)
+        assert [c["title"] for c in changes[2:]] == ["Four schools shut as roads flood"]
+        site.page("/feed.xml", "down for maintenance", "text/plain", status=503)
+        watcher.poll(source)  # a failing source is a problem; the watcher goes on
+        assert changes[-1]["event"] == "problem" and source.failures == 0
+        watcher.close()
+        stored = store.conn.execute(
+            "SELECT count(*), count(DISTINCT story_id) FROM articles a"
+            " JOIN story_members m ON m.article_id = a.id"
+        ).fetchone()
+        assert stored[0] == 3
+        assert store.conn.execute("SELECT count(*) FROM enrichments").fetchone()[0] == 3

@@ -71,7 +71,9 @@ def _main(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs, - for stdin, or URLs.")
+    ],
     db: DbOption = None,
     config: ConfigOption = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet for reports that name none.")] = None,
@@ -82,9 +84,14 @@ def ingest(
     workers: Annotated[
         int | None, typer.Option(help="Processes for reading (0: per core).")
     ] = None,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option("--ignore-robots", help="Fetch URLs robots.txt disallows (your own sites)."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Read news reports into the store. Exit code 3 when some inputs could not be used."""
+    """Read news reports (files, or pages and feeds by URL) into the store. Exit code 3 when
+    some inputs could not be used."""
     from storylens.pipeline import ingest as run_ingest
 
     settings = _settings(
@@ -98,7 +105,14 @@ def ingest(
         },
     )
     with Store.for_settings(settings) as store:
-        report = run_ingest(store, paths, settings, progress=_progress_printer(as_json))
+        report = run_ingest(
+            store,
+            paths,
+            settings,
+            progress=_progress_printer(as_json),
+            ignore_robots=ignore_robots,
+        )
+    fetched = [f for f in report.fetches if f.kind != "robots"]
     if as_json:
         print_json(
             {
@@ -111,6 +125,9 @@ def ingest(
                     for p in report.problems
                 ],
                 "seconds": round(report.seconds, 3),
+                "fetches": [
+                    {"url": f.url, "status": f.status, "outcome": f.outcome} for f in fetched
+                ],
             }
         )
     else:
@@ -123,6 +140,13 @@ def ingest(
             + f" — {report.sources} inputs in {report.seconds:.1f}s ({rate:.0f} items/s)"
             + f" → {escape(str(settings.db_path))}"
         )
+        if fetched:
+            unchanged = sum(f.not_modified for f in fetched)
+            console.print(
+                f"  {len(fetched)} URLs fetched ({unchanged} not modified),"
+                f" {sum(f.bytes for f in fetched) / 1e3:.0f} kB, {sum(f.retries for f in fetched)}"
+                " retries: storylens fetches"
+            )
         for p in report.problems[:20]:
             where = p.origin if p.item is None else f"{p.origin} (item {p.item})"
             console.print(f"  [red]problem[/] {escape(where)}: {escape(p.reason)}")
@@ -422,6 +446,7 @@ def main() -> None:
 
 # The commands register in the order of the flow: ingest, stories, enrich and compare, web.
 # isort: off
+from storylens.cli import fetches as _fetches  # noqa: E402,F401  (registers fetches)
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)
 from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
 from storylens.cli import live as _live  # noqa: E402,F401  (registers run and watch)

@@ -119,6 +119,10 @@ def watch(
     once: Annotated[
         bool, typer.Option("--once", help="Poll every source once, then stop.")
     ] = False,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option("--ignore-robots", help="Fetch URLs robots.txt disallows (your own sites)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per change.")] = False,
 ) -> None:
     """Follow sources: poll them on a schedule and feed new reports through the pipeline,
@@ -128,7 +132,7 @@ def watch(
     settings = _settings(db, config, **{"watch.interval": interval})
     specs = load_sources(sources or [], settings)
     with Store.for_settings(settings) as store:
-        watcher = Watcher(store, settings, specs)
+        watcher = Watcher(store, settings, specs, ignore_robots=ignore_robots)
         status = None if as_json or not err.is_terminal else _status(watcher)
         watcher.on_change = _change_printer(as_json)
         watcher.install_signals()
