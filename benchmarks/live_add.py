@@ -6,15 +6,15 @@
    left out). In publication order, the first N are stored (`ingest`); the newest 400 are
    held out, to be added live.
 2. Batch, in this process: dedupe + cluster over the N articles (`pipeline.run`, until
-   cluster), then enrich the newest 2,000 stored articles (the open stories the held-out
-   articles join) and compare the stories they are in: the batch cost per article.
+   cluster), then enrich the newest stored articles (`--enriched`, 500: the open stories the
+   held-out articles join) and compare the stories they are in: the batch cost per article.
 3. Live, in a fresh process (the long-running process whose memory counts): open a
    `LivePipeline` on the store (the stories replayed once, closed ones evicted), add 200
    held-out articles without enrich and compare, then 200 with them (each add: store, dedupe,
    place, enrich, re-compare its story, one transaction). Prints p50/p95/p99 of each, and the
    process's resident memory (now and peak).
 
-    python benchmarks/live_add.py [--n 100000] [--corpus …/posts.tar.gz]
+    python benchmarks/live_add.py [--n 100000] [--enriched 500] [--corpus …/posts.tar.gz]
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from storylens.store import Store
 
 _WORD = re.compile(r"[A-Za-z]+")
 HELD_OUT = 400
-ENRICHED = 2000
 
 
 def record(article: Any, k: int) -> dict[str, object]:
@@ -100,7 +99,7 @@ def build(args: Any, tmp: Path, posts: Path) -> tuple[Path, Path]:
         newest = [
             r[0]
             for r in store.conn.execute(
-                "SELECT id FROM articles ORDER BY published DESC, id LIMIT ?", (ENRICHED,)
+                "SELECT id FROM articles ORDER BY published DESC, id LIMIT ?", (args.enriched,)
             )
         ]
         started = time.perf_counter()
@@ -154,6 +153,9 @@ def live(db: Path, holdout: Path) -> None:
     for name, done in (("store+dedupe+cluster", plain), ("every stage", full)):
         added = [d for d in done if d.outcome == "added"]
         print(f"add ({name:20}) {pct([d.ms for d in added])}  ({len(added)} adds)")
+        if name == "every stage":
+            print(f"  of which parsing      {pct([d.parse_ms for d in added])}")
+            print(f"  the rest              {pct([d.ms - d.parse_ms for d in added])}")
     joined = sum(d.decision != "new" for d in full)
     compared = sum(d.compared for d in full)
     print(f"                      {joined} joined a story, {compared} comparisons recomputed")
@@ -168,6 +170,7 @@ def main() -> int:
         return 0
     parser = finescoop.parser(__doc__ or "")
     parser.add_argument("--n", type=int, default=100_000, help="articles in the store")
+    parser.add_argument("--enriched", type=int, default=500, help="newest articles enriched")
     args = parser.parse_args()
     with finescoop.unpacked(args.corpus) as (posts, tmp):
         db, holdout = build(args, tmp, posts)
