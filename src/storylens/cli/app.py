@@ -449,6 +449,7 @@ def main() -> None:
 from storylens.cli import fetches as _fetches  # noqa: E402,F401  (registers fetches)
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)
 from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
+from storylens.cli import live as _live  # noqa: E402,F401  (registers run and watch)
 from storylens.cli import web as _web  # noqa: E402,F401  (registers serve and site)
 from storylens.cli import evaluation as _evaluation  # noqa: E402,F401  (registers eval claims)
 # isort: on

@@ -102,6 +102,11 @@ def list_problems(store: Store, limit: int | None = None) -> list[dict[str, Any]
     return [dict(r) for r in rows]
 
 
+def count_stories(store: Store) -> int:
+    """How many stories the store holds."""
+    return int(store.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+
 def list_fetches(
     store: Store, run_id: int | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
@@ -251,6 +256,7 @@ from storylens.queries.pages import (  # noqa: E402
     article_context,
     articles_page,
     list_outlets,
+    new_since,
     outlet_detail,
     problems_page,
     search_page,
@@ -292,6 +298,7 @@ __all__ = [
     "list_quotes",
     "list_stories",
     "list_storylines",
+    "new_since",
     "outlet_detail",
     "problems_page",
     "search_articles",
