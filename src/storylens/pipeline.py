@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from storylens.clean import CleanOptions, clean_item
@@ -20,7 +21,7 @@ from storylens.errors import InputError
 from storylens.ingest import find_sources, read_source
 from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
-from storylens.parallel import parallel_map, worker_count
+from storylens.parallel import Mapper, parallel_map, worker_count
 from storylens.store import Store
 from storylens.store.articles import relabel_outlets, write_article
 from storylens.store.problems import add_problem, clear_problems
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 Progress = Callable[[int, int | None, RunCounts], None]
+# what an engine that reads datasets itself gives: (origin, its articles and problems)
+Cleaned = Iterable[tuple[str, list[Article | Problem]]]
 
 
 @dataclass(slots=True)
@@ -66,11 +69,15 @@ def ingest(
     settings: Settings,
     progress: Progress | None = None,
     sources: Iterable[Source | Problem] | None = None,
+    mapper: Mapper = parallel_map,
+    datasets: Callable[[CleanOptions], Cleaned] | None = None,
 ) -> IngestReport:
-    """Read, clean and store everything named in ``inputs``.
+    """Read, clean and store everything named in ``inputs`` (and what ``datasets`` reads and
+    cleans with the options, after them: Parquet or JSON Lines that an engine reads itself).
 
     Bad inputs never stop the run: each becomes a :class:`Problem`, stored in ``problems`` and
-    returned in the report.
+    returned in the report. ``mapper`` reads and cleans the sources (worker processes here, or
+    another engine's workers); the writes stay in this process, in input order.
     """
     started = time.perf_counter()
     options = clean_options(settings)
@@ -80,7 +87,7 @@ def ingest(
         run_id = start_run(conn, "ingest", inputs)
     report = IngestReport(run_id=run_id, counts=RunCounts())
     found = list(sources if sources is not None else find_sources(inputs))
-    total = len(found)
+    total: int | None = None if datasets else len(found)
     pending: list[tuple[str, Article | Problem]] = []
     done = 0
     cleared: set[str] = set()  # inputs whose earlier problems this run has already replaced
@@ -107,12 +114,14 @@ def ingest(
         pending.clear()
 
     try:
-        for entry, results in _process_all(found, options, max_bytes, _workers(settings, total)):
+        workers = _workers(settings, len(found))
+        read = _process_all(found, options, max_bytes, workers, mapper)
+        for origin, results in chain(read, datasets(options) if datasets else ()):
             for result in results:
                 if isinstance(result, Problem):
                     _problem(report, pending, result)
                 else:
-                    pending.append((entry.origin, result))
+                    pending.append((origin, result))
                 if len(pending) >= batch_size:
                     flush()  # short transactions, even inside one big export: others may write
             done += 1
@@ -126,7 +135,7 @@ def ingest(
             save_counts(conn, run_id, report.counts, "interrupted")
         raise
     report.seconds = time.perf_counter() - started
-    report.sources = total
+    report.sources = done
     log.info(
         "ingest run %d: %d added, %d updated, %d unchanged, %d duplicates, %d problems in %.1fs",
         run_id,
@@ -178,18 +187,21 @@ def _process(
 
 
 def _process_all(
-    found: list[Source | Problem], options: CleanOptions, max_bytes: int | None, workers: int
-) -> Iterator[tuple[Source | Problem, list[Article | Problem]]]:
+    found: list[Source | Problem],
+    options: CleanOptions,
+    max_bytes: int | None,
+    workers: int,
+    mapper: Mapper = parallel_map,
+) -> Iterator[tuple[str, list[Article | Problem]]]:
     """Read and clean every source, in input order; in worker processes when there are many.
 
     Only reading and cleaning run in the workers; all writes stay in this process, in order,
     so the result is the same whatever the number of workers.
     """
     work = ((entry, options, max_bytes) for entry in found)
-    results = parallel_map(
-        _process_packed, work, len(found), workers=workers, chunk=32, min_items=2
-    )
-    yield from zip(found, results, strict=True)
+    results = mapper(_process_packed, work, len(found), workers=workers, chunk=32, min_items=2)
+    for entry, result in zip(found, results, strict=True):
+        yield entry.origin, result
 
 
 def _item_problem(item: RawItem, exc: InputError) -> Problem:
@@ -203,13 +215,16 @@ def _problem(
     pending.append((p.origin, p))
 
 
-def build_stories(store: Store, settings: Settings, *, rebuild: bool = False) -> tuple[Any, Any]:
-    """Run dedupe then cluster over what is stored; return both stages' reports."""
+def build_stories(
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+) -> tuple[Any, Any]:
+    """Run dedupe then cluster over what is stored; return both stages' reports. ``mapper``
+    computes the signatures and features; grouping and clustering run here, in order."""
     from storylens.cluster import run_cluster
     from storylens.dedupe import run_dedupe
 
-    return run_dedupe(store, settings, rebuild=rebuild), run_cluster(
-        store, settings, rebuild=rebuild
+    return run_dedupe(store, settings, rebuild=rebuild, mapper=mapper), run_cluster(
+        store, settings, rebuild=rebuild, mapper=mapper
     )
 
 

@@ -41,6 +41,40 @@ ConfigOption = Annotated[
 ]
 
 
+def _check_engine(value: str) -> str:
+    if value not in ("local", "ray"):
+        raise typer.BadParameter(f"{value!r} is not an engine: use local or ray")
+    return value
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        callback=_check_engine,
+        help="Where the batch stages compute: local (processes here) or ray (Ray Data; needs"
+        " the extra storylens[ray]).",
+    ),
+]
+AddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        help="Ray cluster to join (ray://HOST:10001, HOST:6379 or auto); default: a local Ray.",
+    ),
+]
+NumCpusOption = Annotated[
+    int | None, typer.Option("--num-cpus", min=1, help="CPUs of the local Ray (default: all).")
+]
+
+
+def _engine(engine: str, address: str | None, num_cpus: int | None) -> Any:
+    """The engine's mapper (Ray imported only for ``ray``)."""
+    from storylens.scale import engine_mapper
+
+    return engine_mapper(engine, address, num_cpus)
+
+
 def _settings(db: Path | None, config: Path | None = None, **flags: Any) -> Settings:
     overrides: dict[str, Any] = {"store.path": str(db) if db else None}
     overrides.update(flags)
@@ -82,9 +116,16 @@ def ingest(
     workers: Annotated[
         int | None, typer.Option(help="Processes for reading (0: per core).")
     ] = None,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_cpus: NumCpusOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Read news reports into the store. Exit code 3 when some inputs could not be used."""
+    """Read news reports into the store. Exit code 3 when some inputs could not be used.
+
+    With --engine ray, Parquet datasets and object-store paths (s3://…) are read by Ray."""
+    from functools import partial
+
     from storylens.pipeline import ingest as run_ingest
 
     settings = _settings(
@@ -97,8 +138,23 @@ def ingest(
             "ingest.workers": workers,
         },
     )
+    mapper = _engine(engine, address, num_cpus)
+    datasets = None
+    if engine == "ray":
+        from storylens.scale.ray import dataset_kind
+
+        specs = [p for p in paths if dataset_kind(p)]
+        paths = [p for p in paths if not dataset_kind(p)]
+        datasets = partial(mapper.clean_datasets, specs) if specs else None
     with Store.for_settings(settings) as store:
-        report = run_ingest(store, paths, settings, progress=_progress_printer(as_json))
+        report = run_ingest(
+            store,
+            paths,
+            settings,
+            progress=_progress_printer(as_json),
+            mapper=mapper,
+            datasets=datasets,
+        )
     if as_json:
         print_json(
             {

@@ -18,7 +18,7 @@ import numpy as np
 
 from storylens.config import Settings
 from storylens.dedupe.near import NearIndex, from_bytes, sentence_diff, signature, to_bytes
-from storylens.parallel import parallel_map
+from storylens.parallel import Mapper, parallel_map
 from storylens.store import Store
 from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
@@ -89,24 +89,29 @@ def _signed(item: tuple[str, str, int, int]) -> tuple[str, bytes]:
     return article_id, to_bytes(signature(first_words(body, max_words), num_perm))
 
 
-def sign_missing(store: Store, num_perm: int, max_words: int) -> None:
-    """Store the MinHash signature of every article that has none yet."""
+def sign_missing(
+    store: Store, num_perm: int, max_words: int, mapper: Mapper = parallel_map
+) -> None:
+    """Store the MinHash signature of every article that has none yet (computed by
+    ``mapper``, one article per item)."""
     missing = store.conn.execute(
         "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
     ).fetchall()
     work = ((row[0], row[1], num_perm, max_words) for row in missing)
     store.conn.executemany(
-        "INSERT INTO minhashes VALUES (?, ?)", parallel_map(_signed, work, len(missing))
+        "INSERT INTO minhashes VALUES (?, ?)", mapper(_signed, work, len(missing))
     )
 
 
-def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> DedupeReport:
+def run_dedupe(
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+) -> DedupeReport:
     """Link near duplicates and wire copies across the whole store (deterministic)."""
-    return dedupe_store(store, settings, rebuild=rebuild)[0]
+    return dedupe_store(store, settings, rebuild=rebuild, mapper=mapper)[0]
 
 
 def dedupe_store(
-    store: Store, settings: Settings, *, rebuild: bool = False
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
 ) -> tuple[DedupeReport, DuplicateFinder]:
     """:func:`run_dedupe`, also returning the finder, ready to check further articles."""
     started = time.perf_counter()
@@ -115,7 +120,7 @@ def dedupe_store(
     with store.transaction():
         if rebuild:
             conn.execute("DELETE FROM minhashes")
-        sign_missing(store, finder.num_perm, finder.max_words)
+        sign_missing(store, finder.num_perm, finder.max_words, mapper)
         rows = conn.execute(
             "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"
             " ON m.article_id = a.id ORDER BY a.published IS NULL, a.published, a.id"
