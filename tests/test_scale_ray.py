@@ -1,0 +1,185 @@
+"""The ray engine: the same answers as a local run, through a worker killed mid-run too.
+
+One local Ray (2 CPUs) serves the whole session; the tests are skipped when the extra is not
+installed. The stores are compared table by table, every column but the clock's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from storylens.cli.app import app
+from storylens.compare.run import run_compare
+from storylens.config import Settings, load_settings
+from storylens.enrich.run import run_enrich
+from storylens.parallel import parallel_map
+from storylens.pipeline import build_stories, ingest
+from storylens.store import Store
+
+from .conftest import EXAMPLES
+
+ray = pytest.importorskip(
+    "ray", reason="the ray extra is not installed (pip install 'storylens[ray]')"
+)
+cloudpickle = pytest.importorskip("cloudpickle")
+
+from storylens.scale.ray import RayEngine  # noqa: E402
+
+CORPUS = EXAMPLES / "corpus"
+TABLES = (
+    "articles", "problems", "duplicates", "stories", "story_members", "storylines", "sentences",
+    "mentions", "entities", "quotes", "claims", "comparisons",
+)  # fmt: skip
+SKIP_TABLES = ("articles_fts", "migrations", "runs", "secrets")  # FTS internals, clocks, pids
+
+
+@pytest.fixture(scope="session")
+def ray_engine() -> Iterator[RayEngine]:
+    engine = RayEngine(num_cpus=2)
+    engine.start()
+    yield engine
+    ray.shutdown()
+
+
+def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted, without the columns that hold times."""
+    conn = sqlite3.connect(db)
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    out = {}
+    for name in names:
+        if name.startswith(SKIP_TABLES):
+            continue
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({name})")]
+        kept = ", ".join(f'"{c}"' for c in cols if not c.endswith("_at"))
+        out[name] = sorted(conn.execute(f"SELECT {kept} FROM {name}").fetchall(), key=repr)
+    conn.close()
+    return out
+
+
+def small_batches() -> Settings:
+    # several enrich batches and ingest flushes even on the example corpus
+    return load_settings(environ={}, config_file=None, overrides={"enrich.batch_size": 8})
+
+
+def build(db: Path, mapper: Any, settings: Settings) -> Path:
+    with Store(db) as store:
+        ingest(store, [str(CORPUS)], settings, mapper=mapper)
+        build_stories(store, settings, mapper=mapper)
+        run_enrich(store, settings, mapper=mapper)
+        run_compare(store)
+    return db
+
+
+@pytest.fixture(scope="module")
+def local_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("local") / "local.db", parallel_map, small_batches())
+
+
+def test_cli_on_ray_stores_what_a_local_run_stores(
+    ray_engine: RayEngine, local_db: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "ray.db")
+    runner = CliRunner()
+    ray_args = ["--db", db, "--engine", "ray", "--num-cpus", "2"]
+    result = runner.invoke(app, ["ingest", str(CORPUS), *ray_args, "--json"])
+    assert result.exit_code == 3, result.output  # the corpus's broken files, as locally
+    assert json.loads(result.stdout)["added"] >= 40
+    for command in ("cluster", "enrich"):
+        result = runner.invoke(app, [command, *ray_args])
+        assert result.exit_code == 0, result.output
+    with Store(Path(db)) as store:  # `compare --all` runs on the driver in any case
+        run_compare(store)
+    local, distributed = dump(local_db), dump(Path(db))
+    for table in TABLES:
+        assert distributed[table] == local[table], table
+        assert local[table] or table == "duplicates", f"{table} is empty: a test that cannot fail"
+    assert distributed == local
+    # a re-run finds nothing to do: resume by content hash
+    result = runner.invoke(app, ["ingest", str(CORPUS), *ray_args, "--json"])
+    assert json.loads(result.stdout)["added"] == 0
+    assert json.loads(result.stdout)["unchanged"] >= 40
+
+
+def die_once(tmp: Path, func: Callable[[Any], Any], item: Any) -> Any:
+    """``func(item)``, except that the worker that meets the third item of the stage (or the
+    first after it) kills its own process, once: a crashed or pre-empted node mid-run."""
+    fd = os.open(tmp / "count", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        os.write(fd, b".")
+        seen = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    if seen >= 3:
+        try:
+            (tmp / "killed").open("x").close()
+        except FileExistsError:
+            pass
+        else:
+            os._exit(1)
+    return func(item)
+
+
+class DyingEngine(RayEngine):
+    """The session's Ray, with a worker that kills itself once in every stage it runs."""
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__()
+        self.tmp = tmp
+        self.stages: list[Path] = []
+
+    def __call__(self, func: Any, items: Any, total: int, *args: Any, **kwargs: Any) -> Any:
+        stage = self.tmp / f"stage-{len(self.stages)}"
+        stage.mkdir()
+        self.stages.append(stage)
+        return super().__call__(partial(die_once, stage, func), items, total, *args, **kwargs)
+
+
+def test_a_worker_killed_mid_run_changes_nothing(
+    ray_engine: RayEngine, local_db: Path, tmp_path: Path
+) -> None:
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    engine = DyingEngine(tmp_path)
+    db = build(tmp_path / "dying.db", engine, small_batches())
+    assert len(engine.stages) == 4  # read + clean, signatures, features, enrich (actors)
+    assert all((stage / "killed").exists() for stage in engine.stages)
+    assert dump(db) == dump(local_db)
+
+
+def test_parquet_dataset_read_by_ray(ray_engine: RayEngine, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lines = (CORPUS / "exports" / "newsdesk_export_2025-q2.jsonl").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    keys = sorted({k for r in records for k in r if not isinstance(r[k], dict)})
+    rows = [{k: r.get(k) for k in keys} for r in records]
+    rows.append({**rows[0], "title": "", **{k: None for k in keys if k in ("text", "body")}})
+    shards = tmp_path / "reports.parquet"
+    shards.mkdir()
+    half = len(rows) // 2
+    pq.write_table(pa.Table.from_pylist(rows[:half]), shards / "part-0.parquet")
+    pq.write_table(pa.Table.from_pylist(rows[half:]), shards / "part-1.parquet")
+    settings = load_settings(environ={}, config_file=None)
+    with Store(tmp_path / "local.db") as store:
+        ingest(store, [str(CORPUS / "exports" / "newsdesk_export_2025-q2.jsonl")], settings)
+        local = store.conn.execute("SELECT id, title, body, published FROM articles").fetchall()
+    with Store(tmp_path / "ray.db") as store:
+        report = ingest(
+            store, [], settings, datasets=partial(ray_engine.clean_datasets, [str(shards)])
+        )
+        stored = store.conn.execute("SELECT id, title, body, published FROM articles").fetchall()
+        origins = {r[0] for r in store.conn.execute("SELECT origin FROM articles")}
+    assert sorted(map(tuple, stored)) == sorted(map(tuple, local)) and local
+    assert origins == {str(shards / "part-0.parquet"), str(shards / "part-1.parquet")}
+    assert len(report.problems) == 1  # the row with no text, named by its file
+    assert report.problems[0].origin == str(shards / "part-1.parquet")
