@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 		echo "warning: chromium could not be installed: the page tests will be skipped"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)

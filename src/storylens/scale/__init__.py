@@ -35,7 +35,8 @@ def engine_mapper(
             )
         return parallel_map
     if name == "ray":
-        from storylens.scale.ray import RayEngine
+        from storylens.scale.ray import RayEngine, import_ray
 
+        import_ray()  # a missing extra fails here, before any work, naming the extra
         return RayEngine(address=address, num_cpus=num_cpus)
     raise ConfigError(f"unknown engine {name!r}", f"use one of: {', '.join(ENGINES)}")
