@@ -71,9 +71,10 @@ def small_batches() -> Settings:
     return load_settings(environ={}, config_file=None, overrides={"enrich.batch_size": 8})
 
 
-def build(db: Path, mapper: Any, settings: Settings) -> Path:
+def build(db: Path, mapper: Any, settings: Settings, inputs: tuple[Path, ...] = (CORPUS,)) -> Path:
+    """A store of ``inputs``, ingested, deduped, clustered, enriched and compared."""
     with Store(db) as store:
-        ingest(store, [str(CORPUS)], settings, mapper=mapper)
+        ingest(store, [str(i) for i in inputs], settings, mapper=mapper)
         build_stories(store, settings, mapper=mapper)
         run_enrich(store, settings, mapper=mapper)
         run_compare(store)
@@ -189,3 +190,68 @@ def test_parquet_dataset_read_by_ray(ray_engine: RayEngine, tmp_path: Path) -> N
     assert origins == {str(shards / "part-0.parquet"), str(shards / "part-1.parquet")}
     assert len(report.problems) == 1  # the row with no text, named by its file
     assert report.problems[0].origin == str(shards / "part-1.parquet")
+
+
+class Stop(Exception):
+    """Raised by a progress callback: the run is cut off between two batches."""
+
+
+def test_an_interrupted_ray_run_leaves_whole_batches_and_a_rerun_completes(
+    ray_engine: RayEngine, local_db: Path, tmp_path: Path
+) -> None:
+    settings = small_batches()
+    db = tmp_path / "cut.db"
+    with Store(db) as store:
+        ingest(store, [str(CORPUS)], settings)
+        build_stories(store, settings)
+
+        def stop_after_two(done: int, total: int) -> None:
+            if done >= 16:
+                raise Stop
+
+        with pytest.raises(Stop):
+            run_enrich(store, settings, mapper=ray_engine, progress=stop_after_two)
+        enriched = store.conn.execute("SELECT count(*) FROM enrichments").fetchone()[0]
+        sentences = store.conn.execute(
+            "SELECT count(DISTINCT article_id) FROM sentences"
+        ).fetchone()[0]
+        assert enriched == sentences == 16  # two whole batches of 8, nothing of the third
+        report = run_enrich(store, settings, mapper=ray_engine)
+        assert (
+            report.articles
+            == store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] - 16
+        )
+        run_compare(store)
+    assert dump(db) == dump(local_db)
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.skipif(
+    not os.environ.get("STORYLENS_SLOW"),
+    reason="slow (minutes): set STORYLENS_SLOW=1 to compare a few thousand finescoop posts",
+)
+def test_finescoop_posts_on_ray_match_a_local_run(ray_engine: RayEngine, tmp_path: Path) -> None:
+    import tarfile
+
+    from .conftest import SHARED
+
+    corpus = SHARED / "corpora" / "finescoop-2020" / "posts.tar.gz"
+    if not corpus.is_file():
+        pytest.skip(f"the finescoop corpus is not in {corpus}")
+    count = int(os.environ.get("STORYLENS_RAY_POSTS", "2000"))
+    with tarfile.open(corpus) as tar:
+        members = sorted(
+            (m for m in tar.getmembers() if m.name.endswith(".md")), key=lambda m: m.name
+        )
+        tar.extractall(tmp_path / "posts", members=members[:count], filter="data")
+    settings = load_settings(
+        environ={}, config_file=None, overrides={"ingest.timezone": "Europe/London"}
+    )
+    posts = (tmp_path / "posts",)
+    local = build(tmp_path / "local.db", parallel_map, settings, posts)
+    distributed = build(tmp_path / "ray.db", ray_engine, settings, posts)
+    a, b = dump(local), dump(distributed)
+    assert len(a["articles"]) >= count * 0.9 and a["duplicates"] and a["claims"]
+    for table in TABLES:
+        assert b[table] == a[table], table
