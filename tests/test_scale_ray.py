@@ -131,35 +131,18 @@ def die_once(tmp: Path, func: Callable[[Any], Any], item: Any) -> Any:
 
 
 class DyingEngine(RayEngine):
-    """The session's Ray, with a worker that kills itself once in the first stage (read +
-    clean, Ray tasks) and once in enrich (an actor of the pool, holding the model)."""
+    """The session's Ray, with a worker that kills itself once in every stage it runs."""
 
     def __init__(self, tmp: Path) -> None:
         super().__init__()
         self.tmp = tmp
-        self.stages: list[Path] = []
         self.calls = 0
 
     def __call__(self, func: Any, items: Any, total: int, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
-        if self.calls == 1 or kwargs.get("setup") is not None:
-            stage = self.tmp / f"stage-{self.calls}"
-            stage.mkdir()
-            self.stages.append(stage)
-            func = partial(die_once, stage, func)
-        return super().__call__(func, items, total, *args, **kwargs)
-
-
-def test_a_worker_killed_mid_run_changes_nothing(
-    ray_engine: RayEngine, local_db: Path, tmp_path: Path
-) -> None:
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    engine = DyingEngine(tmp_path)
-    db = build(tmp_path / "dying.db", engine, small_batches())
-    assert engine.calls == 4  # read + clean, signatures, features, enrich: all on Ray
-    assert [s.name for s in engine.stages] == ["stage-1", "stage-4"]
-    assert all((stage / "killed").exists() for stage in engine.stages)
-    assert dump(db) == dump(local_db)
+        stage = self.tmp / f"stage-{self.calls}"
+        stage.mkdir()
+        return super().__call__(partial(die_once, stage, func), items, total, *args, **kwargs)
 
 
 def test_parquet_dataset_read_by_ray(ray_engine: RayEngine, tmp_path: Path) -> None:
@@ -196,32 +179,35 @@ class Stop(Exception):
     """Raised by a progress callback: the run is cut off between two batches."""
 
 
-def test_an_interrupted_ray_run_leaves_whole_batches_and_a_rerun_completes(
+def test_a_killed_worker_and_an_interrupted_run_change_nothing(
     ray_engine: RayEngine, local_db: Path, tmp_path: Path
 ) -> None:
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    engine = DyingEngine(tmp_path)
     settings = small_batches()
-    db = tmp_path / "cut.db"
+    db = tmp_path / "dying.db"
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done >= 16:
+            raise Stop
+
     with Store(db) as store:
-        ingest(store, [str(CORPUS)], settings)
+        ingest(store, [str(CORPUS)], settings, mapper=engine)  # a task's worker dies
         build_stories(store, settings)
-
-        def stop_after_two(done: int, total: int) -> None:
-            if done >= 16:
-                raise Stop
-
         with pytest.raises(Stop):
-            run_enrich(store, settings, mapper=ray_engine, progress=stop_after_two)
-        enriched = store.conn.execute("SELECT count(*) FROM enrichments").fetchone()[0]
-        sentences = store.conn.execute(
-            "SELECT count(DISTINCT article_id) FROM sentences"
-        ).fetchone()[0]
-        assert enriched == sentences == 16  # two whole batches of 8, nothing of the third
-        report = run_enrich(store, settings, mapper=ray_engine)
-        assert (
-            report.articles
-            == store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] - 16
-        )
+            run_enrich(store, settings, mapper=engine, progress=stop_after_two)
+        count = "SELECT count(DISTINCT article_id) FROM {}"
+        kept = [
+            store.conn.execute(count.format(t)).fetchone()[0] for t in ("enrichments", "sentences")
+        ]
+        assert kept == [16, 16]  # two whole batches of eight, nothing of the third
+        report = run_enrich(store, settings, mapper=engine)  # an actor holding the model dies
+        total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert report.articles == total - 16  # the re-run does the rest, by content hash
         run_compare(store)
+    assert engine.calls == 3
+    assert (tmp_path / "stage-1" / "killed").exists()  # read + clean (Ray tasks)
+    assert (tmp_path / "stage-3" / "killed").exists()  # enrich (the actor pool)
     assert dump(db) == dump(local_db)
 
 

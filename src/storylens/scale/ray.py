@@ -75,18 +75,14 @@ class RayEngine:
         if not ray.is_initialized():
             os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the machine
             try:
-                quiet = {"include_dashboard": False, "logging_level": logging.WARNING}
-                if self.address:
-                    ray.init(address=self.address, **quiet)
-                else:
-                    ray.init(num_cpus=self.num_cpus, **quiet)
-            except (ConnectionError, RuntimeError, ValueError) as exc:
-                where = self.address or "a local Ray"
-                raise EngineError(
-                    f"cannot start Ray at {where}: {exc}",
-                    "check --address (ray://HOST:10001 for a remote cluster) and that the"
-                    " cluster runs the same Ray version",
-                ) from None
+                self._init(ray)
+            except Exception as exc:
+                # Ray gives its raylet 30 s to start: on a loaded machine, try once more
+                if self.address or "timed out during startup" not in str(exc):
+                    raise
+                log.warning("a local Ray timed out starting; trying again")
+                ray.shutdown()
+                self._init(ray)
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         if ctx.enable_progress_bars:
@@ -94,6 +90,21 @@ class RayEngine:
             ctx.enable_progress_bars = False
             ctx.print_on_execution_start = False
         return ray
+
+    def _init(self, ray: Any) -> None:
+        quiet = {"include_dashboard": False, "logging_level": logging.WARNING}
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+            else:
+                ray.init(num_cpus=self.num_cpus, **quiet)
+        except (ConnectionError, ValueError) as exc:
+            where = self.address or "a local Ray"
+            raise EngineError(
+                f"cannot start Ray at {where}: {exc}",
+                "check --address (ray://HOST:10001 for a remote cluster) and that the"
+                " cluster runs the same Ray version",
+            ) from None
 
     def cpus(self) -> int:
         """The cluster's CPUs: the size of an actor pool."""
