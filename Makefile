@@ -3,32 +3,36 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BROWSER := $(VENV)/.browser
 
 .PHONY: demo test install lint bench clean
 
 # Debian's chromium drives the page tests (through Playwright, never `playwright install`).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# What the main job needs: the Python packages (demo, run, serve). No system packages.
 $(STAMP): pyproject.toml
-	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
-		echo "warning: chromium could not be installed: the page tests will be skipped"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
+# Only the page tests drive a browser: `make test` installs Debian's chromium, `make demo` not.
+$(BROWSER): $(STAMP)
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		echo "warning: chromium could not be installed: the page tests will be skipped"
+	touch $(BROWSER)
+
 install: $(STAMP)
 
-# The main job on the bundled example corpus. The corpus holds a few deliberately broken files,
-# so ingest exits 3 (some inputs failed) and the problems are listed: that is the expected result.
+# The main job on the bundled example corpus, through the pipeline (`storylens run`: ingest,
+# dedupe, cluster, enrich, compare). The corpus holds a few deliberately broken files, so run
+# exits 3 (some inputs failed) and the problems are listed: that is the expected result.
 demo: $(STAMP)
 	rm -f demo.db demo.db-wal demo.db-shm
-	$(BIN)/storylens ingest examples/corpus --db demo.db || test $$? -eq 3
+	$(BIN)/storylens run examples/corpus --db demo.db || test $$? -eq 3
 	$(BIN)/storylens stats --db demo.db
-	$(BIN)/storylens cluster --db demo.db
-	$(BIN)/storylens enrich --db demo.db
-	$(BIN)/storylens compare --all --db demo.db
 	COLUMNS=120 $(BIN)/storylens stories --db demo.db
 	@echo
 	@echo "The comparison of the largest story:"
@@ -47,7 +51,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: lint $(BROWSER)
 	$(BIN)/pytest
 
 bench: $(STAMP)

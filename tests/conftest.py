@@ -53,9 +53,7 @@ def build_demo_store(db: Path, scratch: Path) -> Path:
     (Comparisons are stored for stories of two reports or more; the others are made on read.)"""
     import json
 
-    from storylens.compare.run import run_compare
-    from storylens.enrich.run import run_enrich
-    from storylens.pipeline import build_stories, ingest
+    from storylens.pipeline import run
 
     scratch.mkdir(parents=True, exist_ok=True)
     (scratch / "script_report.txt").write_text(SCRIPT_REPORT, encoding="utf-8")
@@ -65,10 +63,7 @@ def build_demo_store(db: Path, scratch: Path) -> Path:
         inputs.append(str(SEEDS))
     settings = load_settings(environ={}, config_file=None)
     with Store(db) as store:
-        ingest(store, inputs, settings)
-        build_stories(store, settings)
-        run_enrich(store, settings)
-        run_compare(store)
+        run(store, inputs, settings)  # what `make demo` runs: storylens run
     return db
 
 

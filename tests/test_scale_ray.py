@@ -23,7 +23,7 @@ from storylens.compare.run import run_compare
 from storylens.config import Settings, load_settings
 from storylens.enrich.run import run_enrich
 from storylens.parallel import parallel_map
-from storylens.pipeline import build_stories, ingest
+from storylens.pipeline import build_stories, ingest, run
 from storylens.store import Store
 
 from .conftest import EXAMPLES
@@ -74,10 +74,7 @@ def small_batches() -> Settings:
 def build(db: Path, mapper: Any, settings: Settings, inputs: tuple[Path, ...] = (CORPUS,)) -> Path:
     """A store of ``inputs``, ingested, deduped, clustered, enriched and compared."""
     with Store(db) as store:
-        ingest(store, [str(i) for i in inputs], settings, mapper=mapper)
-        build_stories(store, settings, mapper=mapper)
-        run_enrich(store, settings, mapper=mapper)
-        run_compare(store)
+        run(store, [str(i) for i in inputs], settings, mapper=mapper)
     return db
 
 
@@ -95,11 +92,13 @@ def test_cli_on_ray_stores_what_a_local_run_stores(
     result = runner.invoke(app, ["ingest", str(CORPUS), *ray_args, "--json"])
     assert result.exit_code == 3, result.output  # the corpus's broken files, as locally
     assert json.loads(result.stdout)["added"] >= 40
-    for command in ("cluster", "enrich"):
-        result = runner.invoke(app, [command, *ray_args])
-        assert result.exit_code == 0, result.output
-    with Store(Path(db)) as store:  # `compare --all` runs on the driver in any case
-        run_compare(store)
+    result = runner.invoke(app, ["cluster", *ray_args])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["run", *ray_args, "--json"])  # enrich and compare what is left
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["enrich"]["articles"] >= 40
+    result = runner.invoke(app, ["enrich", *ray_args])  # nothing left to do
+    assert result.exit_code == 0 and "0 articles enriched" in result.stdout, result.output
     local, distributed = dump(local_db), dump(Path(db))
     for table in TABLES:
         assert distributed[table] == local[table], table

@@ -10,8 +10,9 @@ from storylens.cluster import cluster_store, run_cluster
 from storylens.cluster.online import split_parts
 from storylens.config import Settings
 from storylens.dedupe import run_dedupe
+from storylens.live import LivePipeline
 from storylens.models import Enrichment, Entity, Mention, Sentence, entity_key
-from storylens.pipeline import LiveStories, ingest_records
+from storylens.pipeline import ingest_records
 from storylens.store import Store
 from storylens.store import enrich as enrich_store
 
@@ -135,7 +136,7 @@ def test_live_adds_split_a_story_as_a_rebuild_does(tmp_path: Any, settings: Sett
         expected = _partition(batch)
     with Store(tmp_path / "live.db") as live:
         ingest_records(live, records[:4], split)
-        feed = LiveStories(live, split)
+        feed = LivePipeline(live, split, enrich=False)
         options = clean_options(split)
         for i, record in enumerate(records[4:]):
             feed.add(clean_item(record_to_item(record, "<live>", "jsonl", i), options))

@@ -193,7 +193,8 @@ def test_eval_clusters_prints_metrics_and_baselines(tmp_path: Path) -> None:
 def test_live_stories_place_new_articles_as_a_rebuild_would(
     tmp_path: Path, settings: Settings
 ) -> None:
-    from storylens.pipeline import LiveStories, build_stories
+    from storylens.live import LivePipeline
+    from storylens.pipeline import build_stories
     from storylens.queries import list_articles
 
     with Store(tmp_path / "batch.db") as batch:
@@ -207,14 +208,14 @@ def test_live_stories_place_new_articles_as_a_rebuild_would(
         with live.transaction():
             for a in newest:
                 live.conn.execute("DELETE FROM articles WHERE id=?", (a.id,))
-        feed = LiveStories(live, settings)
+        feed = LivePipeline(live, settings, enrich=False)
         in_order = sorted(newest, key=lambda a: (a.published, a.id))  # as a rebuild reads them
         outcomes = [feed.add(a) for a in in_order]
-        assert [o["outcome"] for o in outcomes] == ["added"] * 6
+        assert [o.outcome for o in outcomes] == ["added"] * 6
         assert {frozenset(ids) for ids in _partition(live).values()} == expected
         assert _lines(live) == expected_lines
         again = feed.add(in_order[-1])
-        assert again["outcome"] == "unchanged" and again["story"] == outcomes[-1]["story"]
+        assert again.outcome == "unchanged" and again.story == outcomes[-1].story
 
 
 def _partition(store: Store) -> dict[str, set[str]]:

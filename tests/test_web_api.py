@@ -202,6 +202,18 @@ def test_ingest_a_file_and_a_json_article(fresh: TestClient) -> None:
     assert stored["origin"] == "upload:pilots.txt" and stored["story_id"]
     assert stored["title"].startswith("Saltmere harbour pilots")
     assert result["stories"] >= before
+    # through the live pipeline: enriched, and its story compared with it, at once
+    story = fresh.get(f"{API}/stories/{stored['story_id']}").json()
+    assert story["enriched"] == story["size"] >= 1
+    web = fresh.app.state.web  # type: ignore[attr-defined]
+    assert web.store.conn.execute(
+        "SELECT sentences FROM enrichments WHERE article_id = ?", (stored["id"],)
+    ).fetchone()[0]
+    from storylens.compare.story import members_hash
+    from storylens.store.comparisons import is_current
+
+    key = members_hash(web.store.conn, stored["story_id"])
+    assert story["size"] < 2 or is_current(web.store.conn, stored["story_id"], key)
     posted = {**SCRIPT_JSON, "url": "https://x.example/n", "text": "Pilots return to work."}
     again = fresh.post(f"{API}/ingest/article", json=posted)
     assert again.json()["added"] == 1
@@ -326,12 +338,17 @@ def test_story_detail_has_summary_timeline_and_comparison(client: TestClient) ->
 
 
 def test_story_without_enrichment_says_so(fresh: TestClient) -> None:
+    from storylens.pipeline import build_stories
+
     upload = fresh.post(
         f"{API}/ingest/file",
         files={"file": ("lonely.txt", "date 2025-07-01\nA llama escaped from a zoo in Brenn.\n")},
-        params={"cluster": True},
-    ).json()
-    story_id = upload["articles"][0]["story_id"]
+    ).json()  # not through the live pipeline (cluster=true would enrich it): placed alone
+    web = fresh.app.state.web  # type: ignore[attr-defined]
+    build_stories(web.store, web.settings)
+    [(story_id,)] = web.store.conn.execute(
+        "SELECT story_id FROM story_members WHERE article_id = ?", (upload["articles"][0]["id"],)
+    ).fetchall()
     story = fresh.get(f"{API}/stories/{story_id}").json()
     assert story["enriched"] == 0 and story["comparison"]["facts"] == []
     assert story["summary"] == [] and story["timeline"][0]["reports"][0]["lead"]

@@ -127,6 +127,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "enrich", "max_chars", 100000, "Characters of each article read (0: all); bounds the cost."
     ),
+    Setting(
+        "watch",
+        "interval",
+        300.0,
+        "Seconds between two polls of a watched source (a sources file may set each its own).",
+    ),
     Setting("web", "host", "127.0.0.1", "Address `serve` listens on (like --host)."),
     Setting("web", "port", 8000, "Port `serve` listens on (like --port)."),
     Setting(

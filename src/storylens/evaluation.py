@@ -22,14 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from storylens.cluster import run_cluster
 from storylens.cluster.metrics import Scores, score
 from storylens.cluster.tuning import Prepared, assign, prepare
 from storylens.config import Settings
-from storylens.dedupe import run_dedupe
-from storylens.enrich.run import run_enrich
 from storylens.errors import StorylensError
-from storylens.pipeline import ingest_records
+from storylens.pipeline import ingest_records, run, stage
 from storylens.store import Store
 
 
@@ -104,15 +101,19 @@ def prepared(
     would; yields it, each record's origin, and the temporary folder."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
         origin_of = ingest_records(store, records, settings)
-        run_dedupe(store, settings)
-        if enrich:
-            run_enrich(store, settings)
+        run(store, [], settings, until="dedupe")
+        if enrich:  # before cluster, to show it changes nothing (cluster reads the text alone)
+            enrich_stage = stage("enrich").run
+            assert enrich_stage is not None
+            enrich_stage(store, settings, False, None)
         yield store, origin_of, Path(tmp)
 
 
 def stories_of(store: Store, origin_of: list[str], settings: Settings) -> list[str]:
     """Cluster the store from scratch with ``settings``; the story of each origin."""
-    run_cluster(store, settings, rebuild=True)
+    cluster = stage("cluster").run
+    assert cluster is not None
+    cluster(store, settings, True, None)  # rebuild
     story = dict(
         store.conn.execute(
             "SELECT a.origin, m.story_id FROM story_members m JOIN articles a"

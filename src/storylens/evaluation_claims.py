@@ -97,9 +97,7 @@ def evaluate_claims(
 ) -> ClaimScores:
     """Run storylens on the gold's documents and score it with the gold's scorer."""
     from storylens import queries
-    from storylens.compare.run import run_compare
-    from storylens.enrich.run import run_enrich
-    from storylens.pipeline import build_stories, ingest_records
+    from storylens.pipeline import ingest_records, run
     from storylens.store.comparisons import to_json
 
     scorer = load_scorer(gold)
@@ -115,9 +113,7 @@ def evaluate_claims(
                 f"only {stored} of the {len(records)} gold documents were stored: not scoring",
                 f"See what failed: storylens problems --db {out / 'store.db'}",
             )
-        build_stories(store, settings)
-        run_enrich(store, settings)
-        run_compare(store)
+        run(store, [], settings)  # dedupe, cluster, enrich, compare, in the pipeline's order
         _dump(out / "claims.json", queries.list_claims(store, limit=100_000))
         _dump(out / "quotes.json", queries.list_quotes(store, limit=100_000))
         for story in queries.list_stories(store, limit=100_000):

@@ -1,7 +1,15 @@
-"""Runs the stages in order, in batches, one transaction per batch, and reports what happened.
+"""One pipeline owns the order of the stages: they are declared here, with what each needs and
+provides, and every caller (the CLI's ``run`` and single-stage commands, the API, ``watch``,
+``make demo``, the evaluation, the tests) goes through this module.
 
-Today the pipeline has two stages, ingest and clean; each batch of cleaned articles is written
-with its problems in one transaction, so a killed run leaves whole batches only, and running it
+The order (see docs/pipeline.md): **ingest** (read + clean) → **dedupe** → **cluster** →
+**enrich** → **compare**. Cluster reads the text alone (the enrich stage's entity features were
+measured to add nothing and were dropped), so it comes before enrich, whose folding of
+surnames into full names reads the stories.
+
+:func:`run` does the whole job in batches over the store; :class:`storylens.live.LivePipeline`
+does the same work one article at a time. Ingest writes each batch of cleaned articles with
+its problems in one transaction, so a killed run leaves whole batches only, and running it
 again completes the work (already stored inputs count as unchanged).
 """
 
@@ -13,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, Protocol
 
 from storylens.clean import CleanOptions, clean_item
 from storylens.config import Settings
@@ -33,6 +41,186 @@ log.addHandler(logging.NullHandler())
 Progress = Callable[[int, int | None, RunCounts], None]
 # what an engine that reads datasets itself gives: (origin, its articles and problems)
 Cleaned = Iterable[tuple[str, list[Article | Problem]]]
+StageProgress = Callable[[str, int, int | None], None]  # stage, done, total
+
+
+class StageRun(Protocol):
+    """A stage's batch run: ``(store, settings, rebuild, progress[, mapper])``."""
+
+    def __call__(
+        self,
+        store: Store,
+        settings: Settings,
+        rebuild: bool,
+        progress: StageProgress | None,
+        mapper: Mapper = ...,
+        /,
+    ) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of the flow: its name (the folder, the command, the config section and the
+    docs page), the store tables it reads and writes, and its batch run over the store
+    (``run(store, settings, rebuild, progress, mapper)``, the mapper computing its batch work
+    on an engine; ingest reads its inputs instead)."""
+
+    name: str
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+    run: StageRun | None
+    help: str
+
+
+def _dedupe(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    _: StageProgress | None,
+    mapper: Mapper = parallel_map,
+) -> Any:
+    from storylens.dedupe import run_dedupe
+
+    return run_dedupe(store, settings, rebuild=rebuild, mapper=mapper)
+
+
+def _cluster(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    _: StageProgress | None,
+    mapper: Mapper = parallel_map,
+) -> Any:
+    from storylens.cluster import run_cluster
+
+    return run_cluster(store, settings, rebuild=rebuild, mapper=mapper)
+
+
+def _enrich(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    on: StageProgress | None,
+    mapper: Mapper = parallel_map,
+) -> Any:
+    from storylens.enrich.run import run_enrich
+
+    progress = (lambda done, total: on("enrich", done, total)) if on else None
+    return run_enrich(store, settings, rebuild=rebuild, progress=progress, mapper=mapper)
+
+
+def _compare(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    on: StageProgress | None,
+    _: Mapper = parallel_map,
+) -> Any:
+    """Compare runs here, per story, on any engine: it reads the store."""
+    from storylens.compare.run import run_compare
+
+    progress = (lambda done, total: on("compare", done, total)) if on else None
+    return run_compare(store, progress)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("ingest", ("inputs",), ("articles", "problems"), None,
+          "read every input and clean it into articles (exact copies are sightings)"),
+    Stage("dedupe", ("articles",), ("minhashes", "duplicates"), _dedupe,
+          "link near copies and wire copies to their canonical article"),
+    Stage("cluster", ("articles", "duplicates"), ("stories", "storylines"), _cluster,
+          "place each article in an event (story), each event in a storyline, by its text"),
+    Stage("enrich", ("articles", "stories"), ("sentences", "entities", "quotes", "claims"),
+          _enrich, "sentences, entities, quotes and numeric claims (surnames fold by story)"),
+    Stage("compare", ("stories", "claims", "quotes"), ("comparisons",), _compare,
+          "per story: what each outlet reported, aligned"),
+)  # fmt: skip
+
+
+def check_order(stages: Iterable[Stage] = STAGES) -> None:
+    """Raise ``ValueError`` when a stage needs a table no earlier stage provides."""
+    provided = {"inputs"}
+    for stage in stages:
+        missing = [n for n in stage.needs if n not in provided]
+        if missing:
+            raise ValueError(f"stage {stage.name} needs {', '.join(missing)}: nothing before it")
+        provided.update(stage.provides)
+
+
+def stage(name: str) -> Stage:
+    """The stage called ``name``."""
+    for s in STAGES:
+        if s.name == name:
+            return s
+    raise KeyError(name)
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What :func:`run` did: the ingest report, then each later stage's report by name."""
+
+    ingest: IngestReport | None
+    stages: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return self.ingest.exit_code if self.ingest else 0
+
+
+def run(
+    store: Store,
+    inputs: list[str],
+    settings: Settings,
+    *,
+    progress: StageProgress | None = None,
+    rebuild: bool = False,
+    until: str | None = None,
+    sources: Iterable[Source | Problem] | None = None,
+    mapper: Mapper = parallel_map,
+    datasets: Callable[[CleanOptions], Cleaned] | None = None,
+) -> RunReport:
+    """The whole job: ingest ``inputs`` (none: only what is stored), then every later stage in
+    :data:`STAGES` order over the store (through ``until`` when given). Each stage does only
+    the work not done yet (everything again for the stages after ingest with ``rebuild``).
+    ``mapper`` computes the stages' batch work (this machine's processes, or an engine's
+    workers); ``datasets`` are ingested after ``inputs`` (see :func:`ingest`)."""
+    check_order()
+    started = time.perf_counter()
+    on_ingest: Progress | None = None
+    if progress is not None:
+        on = progress
+        on_ingest = lambda done, total, counts: on("ingest", done, total)  # noqa: E731
+    report = RunReport(
+        ingest(
+            store,
+            inputs,
+            settings,
+            progress=on_ingest,
+            sources=sources,
+            mapper=mapper,
+            datasets=datasets,
+        )
+        if inputs or sources is not None or datasets is not None
+        else None
+    )
+    for s in STAGES[1:]:
+        assert s.run is not None
+        report.stages[s.name] = s.run(store, settings, rebuild, progress, mapper)
+        if s.name == until:
+            break
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def build_stories(
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+) -> tuple[Any, Any]:
+    """The dedupe and cluster stages over what is stored (a re-run: ``storylens cluster``);
+    return both stages' reports. ``mapper`` computes the signatures and features; grouping
+    and clustering run here, in order."""
+    done = run(store, [], settings, rebuild=rebuild, until="cluster", mapper=mapper).stages
+    return done["dedupe"], done["cluster"]
 
 
 @dataclass(slots=True)
@@ -116,7 +304,8 @@ def ingest(
     try:
         workers = _workers(settings, len(found))
         read = _process_all(found, options, max_bytes, workers, mapper)
-        for origin, results in chain(read, datasets(options) if datasets else ()):
+        by_origin = ((entry.origin, results) for entry, results in read)
+        for origin, results in chain(by_origin, datasets(options) if datasets else ()):
             for result in results:
                 if isinstance(result, Problem):
                     _problem(report, pending, result)
@@ -158,6 +347,17 @@ def ingest_records(store: Store, records: list[dict[str, Any]], settings: Settin
     return [f"<records>#{i}" for i in range(len(records))]
 
 
+def read_articles(
+    sources: Iterable[Source | Problem], settings: Settings
+) -> Iterator[tuple[Source | Problem, list[Article | Problem]]]:
+    """Read and clean every source, in order, without storing anything: each source with its
+    articles and problems (what a live caller feeds to ``LivePipeline.add``)."""
+    found = list(sources)
+    max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
+    options = clean_options(settings)
+    yield from _process_all(found, options, max_bytes, _workers(settings, len(found)))
+
+
 def _workers(settings: Settings, total: int) -> int:
     return 1 if total < 64 else worker_count(int(settings.get("ingest.workers")))
 
@@ -192,7 +392,7 @@ def _process_all(
     max_bytes: int | None,
     workers: int,
     mapper: Mapper = parallel_map,
-) -> Iterator[tuple[str, list[Article | Problem]]]:
+) -> Iterator[tuple[Source | Problem, list[Article | Problem]]]:
     """Read and clean every source, in input order; in worker processes when there are many.
 
     Only reading and cleaning run in the workers; all writes stay in this process, in order,
@@ -200,8 +400,7 @@ def _process_all(
     """
     work = ((entry, options, max_bytes) for entry in found)
     results = mapper(_process_packed, work, len(found), workers=workers, chunk=32, min_items=2)
-    for entry, result in zip(found, results, strict=True):
-        yield entry.origin, result
+    yield from zip(found, results, strict=True)
 
 
 def _item_problem(item: RawItem, exc: InputError) -> Problem:
@@ -213,97 +412,3 @@ def _problem(
 ) -> None:
     report.problems.append(p)
     pending.append((p.origin, p))
-
-
-def build_stories(
-    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
-) -> tuple[Any, Any]:
-    """Run dedupe then cluster over what is stored; return both stages' reports. ``mapper``
-    computes the signatures and features; grouping and clustering run here, in order."""
-    from storylens.cluster import run_cluster
-    from storylens.dedupe import run_dedupe
-
-    return run_dedupe(store, settings, rebuild=rebuild, mapper=mapper), run_cluster(
-        store, settings, rebuild=rebuild, mapper=mapper
-    )
-
-
-class LiveStories:
-    """Stories kept current one article at a time, for a feed or a server.
-
-    Loading replays what is stored once (the cost of a ``cluster`` run); after that each
-    :meth:`add` stores one article, checks it for near copies and places it in a story, in one
-    transaction: milliseconds, whatever the size of the store. WAL checkpoints run in a
-    background thread meanwhile; :meth:`close` stops it.
-    """
-
-    def __init__(self, store: Store, settings: Settings) -> None:
-        from storylens.cluster import cluster_store
-        from storylens.dedupe import dedupe_store
-
-        self.store, self.settings = store, settings
-        # one pass brings the stored stories up to date and leaves the state in memory
-        self.finder = dedupe_store(store, settings)[1]
-        self.builder = cluster_store(store, settings)[1]
-        # checkpoints in a thread of their own, not inside whichever add's commit fills the log
-        self.checkpoints = store.background_checkpoints()
-
-    def close(self) -> None:
-        """Stop the background checkpoints (the store stays open)."""
-        if self.checkpoints is not None:
-            self.checkpoints.stop()
-            self.checkpoints = None
-
-    def add(self, article: Article) -> dict[str, Any]:
-        """Store, dedupe and place one cleaned article; say what happened."""
-        from storylens.cluster import Row
-        from storylens.dedupe import describe
-        from storylens.dedupe.near import signature, to_bytes
-        from storylens.store import duplicates, stories, storylines
-        from storylens.text import first_words
-
-        conn = self.store.conn
-        with self.store.transaction():
-            result = write_article(conn, article, None)
-            if result.outcome != "added":
-                story = self.builder.story_of.get(result.article_id)
-                return {"outcome": result.outcome, "article": result.article_id, "story": story}
-            sig = signature(first_words(article.body, self.finder.max_words), self.finder.num_perm)
-            conn.execute("INSERT INTO minhashes VALUES (?, ?)", (article.id, to_bytes(sig)))
-            dup = self.finder.check(article.id, article.outlet, sig)
-            if dup is not None:
-                duplicates.save(conn, describe(self.store, dup))
-            row = Row(
-                article.id, article.title, article.title_derived, article.outlet,
-                article.published, article.body,
-            )  # fmt: skip
-            builder = self.builder
-            counts, title_counts = builder.terms(row)
-            member = builder.place(row, counts, title_counts, self.finder.canonical.get(row.id))
-            # a story that grew by half since its last check may have split
-            moved, split = builder.take_moved()
-            changed = sorted(split | set(moved.values()) | {member.story_id})
-            stories.save_stories(
-                conn,
-                [
-                    builder.story_row(sid, newcomer=row.id if sid == member.story_id else None)
-                    for sid in changed
-                ],
-            )
-            if row.id in moved:
-                member.decision = "split"
-            stories.save_members(conn, [member])
-            stories.move_members(conn, {a: s for a, s in moved.items() if a != row.id})
-            if split:
-                stories.prune(conn)
-            storylines.save(conn, *builder.storyline_rows(changed))
-            if split:
-                storylines.prune(conn)
-        return {
-            "outcome": "added",
-            "article": article.id,
-            "story": member.story_id,
-            "decision": member.decision,
-            "score": member.score,
-            "duplicate_of": dup.canonical_id if dup else None,
-        }

@@ -75,6 +75,23 @@ def _engine(engine: str, address: str | None, num_cpus: int | None) -> Any:
     return engine_mapper(engine, address, num_cpus)
 
 
+def _engine_inputs(
+    engine: str, address: str | None, num_cpus: int | None, paths: list[str]
+) -> tuple[Any, list[str], Any]:
+    """(mapper, the inputs the readers take, what reads the datasets or None): with the ray
+    engine, Parquet and object-store paths are datasets Ray reads itself."""
+    from functools import partial
+
+    mapper = _engine(engine, address, num_cpus)
+    if engine != "ray":
+        return mapper, paths, None
+    from storylens.scale.ray import dataset_kind
+
+    specs = [p for p in paths if dataset_kind(p)]
+    files = [p for p in paths if not dataset_kind(p)]
+    return mapper, files, partial(mapper.clean_datasets, specs) if specs else None
+
+
 def _settings(db: Path | None, config: Path | None = None, **flags: Any) -> Settings:
     overrides: dict[str, Any] = {"store.path": str(db) if db else None}
     overrides.update(flags)
@@ -124,8 +141,6 @@ def ingest(
     """Read news reports into the store. Exit code 3 when some inputs could not be used.
 
     With --engine ray, Parquet datasets and object-store paths (s3://…) are read by Ray."""
-    from functools import partial
-
     from storylens.pipeline import ingest as run_ingest
 
     settings = _settings(
@@ -138,14 +153,7 @@ def ingest(
             "ingest.workers": workers,
         },
     )
-    mapper = _engine(engine, address, num_cpus)
-    datasets = None
-    if engine == "ray":
-        from storylens.scale.ray import dataset_kind
-
-        specs = [p for p in paths if dataset_kind(p)]
-        paths = [p for p in paths if not dataset_kind(p)]
-        datasets = partial(mapper.clean_datasets, specs) if specs else None
+    mapper, paths, datasets = _engine_inputs(engine, address, num_cpus, paths)
     with Store.for_settings(settings) as store:
         report = run_ingest(
             store,
@@ -480,6 +488,7 @@ def main() -> None:
 # isort: off
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)
 from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
+from storylens.cli import live as _live  # noqa: E402,F401  (registers run and watch)
 from storylens.cli import web as _web  # noqa: E402,F401  (registers serve and site)
 from storylens.cli import evaluation as _evaluation  # noqa: E402,F401  (registers eval claims)
 # isort: on

@@ -9,8 +9,10 @@ story. Each new story joins a storyline (:mod:`storylens.cluster.storylines`).
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -26,13 +28,15 @@ from storylens.cluster.online import (
 )
 from storylens.cluster.storylines import StorylineLinker
 from storylens.config import Settings
+from storylens.models import Article
 from storylens.parallel import Mapper, parallel_map
 from storylens.store import Store
 from storylens.store import stories as story_table
 from storylens.store import storylines as line_table
+from storylens.store.articles import outlets_of
 from storylens.store.duplicates import canonical_of
 
-__all__ = ["ClusterReport", "Row", "StoryBuilder", "cluster_store", "run_cluster"]
+__all__ = ["ClusterReport", "Placed", "Row", "StoryBuilder", "cluster_store", "run_cluster"]
 
 
 @dataclass(slots=True)
@@ -45,6 +49,14 @@ class ClusterReport:
 
 
 @dataclass(slots=True)
+class Placed:
+    """Where a live add put its article, and every story it changed (a split changes more)."""
+
+    member: story_table.Membership
+    changed: list[str]
+
+
+@dataclass(slots=True)
 class Row:
     id: str
     title: str
@@ -52,6 +64,13 @@ class Row:
     outlet: str | None
     published: datetime | None
     body: str
+
+    @classmethod
+    def of(cls, article: Article) -> Row:
+        return cls(
+            article.id, article.title, article.title_derived, article.outlet,
+            article.published, article.body,
+        )  # fmt: skip
 
 
 def _rows(store: Store) -> list[Row]:
@@ -101,6 +120,7 @@ class StoryBuilder:
         self.heads: dict[str, tuple[str, bool, str | None]] = {}  # id → title, derived, outlet
         self.titles: dict[str, str] = {}  # story → the article whose headline is its title
         self.line_outlets: dict[str, dict[str, None]] = {}  # storyline → its outlets, in order
+        self.closed: dict[str, story_table.StoryRow] = {}  # evicted stories' final rows
         self.position = position
 
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
@@ -118,6 +138,8 @@ class StoryBuilder:
         return counts, title_counts
 
     def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> Vector:
+        intern = sys.intern  # one string per term, however many articles and stories hold it
+        counts = {intern(t): c for t, c in counts.items()}
         self.vectorizer.observe(counts)
         self.title_terms[row.id] = title_counts
         self.heads[row.id] = (row.title, row.title_derived, row.outlet)
@@ -132,8 +154,21 @@ class StoryBuilder:
             self.vectors.pop(members[-SPLIT_WINDOW - 1], None)
         expired, self.clusterer.expired = self.clusterer.expired, []
         for sid in expired:  # out of reach for new articles: no more growth, no more checks
-            for article_id in self.clusterer.stories[sid].members[-SPLIT_WINDOW:]:
-                self.vectors.pop(article_id, None)
+            self._evict(sid)
+
+    def _evict(self, story_id: str) -> None:
+        """Forget what a closed story holds (its centroid, its members' headlines and terms),
+        keeping its final row: a long-running process holds the open stories only."""
+        story = self.clusterer.stories[story_id]
+        for article_id in story.members[-SPLIT_WINDOW:]:
+            self.vectors.pop(article_id, None)
+        self.closed[story_id] = self.story_row(story_id)
+        for article_id in story.members:
+            self.heads.pop(article_id, None)
+            self.title_terms.pop(article_id, None)
+            self.when.pop(article_id, None)
+        self.titles.pop(story_id, None)
+        story.centroid = {}
 
     def replay(
         self,
@@ -146,6 +181,7 @@ class StoryBuilder:
         """Restore a stored assignment: same state as when it was made, no new decision
         (``storyline``: the story's stored storyline, restored the first time it is seen)."""
         vec = self._observe(row, counts, title_counts)
+        self.closed.pop(story_id, None)  # (a stored assignment made by other rules reopens it)
         self.clusterer.add(story_id, row.id, vec, row.published)
         self.story_of[row.id] = story_id
         linker = self.linker
@@ -168,6 +204,8 @@ class StoryBuilder:
         members that moved are collected in :attr:`moved` (the new article may be one)."""
         vec = self._observe(row, counts, title_counts)
         followed = self.story_of.get(canonical) if canonical is not None else None
+        if followed in self.closed:
+            followed = None  # closed: an undated copy too is scored like any report
         if followed is not None and self.clusterer.live(
             self.clusterer.stories[followed], row.published
         ):
@@ -227,6 +265,50 @@ class StoryBuilder:
         self.titles.pop(story_id, None)
         return moved
 
+    def add(self, store: Store, article: Article, canonical: str | None) -> Placed:
+        """Place one new stored article and write what changed (its membership, the stories
+        it and any split touched, their storylines), inside the caller's transaction."""
+        conn = store.conn
+        row = Row.of(article)
+        counts, title_counts = self.terms(row)
+        member = self.place(row, counts, title_counts, canonical)
+        moved, split = self.take_moved()  # a story that grew by half may have split
+        changed = sorted(split | set(moved.values()) | {member.story_id})
+        # titles chosen among all members, as a batch run does (a few headlines' terms each)
+        story_table.save_stories(conn, [self.story_row(sid) for sid in changed])
+        if row.id in moved:
+            member.decision = "split"
+        story_table.save_members(conn, [member])
+        story_table.move_members(conn, {a: s for a, s in moved.items() if a != row.id})
+        if split:
+            story_table.prune(conn)
+        line_table.save(conn, *self.storyline_rows(changed))
+        if split:
+            line_table.prune(conn)
+        return Placed(member, changed)
+
+    def renamed(self, store: Store, article_ids: list[str]) -> list[str]:
+        """Stored articles took a new outlet name: their stories and storylines say so (in
+        the caller's transaction). Returns those stories."""
+        conn = store.conn
+        for article_id, new in outlets_of(conn, article_ids).items():
+            head = self.heads.get(article_id)
+            if head is not None:
+                self.heads[article_id] = (head[0], head[1], new)
+        touched = sorted({s for a in article_ids if (s := self.story_of.get(a))})
+        for story_id in touched:
+            closed = self.closed.get(story_id)
+            if closed is not None:
+                members = self.clusterer.stories[story_id].members
+                known = outlets_of(conn, members)
+                closed.outlets = list(dict.fromkeys(o for m in members if (o := known.get(m))))
+        for line_id in {self.linker.line_of[s] for s in touched if s in self.linker.line_of}:
+            events = list(dict.fromkeys(self.linker.lines[line_id].events))
+            self.line_outlets[line_id] = dict.fromkeys(story_table.outlets_seen(conn, events))
+        story_table.save_stories(conn, [self.story_row(sid) for sid in touched])
+        line_table.save(conn, *self.storyline_rows(touched))
+        return touched
+
     def take_moved(self) -> tuple[dict[str, str], set[str]]:
         """The members moved by splits since the last call (article → story) and the stories
         they left; both are then forgotten."""
@@ -237,6 +319,8 @@ class StoryBuilder:
     def story_row(self, story_id: str, newcomer: str | None = None) -> story_table.StoryRow:
         """The story's row. With ``newcomer`` (a live add), the title is chosen between the
         current title's article and the newcomer, not from every member again."""
+        if story_id in self.closed:
+            return self.closed[story_id]
         known = self.titles.get(story_id)
         pool = [known, newcomer] if newcomer and known else None
         row, best = _story_row(self.clusterer, story_id, self.heads, self.title_terms, pool)
@@ -274,7 +358,9 @@ class StoryBuilder:
             biggest = min(events, key=lambda e: (-sizes[e], stories[e].first_seen is None,
                                                  stories[e].first_seen or 0, e))  # fmt: skip
             title = self.titles.get(biggest)
-            title_text = self.heads[title][0] if title else self.story_row(biggest).title
+            title_text = (
+                self.heads[title][0] if title in self.heads else self.story_row(biggest).title
+            )
             outlets = list(self.line_outlets.get(line_id, ()))
             rows.append(
                 line_table.StorylineRow(
@@ -299,9 +385,15 @@ def run_cluster(
 
 
 def cluster_store(
-    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+    store: Store,
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    transaction: bool = True,
+    mapper: Mapper = parallel_map,
 ) -> tuple[ClusterReport, StoryBuilder]:
-    """:func:`run_cluster`, also returning the builder, ready to place further articles."""
+    """:func:`run_cluster`, also returning the builder, ready to place further articles
+    (``transaction=False``: written inside the caller's open transaction)."""
     started = time.perf_counter()
     conn = store.conn
     if rebuild:
@@ -331,7 +423,7 @@ def cluster_store(
     stories = [builder.story_row(sid) for sid in touched]
     unlinked = {s for s in builder.clusterer.stories if s not in lines}  # e.g. an older store
     storylines, event_links = builder.storyline_rows(set(touched) | unlinked)
-    with store.transaction():
+    with store.transaction() if transaction else nullcontext():
         story_table.save_stories(conn, stories)
         story_table.save_members(conn, members)
         story_table.move_members(conn, earlier)
@@ -359,7 +451,7 @@ def _story_row(
     ``pool`` when given). Returns the row and the article the title comes from."""
     story = clusterer.stories[story_id]
     members = story.members
-    candidates = pool or members
+    candidates = [m for m in pool or members if m in heads]
     titled = [m for m in candidates if not heads[m][1]] or candidates
     centroid = story.centroid
 
@@ -368,7 +460,7 @@ def _story_row(
         return sum(centroid.get(t, 0.0) for t in words) / (1 + len(words)), article_id
 
     best = max(titled, key=closeness)
-    outlets = list(dict.fromkeys(o for m in members if (o := heads[m][2])))
+    outlets = list(dict.fromkeys(o for m in members if m in heads and (o := heads[m][2])))
     row = story_table.StoryRow(
         id=story_id,
         title=heads[best][0],

@@ -53,6 +53,7 @@ class Storyline:
     last_seen: datetime | None = None
     indexed: set[str] = field(default_factory=set)
     grows: int = 0  # reports added
+    closed_terms: list[str] | None = None  # its top terms when it closed (centroid dropped)
 
 
 @dataclass(slots=True)
@@ -94,6 +95,9 @@ class StorylineLinker:
             for term in line.indexed:
                 self.index[term].discard(line_id)
             line.indexed = set()
+            # closed: keep its top terms, drop the centroid (a process holds open ones only)
+            line.closed_terms = self.top_terms(line_id)
+            line.centroid = {}
 
     def _score(self, vec: Vector, line: Storyline) -> float:
         if line.norm < 0:
@@ -165,8 +169,9 @@ class StorylineLinker:
         at each of the first ``REINDEX`` reports and every ``REINDEX``-th after (a storyline is
         looked up once per new event, not per report: this keeps a report's cost small)."""
         centroid = line.centroid
-        for t, w in vec.items():
-            centroid[t] = centroid.get(t, 0.0) + w
+        if line.closed_terms is None:  # a closed storyline's terms stay as they closed
+            for t, w in vec.items():
+                centroid[t] = centroid.get(t, 0.0) + w
         if len(centroid) > 2 * CENTROID_TERMS:
             line.centroid = dict(
                 heapq.nlargest(CENTROID_TERMS, centroid.items(), key=lambda kv: kv[1])
@@ -197,6 +202,9 @@ class StorylineLinker:
         line.indexed = top
 
     def top_terms(self, line_id: str, n: int = 8) -> list[str]:
-        centroid = self.lines[line_id].centroid
+        line = self.lines[line_id]
+        if line.closed_terms is not None:
+            return line.closed_terms[:n]
+        centroid = line.centroid
         words = [(t, w) for t, w in centroid.items() if not t.startswith(("E:", "#"))]
         return [t for t, _ in heapq.nlargest(n, words, key=lambda kv: kv[1])]

@@ -52,3 +52,24 @@ def run_compare(
             progress(n, len(ids))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def compare_changed(
+    store: Store, story_ids: list[str], min_size: int = 2, renamed: frozenset[str] = frozenset()
+) -> int:
+    """Bring the stored comparisons of ``story_ids`` up to date (a live add: the story it
+    joined, and any a split changed), inside the caller's transaction; return how many were
+    computed. The same stories as ``run_compare`` would pick: ``min_size`` reports or more,
+    some enriched. Stories in ``renamed`` (an outlet of theirs took a new name) are compared
+    again even when their members did not change."""
+    conn = store.conn
+    due = set(comparisons.stale(conn, min_size, story_ids))
+    computed = 0
+    for story_id in story_ids:
+        if story_id not in due:
+            continue
+        key = members_hash(conn, story_id)
+        if story_id in renamed or not comparisons.is_current(conn, story_id, key):
+            comparisons.save(conn, story_id, key, compare_story(conn, story_id))
+            computed += 1
+    return computed

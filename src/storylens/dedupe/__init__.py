@@ -17,9 +17,18 @@ from typing import Any
 import numpy as np
 
 from storylens.config import Settings
-from storylens.dedupe.near import NearIndex, from_bytes, sentence_diff, signature, to_bytes
+from storylens.dedupe.near import (
+    NearIndex,
+    band_keys,
+    band_shape,
+    from_bytes,
+    rank,
+    sentence_diff,
+    signature,
+    to_bytes,
+)
 from storylens.parallel import Mapper, parallel_map
-from storylens.store import Store
+from storylens.store import Store, minhashes
 from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
 from storylens.text import first_words, sentences
@@ -27,6 +36,7 @@ from storylens.text import first_words, sentences
 __all__ = [
     "DedupeReport",
     "DuplicateFinder",
+    "LiveDedupe",
     "dedupe_store",
     "describe",
     "run_dedupe",
@@ -84,23 +94,62 @@ def describe(store: Store, dup: dup_table.Duplicate) -> dup_table.Duplicate:
     return dup
 
 
-def _signed(item: tuple[str, str, int, int]) -> tuple[str, bytes]:
-    article_id, body, num_perm, max_words = item
-    return article_id, to_bytes(signature(first_words(body, max_words), num_perm))
+def _signed(item: tuple[str, str, int, int, int, int]) -> tuple[str, bytes, list[int]]:
+    article_id, body, num_perm, max_words, bands, rows = item
+    sig = signature(first_words(body, max_words), num_perm)
+    return article_id, to_bytes(sig), band_keys(sig, bands, rows)
 
 
-def sign_missing(
-    store: Store, num_perm: int, max_words: int, mapper: Mapper = parallel_map
-) -> None:
-    """Store the MinHash signature of every article that has none yet (computed by
-    ``mapper``, one article per item)."""
-    missing = store.conn.execute(
+def sign_missing(store: Store, finder: DuplicateFinder, mapper: Mapper = parallel_map) -> None:
+    """Store the MinHash signature and band keys of every article that has none yet (computed
+    by ``mapper``, one article per item)."""
+    conn = store.conn
+    missing = conn.execute(
         "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
     ).fetchall()
-    work = ((row[0], row[1], num_perm, max_words) for row in missing)
-    store.conn.executemany(
-        "INSERT INTO minhashes VALUES (?, ?)", mapper(_signed, work, len(missing))
+    bands, rows = finder.index.bands, finder.index.rows
+    work = ((r[0], r[1], finder.num_perm, finder.max_words, bands, rows) for r in missing)
+    for article_id, sig, keys in mapper(_signed, work, len(missing)):
+        minhashes.save(conn, article_id, sig, keys)
+    minhashes.save_keys(
+        conn, ((a, band_keys(from_bytes(b), bands, rows)) for a, b in minhashes.unbanded(conn))
     )
+
+
+class LiveDedupe:
+    """The dedupe stage for one article at a time, against the index kept in the store.
+
+    Nothing is held in memory: a new article's band keys find its candidates among the stored
+    signatures, so a long-running process costs the same on 100 articles as on 100,000, and
+    it takes the decision a batch run over the same articles, in publication order, takes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.threshold = float(settings.get("dedupe.near_threshold"))
+        self.num_perm = int(settings.get("dedupe.num_perm"))
+        self.max_words = int(settings.get("dedupe.max_words"))
+        self.bands, self.rows = band_shape(self.threshold, self.num_perm)
+
+    def add(
+        self, store: Store, article_id: str, outlet: str | None, body: str
+    ) -> dup_table.Duplicate | None:
+        """Sign and index a stored article; link it (and return the link) if it copies an
+        earlier one. Runs inside the caller's transaction."""
+        conn = store.conn
+        sig = signature(first_words(body, self.max_words), self.num_perm)
+        keys = band_keys(sig, self.bands, self.rows)
+        found = minhashes.candidates(conn, keys)
+        found.pop(article_id, None)
+        minhashes.save(conn, article_id, to_bytes(sig), keys)
+        ranked = rank(sig, {k: from_bytes(v) for k, v in found.items()})
+        match = next(((k, s) for k, s in ranked if s >= self.threshold), None)
+        if match is None:
+            return None
+        root = dup_table.canonical(conn, match[0]) or match[0]
+        root_outlet = dup_table.outlet_of(conn, root)
+        kind = "wire" if outlet and root_outlet and outlet != root_outlet else "near"
+        dup = describe(store, dup_table.Duplicate(article_id, root, kind, match[1], [], []))
+        dup_table.save(conn, dup)
+        return dup
 
 
 def run_dedupe(
@@ -119,8 +168,8 @@ def dedupe_store(
     conn = store.conn
     with store.transaction():
         if rebuild:
-            conn.execute("DELETE FROM minhashes")
-        sign_missing(store, finder.num_perm, finder.max_words, mapper)
+            minhashes.clear(conn)
+        sign_missing(store, finder, mapper)
         rows = conn.execute(
             "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"
             " ON m.article_id = a.id ORDER BY a.published IS NULL, a.published, a.id"

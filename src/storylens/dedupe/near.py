@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -59,39 +60,72 @@ def signature(words: list[str], num_perm: int) -> np.ndarray[Any, np.dtype[np.ui
     return least
 
 
+def band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) of the LSH for ``threshold``: datasketch's choice, which weighs
+    false positives and false negatives alike."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
+def band_keys(sig: np.ndarray[Any, np.dtype[np.uint64]], bands: int, rows: int) -> list[int]:
+    """One 63-bit key per LSH band of a signature (band number and values hashed): two texts
+    are candidates when they share a key. Stable across runs, so the keys can be stored."""
+    raw = sig.astype("<u8").tobytes()
+    width = 8 * rows
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                raw[b * width : (b + 1) * width], digest_size=8, salt=b.to_bytes(16, "little")
+            ).digest(),
+            "little",
+        )
+        >> 1
+        for b in range(bands)
+    ]
+
+
+def jaccard(
+    a: np.ndarray[Any, np.dtype[np.uint64]], b: np.ndarray[Any, np.dtype[np.uint64]]
+) -> float:
+    """The Jaccard similarity two signatures estimate."""
+    return float(np.mean(a == b))
+
+
 class NearIndex:
-    """An LSH index answering: which stored texts are probably at least ``threshold`` alike?"""
+    """An LSH index answering: which stored texts are probably at least ``threshold`` alike?
+
+    Held in memory by a batch run; a live process asks the same question of the band keys kept
+    in the store (``storylens.store.minhashes``), and gets the same answer."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        from datasketch import MinHash, MinHashLSH
-
         self.num_perm = num_perm
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        # the LSH only reads hash values; one set of permutations serves every wrapper
-        self._permutations = MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations
+        self.bands, self.rows = band_shape(threshold, num_perm)
+        self.buckets: dict[int, list[str]] = {}
         self.signatures: dict[str, np.ndarray[Any, np.dtype[np.uint64]]] = {}
 
-    def _minhash(self, sig: np.ndarray[Any, np.dtype[np.uint64]]) -> Any:
-        from datasketch import MinHash
-
-        return MinHash(
-            num_perm=self.num_perm,
-            hashvalues=sig,
-            permutations=self._permutations,
-            scheme="affine32",
-        )
+    def keys(self, sig: np.ndarray[Any, np.dtype[np.uint64]]) -> list[int]:
+        return band_keys(sig, self.bands, self.rows)
 
     def add(self, key: str, sig: np.ndarray[Any, np.dtype[np.uint64]]) -> None:
-        self.lsh.insert(key, self._minhash(sig))
+        for band in self.keys(sig):
+            self.buckets.setdefault(band, []).append(key)
         self.signatures[key] = sig
 
     def similar(self, sig: np.ndarray[Any, np.dtype[np.uint64]]) -> list[tuple[str, float]]:
         """Stored keys alike to ``sig``, with their estimated Jaccard similarity, best first."""
-        found = []
-        for key in self.lsh.query(self._minhash(sig)):
-            other = self.signatures[key]
-            found.append((key, float(np.mean(other == sig))))
-        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+        found = {k for band in self.keys(sig) for k in self.buckets.get(band, ())}
+        return rank(sig, {k: self.signatures[k] for k in found})
+
+
+def rank(
+    sig: np.ndarray[Any, np.dtype[np.uint64]],
+    candidates: dict[str, np.ndarray[Any, np.dtype[np.uint64]]],
+) -> list[tuple[str, float]]:
+    """Candidates with their estimated Jaccard similarity to ``sig``, best first."""
+    scored = [(key, jaccard(other, sig)) for key, other in candidates.items()]
+    return sorted(scored, key=lambda kv: (-kv[1], kv[0]))
 
 
 def to_bytes(sig: np.ndarray[Any, np.dtype[np.uint64]]) -> bytes:

@@ -17,7 +17,7 @@ from functools import partial
 from storylens.config import Settings
 from storylens.enrich import nlp, places
 from storylens.enrich.stage import enrich_docs
-from storylens.models import Enrichment
+from storylens.models import Article, Enrichment
 from storylens.parallel import Mapper, parallel_map
 from storylens.store import Store
 from storylens.store import enrich as enrich_store
@@ -99,25 +99,24 @@ def load_models(model: str) -> None:
 
 
 def article_work(store: Store, ids: list[str], max_chars: int) -> list[Work]:
-    """What the stage parses for each article: its paragraphs but captions, up to
-    ``max_chars`` characters."""
+    """What the stage parses for each stored article (see :func:`work_of`)."""
     from storylens.store.articles import get_article
 
-    out: list[Work] = []
-    for aid in ids:
-        article = get_article(store.conn, aid)
-        if article is None:
+    return [work_of(a, max_chars) for aid in ids if (a := get_article(store.conn, aid))]
+
+
+def work_of(article: Article, max_chars: int) -> Work:
+    """What the stage parses of an article: its paragraphs but captions, up to ``max_chars``
+    characters."""
+    texts, used = [], 0
+    for i, p in enumerate(article.paragraphs):
+        if p.kind == "caption" or not p.text.strip():
             continue
-        texts, used = [], 0
-        for i, p in enumerate(article.paragraphs):
-            if p.kind == "caption" or not p.text.strip():
-                continue
-            if max_chars and used + len(p.text) > max_chars:
-                break
-            texts.append((i, p.text))
-            used += len(p.text)
-        out.append((aid, article.content_hash, texts))
-    return out
+        if max_chars and used + len(p.text) > max_chars:
+            break
+        texts.append((i, p.text))
+        used += len(p.text)
+    return article.id, article.content_hash, texts
 
 
 def _enrich_task(task: tuple[str, list[Work]]) -> list[tuple[Enrichment, str]]:
@@ -142,3 +141,37 @@ def _count(report: EnrichReport, e: Enrichment) -> None:
     report.mentions += len(e.mentions)
     report.quotes += len(e.quotes)
     report.claims += len(e.claims)
+
+
+class Enricher:
+    """The enrich stage for one article at a time, in this process (the model loaded once).
+
+    :meth:`parse` reads and parses outside any transaction (the slow part); :meth:`save`
+    writes the result and folds the surnames it names, inside the caller's transaction."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.model = str(settings.get("enrich.model"))
+        self.max_chars = int(settings.get("enrich.max_chars"))
+        nlp.load(self.model)
+        places.lookup("")
+
+    def parse(self, articles: list[Article]) -> list[tuple[Enrichment, str]]:
+        work = [work_of(a, self.max_chars) for a in articles]
+        return list(enrich_many(work, self.model))
+
+    def save(self, store: Store, results: list[tuple[Enrichment, str]]) -> set[str]:
+        """Store enrichments; return the articles whose people were folded into a full name
+        (their stories' comparisons change)."""
+        conn = store.conn
+        for e, content_hash in results:
+            enrich_store.save(conn, e, content_hash, self.model)
+        names = {
+            surname
+            for e, _ in results
+            for x in e.entities
+            if (surname := enrich_store.surname(x.name, x.label))
+        }
+        touched: set[str] = set()
+        if names:
+            fold_people(conn, names, touched)
+        return touched

@@ -102,6 +102,11 @@ def list_problems(store: Store, limit: int | None = None) -> list[dict[str, Any]
     return [dict(r) for r in rows]
 
 
+def count_stories(store: Store) -> int:
+    """How many stories the store holds."""
+    return int(store.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+
 def stats(store: Store) -> dict[str, Any]:
     conn = store.conn
 

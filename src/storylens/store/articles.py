@@ -260,3 +260,47 @@ def relabel_outlets(conn: sqlite3.Connection) -> int:
         " WHERE outlet IS NOT NULL)"
     )
     return changed
+
+
+def relabel_one(conn: sqlite3.Connection, article_id: str, learned_before: set[str]) -> list[str]:
+    """:func:`relabel_outlets` for one new article (a live add): it takes the name of the
+    outlet its host is known to belong to, and when it is the first report to teach a host's
+    name (not in ``learned_before``), the reports known only by that host take it. Returns the
+    articles renamed."""
+    row = conn.execute("SELECT outlet, domain FROM articles WHERE id=?", (article_id,)).fetchone()
+    if row is None or not row["domain"]:
+        return []
+    outlet, domain = row["outlet"], row["domain"]
+    learned = conn.execute(
+        "SELECT domain, name FROM outlets WHERE domain IS NOT NULL AND name != domain"
+    ).fetchall()
+    if outlet is None or outlet == domain:
+        for host, name in learned:
+            if domain == host or domain.endswith("." + host):
+                conn.execute("UPDATE articles SET outlet=? WHERE id=?", (name, article_id))
+                return [article_id]
+    renamed: list[str] = []
+    for host, name in learned:
+        if host in learned_before or name != outlet:
+            continue
+        where = "(outlet IS NULL OR outlet=domain) AND (domain=? OR domain LIKE ?)"
+        args = (host, f"%.{host}")
+        renamed += [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE {where}", args)]
+        conn.execute(f"UPDATE articles SET outlet=? WHERE {where}", (name, *args))
+    return renamed
+
+
+def learned_hosts(conn: sqlite3.Connection) -> set[str]:
+    """Hosts whose outlet name the store has learned (see :func:`relabel_outlets`)."""
+    rows = conn.execute("SELECT domain FROM outlets WHERE domain IS NOT NULL AND name != domain")
+    return {r[0] for r in rows}
+
+
+def outlets_of(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, str | None]:
+    """The outlet of each of ``article_ids``."""
+    out: dict[str, str | None] = {}
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(conn.execute(f"SELECT id, outlet FROM articles WHERE id IN ({marks})", chunk))
+    return out

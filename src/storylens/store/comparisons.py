@@ -102,11 +102,15 @@ def save(conn: sqlite3.Connection, story_id: str, members: str, data: Comparison
     )
 
 
-def stale(conn: sqlite3.Connection, min_size: int = 2) -> list[str]:
-    """Stories of at least ``min_size`` reports with some enriched: those to (re)compare."""
+def stale(
+    conn: sqlite3.Connection, min_size: int = 2, story_ids: list[str] | None = None
+) -> list[str]:
+    """Stories of at least ``min_size`` reports with some enriched: those to (re)compare
+    (among ``story_ids`` when given)."""
+    only = "" if story_ids is None else f" AND s.id IN ({','.join('?' * len(story_ids))})"
     rows = conn.execute(
         "SELECT s.id FROM stories s WHERE s.size >= ? AND EXISTS (SELECT 1 FROM story_members m"
-        " JOIN enrichments e ON e.article_id = m.article_id WHERE m.story_id = s.id)",
-        (min_size,),
+        f" JOIN enrichments e ON e.article_id = m.article_id WHERE m.story_id = s.id){only}",
+        (min_size, *(story_ids or ())),
     )
     return [r[0] for r in rows]

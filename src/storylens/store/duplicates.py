@@ -36,6 +36,19 @@ def save(conn: sqlite3.Connection, dup: Duplicate) -> None:
     )
 
 
+def canonical(conn: sqlite3.Connection, article_id: str) -> str | None:
+    """The canonical article ``article_id`` is a copy of (None: it is no copy)."""
+    row = conn.execute(
+        "SELECT canonical_id FROM duplicates WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def outlet_of(conn: sqlite3.Connection, article_id: str) -> str | None:
+    row = conn.execute("SELECT outlet FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def canonical_of(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT article_id, canonical_id FROM duplicates").fetchall())
 

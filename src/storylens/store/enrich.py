@@ -45,8 +45,12 @@ def save(conn: sqlite3.Connection, e: Enrichment, content_hash: str, model: str)
         [(aid, s.index, s.paragraph, s.start, s.end, s.text) for s in e.sentences],
     )
     conn.executemany(
-        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-        [(x.key, x.name, x.label, x.country, x.lat, x.lon) for x in e.entities],
+        "INSERT INTO entities (key, name, label, country, lat, lon, surname)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+        [
+            (x.key, x.name, x.label, x.country, x.lat, x.lon, surname(x.name, x.label))
+            for x in e.entities
+        ],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)",
@@ -77,6 +81,11 @@ def save(conn: sqlite3.Connection, e: Enrichment, content_hash: str, model: str)
         "INSERT INTO enrichments VALUES (?, ?, ?, ?, ?)",
         (aid, content_hash, model, len(e.sentences), now_iso()),
     )
+
+
+def surname(name: str, label: str) -> str | None:
+    """The last word of a person's name, lower-cased (what folding looks people up by)."""
+    return name.rsplit(" ", 1)[-1].lower() if label == "PERSON" else None
 
 
 def prune_entities(conn: sqlite3.Connection) -> None:

@@ -132,3 +132,14 @@ def membership(conn: sqlite3.Connection, article_id: str) -> Membership | None:
         (article_id,),
     ).fetchone()
     return Membership(*row) if row else None
+
+
+def outlets_seen(conn: sqlite3.Connection, story_ids: list[str]) -> list[str]:
+    """The outlets of the stories' reports, in the order a cluster run sees the reports."""
+    rows = conn.execute(
+        "SELECT a.outlet FROM story_members m JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.story_id IN ({','.join('?' * len(story_ids))}) AND a.outlet IS NOT NULL"
+        " ORDER BY a.published IS NULL, a.published, a.id",
+        story_ids,
+    )
+    return list(dict.fromkeys(r[0] for r in rows))

@@ -287,7 +287,10 @@ def require_token(
 
 Cluster = Annotated[
     bool,
-    Query(description="Also link duplicates and place new articles in stories (a cluster run)."),
+    Query(
+        description="Also take each new article through every later stage at once: dedupe,"
+        " place it in a story, enrich it and re-compare that story (the live pipeline)."
+    ),
 ]
 
 
@@ -323,7 +326,8 @@ def ingest_article(
 
 def _ingest(state: Web, origin: str, data: bytes, name: str, cluster: bool) -> dict[str, Any]:
     from storylens.ingest.sources import Source
-    from storylens.pipeline import build_stories, ingest
+    from storylens.live import ingest_live
+    from storylens.pipeline import ingest
 
     limit = float(state.settings.get("ingest.max_file_mb")) * 1_000_000
     if limit and len(data) > limit:
@@ -333,8 +337,11 @@ def _ingest(state: Web, origin: str, data: bytes, name: str, cluster: bool) -> d
         )
     source = Source(origin=origin, path=Path(name), data=data)  # the path gives only the suffix
     with state.write_lock:
-        report = ingest(state.store, [origin], state.settings, sources=[source])
-        stories = build_stories(state.store, state.settings)[1].stories if cluster else None
+        if cluster:
+            report = ingest_live(state.live(), [origin], state.settings, sources=[source])[0]
+        else:
+            report = ingest(state.store, [origin], state.settings, sources=[source])
+    stories = queries.count_stories(state.store) if cluster else None
     return {
         "run": report.run_id,
         "added": report.counts.added,

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storylens import __version__
 from storylens.config import Settings, load_settings
 from storylens.errors import NotFoundError, StorylensError
+from storylens.live import LivePipeline
 from storylens.publish.bidi import escape_marked
 from storylens.publish.templating import environment
 from storylens.store import Store
@@ -80,6 +81,7 @@ class Web:
         self._opened: list[Store] = []
         self._guard = threading.Lock()
         self.write_lock = threading.Lock()  # one ingest at a time
+        self._live: LivePipeline | None = None  # made by the first ingest that clusters
         # a connection that never writes: its data_version moves whenever any other
         # connection (another thread, another process) commits, so it keys the cache
         self._watch = sqlite3.connect(str(self.db_path), check_same_thread=False)
@@ -102,6 +104,17 @@ class Web:
                 self._opened.append(store)
         return store
 
+    def live(self) -> LivePipeline:
+        """The live pipeline this process's ingests (and ``serve --watch``) go through: one
+        per process, on a connection of its own, made at first use (the stories are replayed
+        into memory once)."""
+        with self._guard:
+            if self._live is None:
+                store = Store.for_settings(self.settings, create=False)
+                self._opened.append(store)
+                self._live = LivePipeline(store, self.settings, catch_up=False)
+            return self._live
+
     def write_token(self) -> str | None:
         """The token writes must carry: ``web.token``, else the store's (read each time, so
         ``storylens token --new`` takes effect at once)."""
@@ -123,6 +136,8 @@ class Web:
         return value
 
     def close(self) -> None:
+        if self._live is not None:
+            self._live.close()
         with self._guard:
             for store in self._opened:
                 store.close()
