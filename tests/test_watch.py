@@ -34,7 +34,7 @@ def report(n: int) -> str:
         f"date 2025-05-{day:02d}\n\n"
         f"{people.capitalize()} in {town} gathered again on day {day}, and {body} said that"
         f" {100 + 7 * n} {fact}.\n\n"
-        f"\"We will not stop until this is settled,\" said Mara Quill, who speaks for the"
+        f'"We will not stop until this is settled," said Mara Quill, who speaks for the'
         f" {people} of {town}, in report number {n}.\n"
     )
 
@@ -146,10 +146,13 @@ def _consistent(db: Path) -> int:
         for table in ("minhashes", "story_members", "enrichments"):
             n = conn.execute(f"SELECT count(DISTINCT article_id) FROM {table}").fetchone()[0]
             assert n == articles, table
-        assert conn.execute(
-            "SELECT count(*) FROM stories s WHERE size !="
-            " (SELECT count(*) FROM story_members m WHERE m.story_id = s.id)"
-        ).fetchone()[0] == 0
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM stories s WHERE size !="
+                " (SELECT count(*) FROM story_members m WHERE m.story_id = s.id)"
+            ).fetchone()[0]
+            == 0
+        )
         return int(articles)
 
 
