@@ -144,6 +144,14 @@ class DyingEngine(RayEngine):
         return super().__call__(partial(die_once, stage, func), items, total, *args, **kwargs)
 
 
+def test_results_come_back_in_input_order_across_windows(ray_engine: RayEngine) -> None:
+    engine = RayEngine(window=7)  # the session's Ray, 7 items per Dataset
+    items = [f"item {n}" for n in range(40, 0, -1)]
+    assert list(engine(str.upper, iter(items), len(items), chunk=3)) == [i.upper() for i in items]
+    assert engine.batches >= 6  # six windows of up to three batches each
+    assert list(engine(str.upper, iter([]), 0)) == []
+
+
 def test_parquet_dataset_read_by_ray(ray_engine: RayEngine, tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -22,7 +22,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, TypeVar
 
 from storylens.clean import CleanOptions, clean_item
@@ -38,7 +38,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 EXTRA = "pip install 'storylens[ray]'"
-WINDOW = 20_000  # items in one Ray Dataset: bounds what this process holds at a time
+WINDOW = 20_000  # items in one Ray Dataset at most: bounds what this process holds at a time
+BATCHES_PER_CPU = 64  # and batches per CPU of the cluster (an enrich item is a whole batch)
 DATASET_SUFFIXES = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ROWS_PER_BATCH = 256  # dataset rows cleaned per Ray task
 
@@ -124,9 +125,15 @@ class RayEngine:
         """``map(func, items)`` on Ray, ``chunk`` items per batch, results in input order.
         ``workers`` and ``min_items`` are the local engine's: the cluster's size decides here.
         With ``setup``, batches run in an actor pool (one actor per CPU) that calls it once."""
+        chunk = max(1, chunk)
         pending = iter(items)
-        while window := list(islice(pending, self.window)):
-            yield from self._window(func, window, max(1, chunk), setup)
+        first = list(islice(pending, 1))
+        if not first:
+            return  # nothing to do: no need to start Ray
+        size = min(self.window, BATCHES_PER_CPU * self.cpus() * chunk)
+        pending = chain(first, pending)
+        while window := list(islice(pending, size)):
+            yield from self._window(func, window, chunk, setup)
 
     def _window(
         self,
