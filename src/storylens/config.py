@@ -54,6 +54,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest", "outlet", "", "Outlet for reports that name none (like --outlet)."),
     Setting("ingest", "via", "", "Republishing site for this ingest (like --via)."),
     Setting(
+        "fetch",
+        "user_agent",
+        "",
+        "User-Agent of every request (empty: storylens/VERSION (+project URL)).",
+    ),
+    Setting("fetch", "connect_timeout", 10.0, "Seconds to wait for a server to accept."),
+    Setting("fetch", "read_timeout", 30.0, "Seconds to wait for the next bytes of an answer."),
+    Setting(
+        "fetch", "max_seconds", 120.0, "Longest one response may take to arrive whole (slow drip)."
+    ),
+    Setting("fetch", "max_mb", 10.0, "Largest body read (after gzip); a larger one is a problem."),
+    Setting("fetch", "max_redirects", 5, "Redirects followed for one URL."),
+    Setting("fetch", "retries", 3, "Retries after a 5xx, a 429 or a connection error."),
+    Setting("fetch", "backoff", 1.0, "Seconds before the first retry, doubled for each next one."),
+    Setting(
+        "fetch",
+        "max_retry_after",
+        120.0,
+        "Longest Retry-After honoured (seconds); a server asking for more is a problem.",
+    ),
+    Setting(
+        "fetch",
+        "full_text_words",
+        150,
+        "A feed item whose only text is a summary under this many words (or whose content is"
+        " under a third of it, a teaser) has its link fetched for the full text.",
+    ),
+    Setting(
         "clean",
         "repeat_share",
         0.5,

@@ -27,11 +27,13 @@ from storylens.clean import CleanOptions, clean_item
 from storylens.config import Settings
 from storylens.errors import InputError
 from storylens.ingest import find_sources, read_source
+from storylens.ingest.fetch import Fetcher, is_url
 from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
 from storylens.parallel import Mapper, parallel_map, worker_count
 from storylens.store import Store
 from storylens.store.articles import relabel_outlets, write_article
+from storylens.store.fetches import FetchRecord
 from storylens.store.problems import add_problem, clear_problems
 from storylens.store.runs import RunCounts, save_counts, start_run
 
@@ -232,6 +234,7 @@ class IngestReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     sources: int = 0
+    fetches: list[FetchRecord] = field(default_factory=list)  # the URLs fetched (and robots.txt)
 
     @property
     def exit_code(self) -> int:
@@ -257,15 +260,20 @@ def ingest(
     settings: Settings,
     progress: Progress | None = None,
     sources: Iterable[Source | Problem] | None = None,
+    *,
+    ignore_robots: bool = False,
     mapper: Mapper = parallel_map,
     datasets: Callable[[CleanOptions], Cleaned] | None = None,
 ) -> IngestReport:
-    """Read, clean and store everything named in ``inputs`` (and what ``datasets`` reads and
-    cleans with the options, after them: Parquet or JSON Lines that an engine reads itself).
+    """Read, clean and store everything named in ``inputs``: files, folders, globs, ``-``, and
+    URLs (``http(s)://``: a page or a feed, fetched by :class:`~storylens.ingest.fetch.Fetcher`;
+    ``ignore_robots`` for one's own sites); then what ``datasets`` reads and cleans with the
+    options (Parquet or JSON Lines that an engine reads itself).
 
     Bad inputs never stop the run: each becomes a :class:`Problem`, stored in ``problems`` and
-    returned in the report. ``mapper`` reads and cleans the sources (worker processes here, or
-    another engine's workers); the writes stay in this process, in input order.
+    returned in the report. What every fetch did is stored with the run (``fetches``).
+    ``mapper`` reads and cleans the sources (worker processes here, or another engine's
+    workers); the writes stay in this process, in input order.
     """
     started = time.perf_counter()
     options = clean_options(settings)
@@ -274,7 +282,15 @@ def ingest(
     with store.transaction() as conn:
         run_id = start_run(conn, "ingest", inputs)
     report = IngestReport(run_id=run_id, counts=RunCounts())
-    found = list(sources if sources is not None else find_sources(inputs))
+    fetcher = None
+    if sources is None and any(is_url(spec) for spec in inputs):
+        fetcher = Fetcher(store, settings, ignore_robots=ignore_robots)
+    try:  # every fetch happens here, before the first write
+        found = list(sources if sources is not None else _find(inputs, fetcher))
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+            report.fetches = list(fetcher.record)
     total: int | None = None if datasets else len(found)
     pending: list[tuple[str, Article | Problem]] = []
     done = 0
@@ -298,6 +314,8 @@ def ingest(
             report.counts.problems = len(report.problems)
             if status == "done":
                 relabel_outlets(conn)
+                if fetcher is not None:  # with the last batch: validators only once stored
+                    fetcher.save(conn, run_id)
             save_counts(conn, run_id, report.counts, status)
         pending.clear()
 
@@ -321,6 +339,8 @@ def ingest(
         # The open batch rolls back with its transaction; the run is marked interrupted.
         pending.clear()
         with store.transaction() as conn:
+            if fetcher is not None:  # what was fetched, but no validators: fetch again next time
+                fetcher.save(conn, run_id, remember=False)
             save_counts(conn, run_id, report.counts, "interrupted")
         raise
     report.seconds = time.perf_counter() - started
@@ -336,6 +356,15 @@ def ingest(
         report.seconds,
     )
     return report
+
+
+def _find(inputs: list[str], fetcher: Fetcher | None) -> Iterator[Source | Problem]:
+    """Each input in order: URLs through the fetcher, everything else from the file system."""
+    for spec in inputs:
+        if fetcher is not None and is_url(spec):
+            yield from fetcher.sources(spec)
+        else:
+            yield from find_sources([spec])
 
 
 def ingest_records(store: Store, records: list[dict[str, Any]], settings: Settings) -> list[str]:

@@ -17,7 +17,6 @@ report through the live pipeline (:class:`storylens.live.LivePipeline`).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import signal
 import threading
@@ -32,6 +31,7 @@ from typing import Any
 from storylens.config import Settings
 from storylens.errors import ConfigError
 from storylens.ingest import find_sources
+from storylens.ingest.fetch import Fetcher, is_url
 from storylens.ingest.sources import Source
 from storylens.live import Added, LivePipeline
 from storylens.models import Article, Problem
@@ -66,21 +66,6 @@ class WatchSource:
     @property
     def label(self) -> str:
         return self.name or self.spec
-
-
-def is_url(spec: str) -> bool:
-    """Whether ``spec`` names something to fetch (the fetch module's test when present)."""
-    fetch = _fetch_module()
-    if fetch is not None:
-        return bool(fetch.is_url(spec))
-    return spec.lower().startswith(("http://", "https://"))
-
-
-def _fetch_module() -> Any:
-    try:
-        return importlib.import_module("storylens.ingest.fetch")
-    except ImportError:
-        return None
 
 
 def load_sources(specs: list[str], settings: Settings) -> list[WatchSource]:
@@ -164,8 +149,11 @@ class Watcher:
         settings: Settings,
         sources: list[WatchSource],
         pipeline: LivePipeline | None = None,
+        *,
+        ignore_robots: bool = False,
     ) -> None:
         self.store, self.settings, self.sources = store, settings, sources
+        self.ignore_robots = ignore_robots
         self.stopping = threading.Event()
         self.on_change: Callable[[dict[str, Any]], None] = lambda change: None
         self.own_pipeline = pipeline is None
@@ -174,7 +162,7 @@ class Watcher:
         self.polls = 0
         with store.transaction() as conn:
             self.run_id = start_run(conn, "watch", [s.spec for s in sources])
-        self._fetcher: Any = None
+        self._fetcher: Fetcher | None = None
         self._told: set[tuple[str, int | None, str]] = set()
 
     # --- control --------------------------------------------------------------------------
@@ -198,6 +186,8 @@ class Watcher:
         status = "done" if self.stopping.is_set() or self.polls else "interrupted"
         with self.store.transaction() as conn:
             save_counts(conn, self.run_id, self.counts, status)
+        if self._fetcher is not None:
+            self._fetcher.close()
         if self.own_pipeline:
             self.pipeline.close()
 
@@ -230,7 +220,12 @@ class Watcher:
         self.polls += 1
         source.last = datetime.now(UTC).strftime("%H:%M:%S")
         try:
-            self._feed(source, list(self._entries(source)))
+            done = self._feed(source, list(self._entries(source)))
+            if self._fetcher is not None and is_url(source.spec):
+                # what was fetched, and (once its reports are all stored) the validators for
+                # the next conditional GET; stopped half-way: fetched again next time
+                with self.store.transaction() as conn:
+                    self._fetcher.save(conn, self.run_id, remember=done)
             source.failures = 0
         except Exception as exc:  # a network or disk error: try again later
             source.failures += 1
@@ -242,12 +237,8 @@ class Watcher:
 
     def _entries(self, source: WatchSource) -> Iterator[Source | Problem]:
         if is_url(source.spec):
-            fetch = _fetch_module()
-            if fetch is None:
-                yield Problem(source.spec, "fetching URLs is not in this build of storylens")
-                return
             if self._fetcher is None:
-                self._fetcher = fetch.Fetcher(self.store, self.settings)
+                self._fetcher = Fetcher(self.store, self.settings, ignore_robots=self.ignore_robots)
             yield from self._fetcher.sources(source.spec)
             return
         for entry in find_sources([source.spec]):
@@ -263,9 +254,10 @@ class Watcher:
             self.settings, values={**self.settings.values, "ingest.outlet": source.outlet}
         )
 
-    def _feed(self, source: WatchSource, entries: list[Source | Problem]) -> None:
+    def _feed(self, source: WatchSource, entries: list[Source | Problem]) -> bool:
         """The inputs' reports through the pipeline, oldest first, their problems recorded;
-        each file is marked seen in the transaction of its last report to be added."""
+        each file is marked seen in the transaction of its last report to be added. False
+        when stopped before the end."""
         stats = {
             e.origin: seen_table.stat(e.path)  # what is about to be read
             for e in entries
@@ -300,9 +292,10 @@ class Watcher:
                     seen(origin)(conn)
         for n, (article, origin) in enumerate(queue):
             if self.stopping.is_set():
-                return  # files not marked seen: the next watch reads on from here
+                return False  # files not marked seen: the next watch reads on from here
             also = seen(origin) if last[origin] == n else None
             self._count(source, article, self.pipeline.add(article, self.run_id, also=also))
+        return True
 
     def _count(self, source: WatchSource, article: Article, done: Added) -> None:
         field = "duplicates" if done.outcome == "duplicate" else done.outcome
@@ -372,3 +365,48 @@ def change_record(source: WatchSource, article: Article, done: Added) -> dict[st
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%H:%M:%S")
+
+
+class Beside:
+    """A :class:`Watcher` in a thread of its own beside the web app (``serve --watch``).
+
+    It writes through ``pipeline`` (the web app's, so the API's ingests and the watcher place
+    articles in the same stories in memory) and keeps its own connection for what it records.
+    :meth:`stop` ends it after the report being written."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sources: list[WatchSource],
+        pipeline: Callable[[], LivePipeline],
+        on_change: Callable[[dict[str, Any]], None],
+    ) -> None:
+        self.settings, self.sources = settings, sources
+        self.pipeline, self.on_change = pipeline, on_change
+        self.watcher: Watcher | None = None
+        self.stopping = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="storylens-watch", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with Store.for_settings(self.settings, create=False) as store:
+                watcher = Watcher(store, self.settings, self.sources, self.pipeline())
+                watcher.on_change = self.on_change
+                self.watcher = watcher
+                if self.stopping.is_set():
+                    watcher.stop()
+                try:
+                    watcher.run()
+                finally:
+                    watcher.close()
+        except BaseException as exc:  # shown by stop(); the web app keeps serving
+            log.error("watch beside the web app stopped", exc_info=True)
+            self.error = exc
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.stopping.set()
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.thread.join(timeout)

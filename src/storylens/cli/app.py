@@ -15,6 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from storylens import __version__
+from storylens.cli.engine import (
+    AddressOption,
+    EngineOption,
+    NumCpusOption,
+    _engine_inputs,
+)  # fmt: skip
 from storylens.cli.output import console, day, err, error, print_json, when
 from storylens.config import Settings, load_settings
 from storylens.errors import StorylensError
@@ -39,57 +45,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Settings file (default ./storylens.toml).")
 ]
-
-
-def _check_engine(value: str) -> str:
-    if value not in ("local", "ray"):
-        raise typer.BadParameter(f"{value!r} is not an engine: use local or ray")
-    return value
-
-
-EngineOption = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        callback=_check_engine,
-        help="Where the batch stages compute: local (processes here) or ray (Ray Data; needs"
-        " the extra storylens[ray]).",
-    ),
-]
-AddressOption = Annotated[
-    str | None,
-    typer.Option(
-        "--address",
-        help="Ray cluster to join (ray://HOST:10001, HOST:6379 or auto); default: a local Ray.",
-    ),
-]
-NumCpusOption = Annotated[
-    int | None, typer.Option("--num-cpus", min=1, help="CPUs of the local Ray (default: all).")
-]
-
-
-def _engine(engine: str, address: str | None, num_cpus: int | None) -> Any:
-    """The engine's mapper (Ray imported only for ``ray``)."""
-    from storylens.scale import engine_mapper
-
-    return engine_mapper(engine, address, num_cpus)
-
-
-def _engine_inputs(
-    engine: str, address: str | None, num_cpus: int | None, paths: list[str]
-) -> tuple[Any, list[str], Any]:
-    """(mapper, the inputs the readers take, what reads the datasets or None): with the ray
-    engine, Parquet and object-store paths are datasets Ray reads itself."""
-    from functools import partial
-
-    mapper = _engine(engine, address, num_cpus)
-    if engine != "ray":
-        return mapper, paths, None
-    from storylens.scale.ray import dataset_kind
-
-    specs = [p for p in paths if dataset_kind(p)]
-    files = [p for p in paths if not dataset_kind(p)]
-    return mapper, files, partial(mapper.clean_datasets, specs) if specs else None
 
 
 def _settings(db: Path | None, config: Path | None = None, **flags: Any) -> Settings:
@@ -122,7 +77,9 @@ def _main(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs, - for stdin, or URLs.")
+    ],
     db: DbOption = None,
     config: ConfigOption = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet for reports that name none.")] = None,
@@ -133,12 +90,17 @@ def ingest(
     workers: Annotated[
         int | None, typer.Option(help="Processes for reading (0: per core).")
     ] = None,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option("--ignore-robots", help="Fetch URLs robots.txt disallows (your own sites)."),
+    ] = False,
     engine: EngineOption = "local",
     address: AddressOption = None,
     num_cpus: NumCpusOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Read news reports into the store. Exit code 3 when some inputs could not be used.
+    """Read news reports (files, or pages and feeds by URL) into the store. Exit code 3 when
+    some inputs could not be used.
 
     With --engine ray, Parquet datasets and object-store paths (s3://…) are read by Ray."""
     from storylens.pipeline import ingest as run_ingest
@@ -160,9 +122,11 @@ def ingest(
             paths,
             settings,
             progress=_progress_printer(as_json),
+            ignore_robots=ignore_robots,
             mapper=mapper,
             datasets=datasets,
         )
+    fetched = [f for f in report.fetches if f.kind != "robots"]
     if as_json:
         print_json(
             {
@@ -175,6 +139,9 @@ def ingest(
                     for p in report.problems
                 ],
                 "seconds": round(report.seconds, 3),
+                "fetches": [
+                    {"url": f.url, "status": f.status, "outcome": f.outcome} for f in fetched
+                ],
             }
         )
     else:
@@ -187,6 +154,13 @@ def ingest(
             + f" — {report.sources} inputs in {report.seconds:.1f}s ({rate:.0f} items/s)"
             + f" → {escape(str(settings.db_path))}"
         )
+        if fetched:
+            unchanged = sum(f.not_modified for f in fetched)
+            console.print(
+                f"  {len(fetched)} URLs fetched ({unchanged} not modified),"
+                f" {sum(f.bytes for f in fetched) / 1e3:.0f} kB, {sum(f.retries for f in fetched)}"
+                " retries: storylens fetches"
+            )
         for p in report.problems[:20]:
             where = p.origin if p.item is None else f"{p.origin} (item {p.item})"
             console.print(f"  [red]problem[/] {escape(where)}: {escape(p.reason)}")
@@ -486,6 +460,7 @@ def main() -> None:
 
 # The commands register in the order of the flow: ingest, stories, enrich and compare, web.
 # isort: off
+from storylens.cli import fetches as _fetches  # noqa: E402,F401  (registers fetches)
 from storylens.cli import stories as _stories  # noqa: E402,F401  (registers the story commands)
 from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the enrich commands)
 from storylens.cli import live as _live  # noqa: E402,F401  (registers run and watch)

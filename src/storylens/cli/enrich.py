@@ -9,18 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from storylens.cli.app import (
-    AddressOption,
     ConfigOption,
     DbOption,
-    EngineOption,
     JsonOption,
-    NumCpusOption,
-    _engine,
     _open,
     _progress_printer,
     _settings,
     app,
 )  # fmt: skip
+from storylens.cli.engine import AddressOption, EngineOption, NumCpusOption, _engine
 from storylens.cli.output import console, day, print_json
 from storylens.models import Comparison, Fact, FactCell
 from storylens.store import Store

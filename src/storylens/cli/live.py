@@ -8,17 +8,14 @@ import typer
 from rich.markup import escape
 
 from storylens.cli.app import (
-    AddressOption,
     ConfigOption,
     DbOption,
-    EngineOption,
     JsonOption,
-    NumCpusOption,
-    _engine_inputs,
     _progress_printer,
     _settings,
     app,
 )  # fmt: skip
+from storylens.cli.engine import AddressOption, EngineOption, NumCpusOption, _engine_inputs
 from storylens.cli.output import console, err, print_json
 from storylens.store import Store
 
@@ -142,6 +139,10 @@ def watch(
     once: Annotated[
         bool, typer.Option("--once", help="Poll every source once, then stop.")
     ] = False,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option("--ignore-robots", help="Fetch URLs robots.txt disallows (your own sites)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per change.")] = False,
 ) -> None:
     """Follow sources: poll them on a schedule and feed new reports through the pipeline,
@@ -151,7 +152,7 @@ def watch(
     settings = _settings(db, config, **{"watch.interval": interval})
     specs = load_sources(sources or [], settings)
     with Store.for_settings(settings) as store:
-        watcher = Watcher(store, settings, specs)
+        watcher = Watcher(store, settings, specs, ignore_robots=ignore_robots)
         status = None if as_json or not err.is_terminal else _status(watcher)
         watcher.on_change = _change_printer(as_json)
         watcher.install_signals()

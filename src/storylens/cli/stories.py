@@ -10,17 +10,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from storylens.cli.app import (
-    AddressOption,
     ConfigOption,
     DbOption,
-    EngineOption,
     JsonOption,
-    NumCpusOption,
-    _engine,
     _open,
     _settings,
     app,
 )  # fmt: skip
+from storylens.cli.engine import AddressOption, EngineOption, NumCpusOption, _engine
 from storylens.cli.output import console, day, print_json
 from storylens.store import Store
 

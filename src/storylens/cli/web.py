@@ -3,8 +3,9 @@ static site of the stories)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -27,6 +28,14 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(min=1, max=64, help="Processes serving requests (default 1).")
     ] = None,
+    watch: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--watch",
+            help="Also follow this source (feed, URL, folder, sources file), as storylens"
+            " watch does, beside the web app; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app and the REST API (/api/v1) over a store. Writes through the API need
     the store's token, made and printed on the first serve (`storylens token` shows it)."""
@@ -43,6 +52,7 @@ def serve(
         with Store.for_settings(settings, create=False) as store:  # a hint if it is missing
             token, made = ensure_token(store)
     web_app = create_app(settings)  # says so, with a hint, when the store is unusable
+    beside = _watch_beside(settings, web_app, watch, workers) if watch else None
     where = f"http://{host}:{port}"
     err.print(
         f"Serving {escape(str(settings.db_path))} at [bold]{where}/[/]"
@@ -60,13 +70,43 @@ def serve(
         )
     else:
         err.print("Writes (POST /api/v1/ingest/…) need the token: `storylens token` shows it.")
-    if workers == 1:
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
-        return
-    from storylens.web.workers import serve_workers
+    if beside is not None:
+        import signal
 
-    web_app.state.web.close()  # each worker makes its own
-    serve_workers(settings, host, port, workers)
+        # uvicorn stops on SIGTERM, then raises it again with this handler back in place: the
+        # watcher is stopped below (after the report being written), and serve exits 0
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    try:
+        if workers == 1:
+            uvicorn.run(web_app, host=host, port=port, log_level="warning")
+            return
+        from storylens.web.workers import serve_workers
+
+        if beside is None:
+            web_app.state.web.close()  # each worker makes its own
+        serve_workers(settings, host, port, workers)
+    finally:
+        if beside is not None:
+            beside.stop()
+            err.print(beside.watcher.summary() if beside.watcher else "watch: stopped")
+
+
+def _watch_beside(settings: Any, web_app: Any, specs: list[str], workers: int) -> Any:
+    """``serve --watch``: a watcher in a thread, through the web app's live pipeline."""
+    from storylens.live import LivePipeline
+    from storylens.watch import Beside, load_sources
+
+    sources = load_sources(specs, settings)
+    web = web_app.state.web
+    if workers == 1:
+        pipeline = web.live
+    else:  # the workers are other processes: this one's pipeline serves the watcher alone
+
+        def pipeline() -> LivePipeline:
+            return LivePipeline(Store.for_settings(settings, create=False), settings)
+
+    err.print(f"Watching {len(sources)} source(s) beside the web app; changes are logged here.")
+    return Beside(settings, sources, pipeline, lambda change: err.print(escape(change["line"])))
 
 
 @app.command()

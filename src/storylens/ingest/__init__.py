@@ -59,13 +59,31 @@ def read_source(source: Source, max_bytes: int | None) -> Iterator[RawItem | Pro
             )
         if fmt == "text" and source.suffix in {".md", ".markdown"}:
             items: Iterator[RawItem | Problem] = text.read(content, source.origin, markdown=True)
+        elif fmt == "html" and source.url:
+            items = html.read(content, source.origin, url=source.url)
         else:
             items = READERS[fmt](content, source.origin)
         for found in items:
-            if isinstance(found, RawItem) and notes:
-                found.notes[:0] = notes
+            if isinstance(found, RawItem):
+                if notes:
+                    found.notes[:0] = notes
+                if source.defaults or source.url:
+                    _fill(found, source)
             yield found
     except InputError as exc:
         yield Problem(source.origin, exc.message, detail=exc.hint)
     except RecursionError:
         yield Problem(source.origin, "input is nested too deeply to read")
+
+
+def _fill(item: RawItem, source: Source) -> None:
+    """What a fetch knew about a source, where the reader found nothing (see Source)."""
+    if source.url and not item.url:
+        item.url = source.url
+    for key, value in (source.defaults or {}).items():
+        if key == "format":
+            item.format = str(value)
+        elif key == "notes":
+            item.notes[:0] = [n for n in value if n not in item.notes]
+        elif value not in (None, "", []) and getattr(item, key, None) in (None, "", []):
+            setattr(item, key, value)

@@ -1,7 +1,8 @@
-"""RSS and Atom feeds through feedparser: one report per item, full content when present."""
+"""RSS, Atom and JSON Feed: one report per item, full content when present."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -79,3 +80,61 @@ def _item(
         extra=extra,
         notes=notes,
     )
+
+
+def is_json_feed(data: Any) -> bool:
+    """Whether a parsed JSON document is a JSON Feed (https://jsonfeed.org/version/1.1)."""
+    return (
+        isinstance(data, dict)
+        and str(data.get("version", "")).startswith("https://jsonfeed.org/version/")
+        and isinstance(data.get("items"), list)
+    )
+
+
+def read_json_feed(data: dict[str, Any], origin: str) -> Iterator[RawItem | Problem]:
+    """A parsed JSON Feed: one report per item, ``content_html`` / ``content_text`` when
+    present, else the summary (noted, as for RSS)."""
+    if not data["items"]:
+        raise InputError("feed has no items")
+    outlet = strip_tags(str(data.get("title") or "")) or None
+    feed_authors = _json_authors(data)
+    for index, entry in enumerate(data["items"]):
+        if not isinstance(entry, dict):
+            yield Problem(origin, f"feed item is a JSON {type(entry).__name__}", index)
+            continue
+        content = str(entry.get("content_html") or "")
+        paragraphs = html_to_paragraphs(content) if content else []
+        if not paragraphs and entry.get("content_text"):
+            blocks = str(entry["content_text"]).split("\n\n")
+            paragraphs = html_to_paragraphs("".join(f"<p>{html.escape(b)}</p>" for b in blocks))
+        summary = str(entry.get("summary") or "")
+        has_content = bool(paragraphs)
+        if not paragraphs and summary:
+            paragraphs = html_to_paragraphs(f"<p>{html.escape(summary)}</p>")
+        if not paragraphs:
+            yield Problem(origin, "feed item has no text (no content and no summary)", index)
+            continue
+        tags = entry.get("tags")
+        yield RawItem(
+            origin=origin,
+            item=index,
+            format="jsonfeed",
+            paragraphs=paragraphs,
+            title=strip_tags(str(entry.get("title") or "")) or None,
+            url=entry.get("url") or entry.get("external_url") or None,
+            published=entry.get("date_published") or entry.get("date_modified") or None,
+            authors=_json_authors(entry) or feed_authors,
+            description=(summary or None) if has_content else None,
+            outlet=outlet,
+            image=entry.get("image") or entry.get("banner_image") or None,
+            categories=[str(t) for t in tags] if isinstance(tags, list) else [],
+            language=entry.get("language") or data.get("language") or None,
+            extra={"guid": str(entry["id"])} if entry.get("id") is not None else {},
+            notes=[] if has_content else ["feed item has only a summary, not the full text"],
+        )
+
+
+def _json_authors(obj: dict[str, Any]) -> list[str]:
+    found = obj.get("authors") or ([obj["author"]] if obj.get("author") else [])
+    names = [a.get("name") for a in found if isinstance(a, dict)] if isinstance(found, list) else []
+    return [str(n).strip() for n in names if n and str(n).strip()]

@@ -12,7 +12,8 @@ from storylens.models import Paragraph, Problem, RawItem
 _DATE_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
 
 
-def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
+def read(text: str, origin: str, url: str | None = None) -> Iterator[RawItem | Problem]:
+    """``url``: where the page was fetched from (its own URL), when it was."""
     import trafilatura  # heavy: imported only when an HTML page is read
 
     try:
@@ -51,7 +52,7 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
         format="html",
         paragraphs=paragraphs,
         title=title,
-        url=doc.url or None,
+        url=url or doc.url or None,
         published=published or None,
         authors=authors,
         description=doc.description or None,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 
@@ -20,11 +22,15 @@ SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules"}
 
 @dataclass(slots=True)
 class Source:
-    """One input to read: a file path, or standard input."""
+    """One input to read: a file path, standard input, or what a URL held."""
 
     origin: str
     path: Path | None = None  # None for stdin
-    data: bytes | None = None  # preloaded bytes (stdin, HTTP upload)
+    data: bytes | None = None  # preloaded bytes (stdin, HTTP upload, a fetched page)
+    url: str | None = None  # where a fetched page came from: its own URL, the article's identity
+    # what the fetch knew (a feed item's title, date, authors …): fills what the reader left
+    # empty; "format" replaces the reader's name, "notes" come first
+    defaults: dict[str, Any] | None = None
 
     @property
     def suffix(self) -> str:
@@ -39,6 +45,9 @@ def find_sources(inputs: list[str]) -> Iterator[Source | Problem]:
     standard input. Names that match nothing become problems.
     """
     for spec in inputs:
+        if re.match(r"^https?://", spec, re.IGNORECASE):
+            yield Problem(spec, "a URL: fetched only by pipeline.ingest (storylens ingest URL)")
+            continue
         if spec == "-":
             yield Source(origin="<stdin>", data=sys.stdin.buffer.read())
             continue

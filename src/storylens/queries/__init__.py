@@ -9,7 +9,7 @@ from typing import Any
 
 from storylens.errors import NotFoundError, StorylensError
 from storylens.models import Article
-from storylens.store import Store
+from storylens.store import Store, fetches
 from storylens.store.articles import find_ids, get_article, select_articles, sightings
 from storylens.store.search import MARK_END, MARK_START, Hit, search
 
@@ -105,6 +105,13 @@ def list_problems(store: Store, limit: int | None = None) -> list[dict[str, Any]
 def count_stories(store: Store) -> int:
     """How many stories the store holds."""
     return int(store.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+
+def list_fetches(
+    store: Store, run_id: int | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """What the fetches of an ingest run did (default: the latest run that fetched)."""
+    return fetches.list_fetches(store.conn, run_id, limit)
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -249,6 +256,7 @@ from storylens.queries.pages import (  # noqa: E402
     article_context,
     articles_page,
     list_outlets,
+    new_since,
     outlet_detail,
     problems_page,
     search_page,
@@ -284,11 +292,13 @@ __all__ = [
     "list_articles",
     "list_claims",
     "list_entities",
+    "list_fetches",
     "list_outlets",
     "list_problems",
     "list_quotes",
     "list_stories",
     "list_storylines",
+    "new_since",
     "outlet_detail",
     "problems_page",
     "search_articles",

@@ -278,3 +278,20 @@ def stored_in_run(store: Store, run_id: int) -> list[dict[str, Any]]:
         (run_id,),
     )
     return [dict(r) for r in rows]
+
+
+def new_since(store: Store, story_ids: list[str], since: str | None) -> dict[str, list[str]]:
+    """For each story, its reports stored after ``since`` (an ISO time: the reader's last
+    visit), oldest first; none when ``since`` is None (a first visit marks nothing)."""
+    out: dict[str, list[str]] = {sid: [] for sid in story_ids}
+    if since is None or not story_ids:
+        return out
+    marks = ", ".join("?" * len(story_ids))
+    rows = store.conn.execute(
+        "SELECT m.story_id, a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.story_id IN ({marks}) AND a.ingested_at > ? ORDER BY a.ingested_at, a.id",
+        [*story_ids, since],
+    )
+    for story_id, article_id in rows:
+        out[story_id].append(article_id)
+    return out

@@ -41,6 +41,8 @@ EXTRA = "pip install 'storylens[ray]'"
 WINDOW = 20_000  # items in one Ray Dataset at most: bounds what this process holds at a time
 BATCHES_PER_CPU = 64  # and batches per CPU of the cluster (an enrich item is a whole batch)
 DATASET_SUFFIXES = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# object stores Ray reads through pyarrow (http(s) URLs are pages and feeds: ingest fetches them)
+OBJECT_STORES = ("s3://", "s3a://", "gs://", "gcs://", "abfs://", "abfss://", "az://", "hdfs://")
 ROWS_PER_BATCH = 256  # dataset rows cleaned per Ray task
 
 
@@ -217,7 +219,7 @@ def dataset_kind(spec: str) -> str | None:
     folder, or an object-store path (``s3://…``, ``gs://…``) of Parquet or JSON Lines. Local
     JSON Lines files are read like any file (the local engine's reader, the same answers)."""
     lowered = spec.lower().rstrip("/")
-    remote = "://" in lowered and not lowered.startswith("file://")
+    remote = lowered.startswith(OBJECT_STORES)
     for suffix, kind in DATASET_SUFFIXES.items():
         named = lowered.endswith(suffix) or lowered.endswith(suffix + ".gz")
         if named and (kind == "parquet" or remote):

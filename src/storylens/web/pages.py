@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -60,6 +61,33 @@ def pager(request: Request, page: int, total: int, per: int = PER_PAGE) -> dict[
     }
 
 
+VISIT_COOKIE = "storylens_visit"
+VISIT_GAP = timedelta(minutes=30)  # page views further apart than this are two visits
+
+
+def last_visit(request: Request) -> tuple[str | None, str]:
+    """The time of the reader's last visit (what is newer is marked new), and the cookie value
+    to set: ``since|seen``, both ISO times in UTC. A page view more than :data:`VISIT_GAP`
+    after the previous one starts a new visit: its ``since`` becomes that previous view."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    since: str | None = None
+    raw = request.cookies.get(VISIT_COOKIE, "")
+    parts = raw.split("|")
+    try:
+        before = [datetime.fromisoformat(p) for p in parts] if len(parts) == 2 else []
+    except ValueError:
+        before = []
+    if before and all(b.tzinfo is not None for b in before):
+        kept, seen = before
+        since = (seen if now - seen > VISIT_GAP else kept).isoformat()
+    return since, f"{since or now.isoformat()}|{now.isoformat()}"
+
+
+def remember_visit(response: HTMLResponse, value: str) -> HTMLResponse:
+    response.set_cookie(VISIT_COOKIE, value, max_age=400 * 86400, httponly=True, samesite="lax")
+    return response
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
@@ -74,10 +102,14 @@ def home(
         outlet=outlet or None,
     )  # fmt: skip
     days = queries.story_activity(store, [s["id"] for s in items])
+    since, visit = last_visit(request)
+    fresh = queries.new_since(store, [s["id"] for s in items], since)
     for s in items:
         s["chart"] = chart(days[s["id"]], width=120, height=24)
-    return state.render(
+        s["new"] = len(fresh[s["id"]])
+    html = state.render(
         "home.html",
+        since=since,
         stories=items,
         pager=pager(request, page, total),
         overall=state.cached("overall-chart", lambda: overall_chart(store)),
@@ -85,6 +117,7 @@ def home(
         min_size=min_size,
         outlet=outlet or "",
     )
+    return remember_visit(html, visit)
 
 
 def _side_by_side(store: Any, detail: dict[str, Any], read: str | None) -> list[Article]:
@@ -108,6 +141,7 @@ Kinds = Annotated[list[str] | None, Query(max_length=10)]
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(
+    request: Request,
     state: State,
     story_id: str,
     read: Annotated[str | None, Query(max_length=2000)] = None,
@@ -126,8 +160,11 @@ def story(
     view = analysis.story_view(
         queries.story_analysis(store, detail["id"]), detail["id"], reading_ids, kinds
     )
-    return state.render(
+    since, visit = last_visit(request)
+    page = state.render(
         "story.html",
+        since=since,
+        new=set(queries.new_since(store, [detail["id"]], since)[detail["id"]]),
         story=detail,
         chart=chart(queries.story_activity(store, [detail["id"]])[detail["id"]], width=320,
                     height=40),
@@ -139,6 +176,7 @@ def story(
         highlight=hl or "",
         view=view,
     )  # fmt: skip
+    return remember_visit(page, visit)
 
 
 def locate(article: Article, sentence: str) -> tuple[int, int, int] | None:
