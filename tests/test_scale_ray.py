@@ -43,8 +43,10 @@ TABLES = (
 SKIP_TABLES = ("articles_fts", "migrations", "runs", "secrets")  # FTS internals, clocks, pids
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_engine() -> Iterator[RayEngine]:
+    """The test session's one local Ray (only this module uses it): stopped when the module is
+    done, so the tests after it get the machine's cores back."""
     engine = RayEngine(num_cpus=2)
     engine.start()
     yield engine
