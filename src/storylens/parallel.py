@@ -1,4 +1,10 @@
-"""Running a pure function over many items in worker processes, results in input order."""
+"""Running a pure function over many items in worker processes, results in input order.
+
+:func:`parallel_map` is the local engine. A stage that maps over its items takes a ``mapper``
+(anything shaped like :class:`Mapper`, :func:`parallel_map` by default), so the same stage code
+runs on another engine (``storylens.scale.ray``) by being handed that engine's mapper: the
+stage keeps its order-dependent steps and all its writes, the mapper only computes.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,28 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 500  # below this, starting processes costs more than it saves
 WINDOW = 2048  # items handed to the workers at a time
+
+
+class Mapper(Protocol):
+    """``map(func, items)`` somewhere, results in input order (see :func:`parallel_map`)."""
+
+    def __call__(
+        self,
+        func: Callable[[T], R],
+        items: Iterable[T],
+        total: int,
+        workers: int = 0,
+        chunk: int = 64,
+        min_items: int = MIN_ITEMS,
+        setup: Callable[[], object] | None = None,
+    ) -> Iterator[R]: ...
 
 
 def worker_count(wanted: int = 0) -> int:
@@ -28,9 +49,15 @@ def parallel_map(
     workers: int = 0,
     chunk: int = 64,
     min_items: int = MIN_ITEMS,
+    setup: Callable[[], object] | None = None,
 ) -> Iterator[R]:
     """``map(func, items)`` in worker processes when there are many items; same order, same
-    results as running it here. ``func`` must be a module-level function of plain data."""
+    results as running it here. ``func`` must be a module-level function of plain data.
+
+    ``setup`` (loading a model, say) runs once in each process that calls ``func``: here, once,
+    before the workers are forked, so they inherit what it loaded."""
+    if setup is not None:
+        setup()
     count = worker_count(workers)
     if count == 1 or total < min_items:
         yield from map(func, items)

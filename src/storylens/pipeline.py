@@ -20,7 +20,8 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from typing import Any, Protocol
 
 from storylens.clean import CleanOptions, clean_item
 from storylens.config import Settings
@@ -29,7 +30,7 @@ from storylens.ingest import find_sources, read_source
 from storylens.ingest.fetch import Fetcher, is_url
 from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
-from storylens.parallel import parallel_map, worker_count
+from storylens.parallel import Mapper, parallel_map, worker_count
 from storylens.store import Store
 from storylens.store.articles import relabel_outlets, write_article
 from storylens.store.fetches import FetchRecord
@@ -40,42 +41,84 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 Progress = Callable[[int, int | None, RunCounts], None]
+# what an engine that reads datasets itself gives: (origin, its articles and problems)
+Cleaned = Iterable[tuple[str, list[Article | Problem]]]
 StageProgress = Callable[[str, int, int | None], None]  # stage, done, total
+
+
+class StageRun(Protocol):
+    """A stage's batch run: ``(store, settings, rebuild, progress[, mapper])``."""
+
+    def __call__(
+        self,
+        store: Store,
+        settings: Settings,
+        rebuild: bool,
+        progress: StageProgress | None,
+        mapper: Mapper = ...,
+        /,
+    ) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Stage:
     """One stage of the flow: its name (the folder, the command, the config section and the
     docs page), the store tables it reads and writes, and its batch run over the store
-    (``run(store, settings, rebuild, progress)``; ingest reads its inputs instead)."""
+    (``run(store, settings, rebuild, progress, mapper)``, the mapper computing its batch work
+    on an engine; ingest reads its inputs instead)."""
 
     name: str
     needs: tuple[str, ...]
     provides: tuple[str, ...]
-    run: Callable[[Store, Settings, bool, StageProgress | None], Any] | None
+    run: StageRun | None
     help: str
 
 
-def _dedupe(store: Store, settings: Settings, rebuild: bool, _: StageProgress | None) -> Any:
+def _dedupe(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    _: StageProgress | None,
+    mapper: Mapper = parallel_map,
+) -> Any:
     from storylens.dedupe import run_dedupe
 
-    return run_dedupe(store, settings, rebuild=rebuild)
+    return run_dedupe(store, settings, rebuild=rebuild, mapper=mapper)
 
 
-def _cluster(store: Store, settings: Settings, rebuild: bool, _: StageProgress | None) -> Any:
+def _cluster(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    _: StageProgress | None,
+    mapper: Mapper = parallel_map,
+) -> Any:
     from storylens.cluster import run_cluster
 
-    return run_cluster(store, settings, rebuild=rebuild)
+    return run_cluster(store, settings, rebuild=rebuild, mapper=mapper)
 
 
-def _enrich(store: Store, settings: Settings, rebuild: bool, on: StageProgress | None) -> Any:
+def _enrich(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    on: StageProgress | None,
+    mapper: Mapper = parallel_map,
+) -> Any:
     from storylens.enrich.run import run_enrich
 
     progress = (lambda done, total: on("enrich", done, total)) if on else None
-    return run_enrich(store, settings, rebuild=rebuild, progress=progress)
+    return run_enrich(store, settings, rebuild=rebuild, progress=progress, mapper=mapper)
 
 
-def _compare(store: Store, settings: Settings, rebuild: bool, on: StageProgress | None) -> Any:
+def _compare(
+    store: Store,
+    settings: Settings,
+    rebuild: bool,
+    on: StageProgress | None,
+    _: Mapper = parallel_map,
+) -> Any:
+    """Compare runs here, per story, on any engine: it reads the store."""
     from storylens.compare.run import run_compare
 
     progress = (lambda done, total: on("compare", done, total)) if on else None
@@ -136,10 +179,14 @@ def run(
     rebuild: bool = False,
     until: str | None = None,
     sources: Iterable[Source | Problem] | None = None,
+    mapper: Mapper = parallel_map,
+    datasets: Callable[[CleanOptions], Cleaned] | None = None,
 ) -> RunReport:
     """The whole job: ingest ``inputs`` (none: only what is stored), then every later stage in
     :data:`STAGES` order over the store (through ``until`` when given). Each stage does only
-    the work not done yet (everything again for the stages after ingest with ``rebuild``)."""
+    the work not done yet (everything again for the stages after ingest with ``rebuild``).
+    ``mapper`` computes the stages' batch work (this machine's processes, or an engine's
+    workers); ``datasets`` are ingested after ``inputs`` (see :func:`ingest`)."""
     check_order()
     started = time.perf_counter()
     on_ingest: Progress | None = None
@@ -147,23 +194,34 @@ def run(
         on = progress
         on_ingest = lambda done, total, counts: on("ingest", done, total)  # noqa: E731
     report = RunReport(
-        ingest(store, inputs, settings, progress=on_ingest, sources=sources)
-        if inputs or sources is not None
+        ingest(
+            store,
+            inputs,
+            settings,
+            progress=on_ingest,
+            sources=sources,
+            mapper=mapper,
+            datasets=datasets,
+        )
+        if inputs or sources is not None or datasets is not None
         else None
     )
     for s in STAGES[1:]:
         assert s.run is not None
-        report.stages[s.name] = s.run(store, settings, rebuild, progress)
+        report.stages[s.name] = s.run(store, settings, rebuild, progress, mapper)
         if s.name == until:
             break
     report.seconds = time.perf_counter() - started
     return report
 
 
-def build_stories(store: Store, settings: Settings, *, rebuild: bool = False) -> tuple[Any, Any]:
+def build_stories(
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+) -> tuple[Any, Any]:
     """The dedupe and cluster stages over what is stored (a re-run: ``storylens cluster``);
-    return both stages' reports."""
-    done = run(store, [], settings, rebuild=rebuild, until="cluster").stages
+    return both stages' reports. ``mapper`` computes the signatures and features; grouping
+    and clustering run here, in order."""
+    done = run(store, [], settings, rebuild=rebuild, until="cluster", mapper=mapper).stages
     return done["dedupe"], done["cluster"]
 
 
@@ -204,13 +262,18 @@ def ingest(
     sources: Iterable[Source | Problem] | None = None,
     *,
     ignore_robots: bool = False,
+    mapper: Mapper = parallel_map,
+    datasets: Callable[[CleanOptions], Cleaned] | None = None,
 ) -> IngestReport:
     """Read, clean and store everything named in ``inputs``: files, folders, globs, ``-``, and
     URLs (``http(s)://``: a page or a feed, fetched by :class:`~storylens.ingest.fetch.Fetcher`;
-    ``ignore_robots`` for one's own sites).
+    ``ignore_robots`` for one's own sites); then what ``datasets`` reads and cleans with the
+    options (Parquet or JSON Lines that an engine reads itself).
 
     Bad inputs never stop the run: each becomes a :class:`Problem`, stored in ``problems`` and
     returned in the report. What every fetch did is stored with the run (``fetches``).
+    ``mapper`` reads and cleans the sources (worker processes here, or another engine's
+    workers); the writes stay in this process, in input order.
     """
     started = time.perf_counter()
     options = clean_options(settings)
@@ -228,7 +291,7 @@ def ingest(
         if fetcher is not None:
             fetcher.close()
             report.fetches = list(fetcher.record)
-    total = len(found)
+    total: int | None = None if datasets else len(found)
     pending: list[tuple[str, Article | Problem]] = []
     done = 0
     cleared: set[str] = set()  # inputs whose earlier problems this run has already replaced
@@ -257,12 +320,15 @@ def ingest(
         pending.clear()
 
     try:
-        for entry, results in _process_all(found, options, max_bytes, _workers(settings, total)):
+        workers = _workers(settings, len(found))
+        read = _process_all(found, options, max_bytes, workers, mapper)
+        by_origin = ((entry.origin, results) for entry, results in read)
+        for origin, results in chain(by_origin, datasets(options) if datasets else ()):
             for result in results:
                 if isinstance(result, Problem):
                     _problem(report, pending, result)
                 else:
-                    pending.append((entry.origin, result))
+                    pending.append((origin, result))
                 if len(pending) >= batch_size:
                     flush()  # short transactions, even inside one big export: others may write
             done += 1
@@ -278,7 +344,7 @@ def ingest(
             save_counts(conn, run_id, report.counts, "interrupted")
         raise
     report.seconds = time.perf_counter() - started
-    report.sources = total
+    report.sources = done
     log.info(
         "ingest run %d: %d added, %d updated, %d unchanged, %d duplicates, %d problems in %.1fs",
         run_id,
@@ -350,7 +416,11 @@ def _process(
 
 
 def _process_all(
-    found: list[Source | Problem], options: CleanOptions, max_bytes: int | None, workers: int
+    found: list[Source | Problem],
+    options: CleanOptions,
+    max_bytes: int | None,
+    workers: int,
+    mapper: Mapper = parallel_map,
 ) -> Iterator[tuple[Source | Problem, list[Article | Problem]]]:
     """Read and clean every source, in input order; in worker processes when there are many.
 
@@ -358,9 +428,7 @@ def _process_all(
     so the result is the same whatever the number of workers.
     """
     work = ((entry, options, max_bytes) for entry in found)
-    results = parallel_map(
-        _process_packed, work, len(found), workers=workers, chunk=32, min_items=2
-    )
+    results = mapper(_process_packed, work, len(found), workers=workers, chunk=32, min_items=2)
     yield from zip(found, results, strict=True)
 
 

@@ -15,6 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from storylens import __version__
+from storylens.cli.engine import (
+    AddressOption,
+    EngineOption,
+    NumCpusOption,
+    _engine_inputs,
+)  # fmt: skip
 from storylens.cli.output import console, day, err, error, print_json, when
 from storylens.config import Settings, load_settings
 from storylens.errors import StorylensError
@@ -88,10 +94,15 @@ def ingest(
         bool,
         typer.Option("--ignore-robots", help="Fetch URLs robots.txt disallows (your own sites)."),
     ] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_cpus: NumCpusOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read news reports (files, or pages and feeds by URL) into the store. Exit code 3 when
-    some inputs could not be used."""
+    some inputs could not be used.
+
+    With --engine ray, Parquet datasets and object-store paths (s3://…) are read by Ray."""
     from storylens.pipeline import ingest as run_ingest
 
     settings = _settings(
@@ -104,6 +115,7 @@ def ingest(
             "ingest.workers": workers,
         },
     )
+    mapper, paths, datasets = _engine_inputs(engine, address, num_cpus, paths)
     with Store.for_settings(settings) as store:
         report = run_ingest(
             store,
@@ -111,6 +123,8 @@ def ingest(
             settings,
             progress=_progress_printer(as_json),
             ignore_robots=ignore_robots,
+            mapper=mapper,
+            datasets=datasets,
         )
     fetched = [f for f in report.fetches if f.kind != "robots"]
     if as_json:

@@ -17,6 +17,7 @@ from storylens.cli.app import (
     _settings,
     app,
 )  # fmt: skip
+from storylens.cli.engine import AddressOption, EngineOption, NumCpusOption, _engine
 from storylens.cli.output import console, day, print_json
 from storylens.models import Comparison, Fact, FactCell
 from storylens.store import Store
@@ -39,12 +40,16 @@ def enrich(
         str | None, typer.Option("--story", help="Only this story's reports (a big store).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_cpus: NumCpusOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Find sentences, entities, quotes and numeric claims (articles not enriched yet)."""
     from storylens.enrich.run import run_enrich
 
     settings = _settings(db, config)
+    mapper = _engine(engine, address, num_cpus)
     printer = _progress_printer(quiet or as_json, "enriching", every=500)
     progress = (lambda done, total: printer(done, total, None)) if printer else None
     with Store.for_settings(settings, create=False) as store:
@@ -53,7 +58,9 @@ def enrich(
             from storylens import queries
 
             only = [r["id"] for r in queries.story_detail(store, story)["reports"]]
-        report = run_enrich(store, settings, rebuild=rebuild, progress=progress, only=only)
+        report = run_enrich(
+            store, settings, rebuild=rebuild, progress=progress, only=only, mapper=mapper
+        )
     if as_json:
         print_json({k: getattr(report, k) for k in report.__slots__})
         return

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from storylens.cli.app import ConfigOption, DbOption, JsonOption, _progress_printer, _settings, app
+from storylens.cli.app import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    _progress_printer,
+    _settings,
+    app,
+)  # fmt: skip
+from storylens.cli.engine import AddressOption, EngineOption, NumCpusOption, _engine_inputs
 from storylens.cli.output import console, err, print_json
 from storylens.store import Store
 
@@ -27,6 +35,9 @@ def run(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Derive every stage after ingest again.")
     ] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_cpus: NumCpusOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The whole job: ingest PATHS, then dedupe, cluster, enrich and compare what is stored
@@ -44,8 +55,17 @@ def run(
         if bars[stage] is not None:
             bars[stage](done, total, None)
 
+    mapper, files, datasets = _engine_inputs(engine, address, num_cpus, paths or [])
     with Store.for_settings(settings) as store:
-        report = run_all(store, paths or [], settings, progress=progress, rebuild=rebuild)
+        report = run_all(
+            store,
+            files,
+            settings,
+            progress=progress,
+            rebuild=rebuild,
+            mapper=mapper,
+            datasets=datasets,
+        )
     summary = run_summary(report)
     if as_json:
         print_json(summary)

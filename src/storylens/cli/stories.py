@@ -9,7 +9,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storylens.cli.app import ConfigOption, DbOption, JsonOption, _open, _settings, app
+from storylens.cli.app import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    _open,
+    _settings,
+    app,
+)  # fmt: skip
+from storylens.cli.engine import AddressOption, EngineOption, NumCpusOption, _engine
 from storylens.cli.output import console, day, print_json
 from storylens.store import Store
 
@@ -21,14 +29,18 @@ def cluster(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Forget all stories and derive them again.")
     ] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    num_cpus: NumCpusOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Link duplicates and group articles into stories (only new articles, unless --rebuild)."""
     from storylens.pipeline import build_stories
 
     settings = _settings(db, config)
+    mapper = _engine(engine, address, num_cpus)
     with Store.for_settings(settings, create=False) as store:
-        dedupe, report = build_stories(store, settings, rebuild=rebuild)
+        dedupe, report = build_stories(store, settings, rebuild=rebuild, mapper=mapper)
     if as_json:
         print_json(
             {

@@ -29,7 +29,7 @@ from storylens.cluster.online import (
 from storylens.cluster.storylines import StorylineLinker
 from storylens.config import Settings
 from storylens.models import Article
-from storylens.parallel import parallel_map
+from storylens.parallel import Mapper, parallel_map
 from storylens.store import Store
 from storylens.store import stories as story_table
 from storylens.store import storylines as line_table
@@ -92,7 +92,10 @@ class StoryBuilder:
     assignment, not a rebuild.
     """
 
-    def __init__(self, settings: Settings, position: int = 0) -> None:
+    def __init__(
+        self, settings: Settings, position: int = 0, mapper: Mapper = parallel_map
+    ) -> None:
+        self.mapper = mapper  # computes the features (here, or on another engine)
         self.threshold = float(settings.get("cluster.threshold"))
         self.entity_weight = float(settings.get("cluster.entity_weight"))
         self.max_words = int(settings.get("cluster.max_words"))
@@ -123,7 +126,7 @@ class StoryBuilder:
     def features(self, rows: list[Row]) -> Iterator[tuple[Row, Counts, Counts]]:
         work = ((r.id, r.title, r.body, self.entity_weight, self.max_words) for r in rows)
         for row, (_, counts, title_counts) in zip(
-            rows, parallel_map(article_terms, work, len(rows)), strict=True
+            rows, self.mapper(article_terms, work, len(rows)), strict=True
         ):
             yield row, counts, title_counts
 
@@ -374,13 +377,20 @@ class StoryBuilder:
         return rows, links
 
 
-def run_cluster(store: Store, settings: Settings, *, rebuild: bool = False) -> ClusterReport:
+def run_cluster(
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+) -> ClusterReport:
     """Assign every article not yet in a story (all of them with ``rebuild``)."""
-    return cluster_store(store, settings, rebuild=rebuild)[0]
+    return cluster_store(store, settings, rebuild=rebuild, mapper=mapper)[0]
 
 
 def cluster_store(
-    store: Store, settings: Settings, *, rebuild: bool = False, transaction: bool = True
+    store: Store,
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    transaction: bool = True,
+    mapper: Mapper = parallel_map,
 ) -> tuple[ClusterReport, StoryBuilder]:
     """:func:`run_cluster`, also returning the builder, ready to place further articles
     (``transaction=False``: written inside the caller's open transaction)."""
@@ -390,7 +400,7 @@ def cluster_store(
         with store.transaction():
             story_table.clear(conn)
             line_table.clear(conn)
-    builder = StoryBuilder(settings, story_table.positions(conn))
+    builder = StoryBuilder(settings, story_table.positions(conn), mapper)
     rows = _rows(store)
     canonical = canonical_of(conn)
     known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())

@@ -27,7 +27,7 @@ from storylens.dedupe.near import (
     signature,
     to_bytes,
 )
-from storylens.parallel import parallel_map
+from storylens.parallel import Mapper, parallel_map
 from storylens.store import Store, minhashes
 from storylens.store import duplicates as dup_table
 from storylens.store.articles import get_article
@@ -100,15 +100,16 @@ def _signed(item: tuple[str, str, int, int, int, int]) -> tuple[str, bytes, list
     return article_id, to_bytes(sig), band_keys(sig, bands, rows)
 
 
-def sign_missing(store: Store, finder: DuplicateFinder) -> None:
-    """Store the MinHash signature and band keys of every article that has none yet."""
+def sign_missing(store: Store, finder: DuplicateFinder, mapper: Mapper = parallel_map) -> None:
+    """Store the MinHash signature and band keys of every article that has none yet (computed
+    by ``mapper``, one article per item)."""
     conn = store.conn
     missing = conn.execute(
         "SELECT id, body FROM articles WHERE id NOT IN (SELECT article_id FROM minhashes)"
     ).fetchall()
     bands, rows = finder.index.bands, finder.index.rows
     work = ((r[0], r[1], finder.num_perm, finder.max_words, bands, rows) for r in missing)
-    for article_id, sig, keys in parallel_map(_signed, work, len(missing)):
+    for article_id, sig, keys in mapper(_signed, work, len(missing)):
         minhashes.save(conn, article_id, sig, keys)
     minhashes.save_keys(
         conn, ((a, band_keys(from_bytes(b), bands, rows)) for a, b in minhashes.unbanded(conn))
@@ -151,13 +152,15 @@ class LiveDedupe:
         return dup
 
 
-def run_dedupe(store: Store, settings: Settings, *, rebuild: bool = False) -> DedupeReport:
+def run_dedupe(
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
+) -> DedupeReport:
     """Link near duplicates and wire copies across the whole store (deterministic)."""
-    return dedupe_store(store, settings, rebuild=rebuild)[0]
+    return dedupe_store(store, settings, rebuild=rebuild, mapper=mapper)[0]
 
 
 def dedupe_store(
-    store: Store, settings: Settings, *, rebuild: bool = False
+    store: Store, settings: Settings, *, rebuild: bool = False, mapper: Mapper = parallel_map
 ) -> tuple[DedupeReport, DuplicateFinder]:
     """:func:`run_dedupe`, also returning the finder, ready to check further articles."""
     started = time.perf_counter()
@@ -166,7 +169,7 @@ def dedupe_store(
     with store.transaction():
         if rebuild:
             minhashes.clear(conn)
-        sign_missing(store, finder)
+        sign_missing(store, finder, mapper)
         rows = conn.execute(
             "SELECT a.id, a.outlet, m.signature FROM articles a JOIN minhashes m"
             " ON m.article_id = a.id ORDER BY a.published IS NULL, a.published, a.id"

@@ -12,12 +12,13 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from storylens.config import Settings
 from storylens.enrich import nlp, places
 from storylens.enrich.stage import enrich_docs
 from storylens.models import Article, Enrichment
-from storylens.parallel import parallel_map
+from storylens.parallel import Mapper, parallel_map
 from storylens.store import Store
 from storylens.store import enrich as enrich_store
 from storylens.store.entities import fold_people
@@ -49,15 +50,16 @@ def run_enrich(
     rebuild: bool = False,
     progress: Progress | None = None,
     only: list[str] | None = None,
+    mapper: Mapper = parallel_map,
 ) -> EnrichReport:
     """Enrich what is not enriched yet (everything, with ``rebuild``); with ``only``, just those
-    of the articles listed that need it."""
+    of the articles listed that need it. ``mapper`` parses the batches (forked processes here,
+    or an engine's workers, each loading the model once); the writes stay in this process."""
     started = time.perf_counter()
     model = str(settings.get("enrich.model"))
     batch = max(1, int(settings.get("enrich.batch_size")))
     max_chars = int(settings.get("enrich.max_chars"))
     nlp.load(model)  # fail early with the install hint; forked workers inherit the model
-    places.lookup("")  # and the place tables, instead of each worker reading them again
     if rebuild:
         with store.transaction() as conn:
             enrich_store.clear(conn)
@@ -70,8 +72,9 @@ def run_enrich(
     tasks = ((model, article_work(store, chunk, max_chars)) for chunk in chunks)
     workers = int(settings.get("enrich.n_process"))
     done = 0
-    for results in parallel_map(
-        _enrich_task, tasks, len(chunks), workers=workers, chunk=1, min_items=2
+    setup = partial(load_models, model)
+    for results in mapper(
+        _enrich_task, tasks, len(chunks), workers=workers, chunk=1, min_items=2, setup=setup
     ):
         with store.transaction() as conn:
             for e, content_hash in results:
@@ -87,6 +90,12 @@ def run_enrich(
     report.seconds = time.perf_counter() - started
     log.info("enrich: %d articles in %.1fs", report.articles, report.seconds)
     return report
+
+
+def load_models(model: str) -> None:
+    """What a worker loads once before it parses: the spaCy model and the place tables."""
+    nlp.load(model)
+    places.lookup("")
 
 
 def article_work(store: Store, ids: list[str], max_chars: int) -> list[Work]:
