@@ -155,11 +155,21 @@ def export_rows(store: Store, outlet: str | None = None) -> Iterator[dict[str, A
         offset += page
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula
+
+
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """Lists become JSON text, for CSV."""
-    return {
-        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()
-    }
+    """A row for CSV: lists become JSON text, and every text cell that a spreadsheet would run
+    as a formula (it starts with ``= + - @``, a tab or a carriage return) starts with ``'``
+    instead, as OWASP recommends against CSV injection (``=HYPERLINK(…)``, ``=cmd|…``)."""
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, list):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            value = "'" + value
+        out[key] = value
+    return out
 
 
 def list_stories(
