@@ -12,6 +12,12 @@ import csv
 import gzip
 import io
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -442,3 +448,86 @@ def test_uploads_over_the_limit_are_refused_with_413(tmp_path: Path) -> None:
         assert edge.status_code == 413, edge.text
         small = client.post(f"{api}/file", files={"file": ("ok.txt", good_report(2))})
         assert small.status_code == 200 and small.json()["added"] == 1
+
+
+# --- 9. a killed ingest is found interrupted ------------------------------------------------------
+
+
+def test_a_run_killed_with_sigkill_is_marked_interrupted_and_stats_and_problems_say_so(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "many"
+    for n in range(800):
+        write(folder, f"r{n:04}.txt", good_report(n) + f"\nNumber {n} of many.\n")
+    db = tmp_path / "kill.db"
+    env = {**os.environ, "STORYLENS_INGEST_BATCH_SIZE": "20", "STORYLENS_INGEST_WORKERS": "1"}
+    cmd = [sys.executable, "-m", "storylens", "ingest", str(folder), "--db", str(db), "--json"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            conn.close()
+        except sqlite3.Error:
+            continue
+        if stored >= 40:
+            break
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # the run's own record names its process: pid and start time
+    conn = sqlite3.connect(db)
+    pid, start = conn.execute("SELECT pid, process_start FROM runs").fetchone()
+    conn.close()
+    assert pid == proc.pid and (start is None or start.endswith(tuple("0123456789")))
+
+    stats = runner.invoke(app, ["stats", "--db", str(db), "--json"])
+    assert stats.exit_code == 0
+    [run] = json.loads(stats.stdout)["interrupted_runs"]
+    assert run["id"] == 1 and run["inputs"] == [str(folder)] and run["added"] >= 40
+    problems = runner.invoke(app, ["problems", "--db", str(db)])
+    assert "Run 1 (ingest, started" in problems.output and "was interrupted" in problems.output
+    assert f"storylens ingest {folder}" in problems.output.replace("\n", "")
+
+    # the same command again completes it, and the warning goes
+    subprocess.run(cmd, env=env, capture_output=True, check=True)
+    again = runner.invoke(app, ["stats", "--db", str(db), "--json"])
+    assert json.loads(again.stdout)["interrupted_runs"] == []
+    assert json.loads(again.stdout)["articles"] == 800
+
+
+def test_a_pid_given_to_another_process_does_not_keep_a_killed_run_running(
+    tmp_path: Path,
+) -> None:
+    from storylens.store.db import process_start
+
+    if process_start(os.getpid()) is None:
+        pytest.skip("this system does not show process start times (no /proc)")
+    db = tmp_path / "reuse.db"
+    with Store(db):
+        pass
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        conn = sqlite3.connect(db)
+        insert = (
+            "INSERT INTO runs (command, pid, process_start, inputs, started_at)"
+            " VALUES ('ingest', ?, ?, '[\"in\"]', '2026-01-01T00:00:00+00:00')"
+        )
+        # run 1 was killed; its pid now belongs to another, living process: started later
+        conn.execute(insert, (other.pid, "an-earlier-boot:12345"))
+        # run 2 is really running, in that process
+        conn.execute(insert, (other.pid, process_start(other.pid)))
+        conn.commit()
+        conn.close()
+        with Store(db) as store:
+            status = dict(store.conn.execute("SELECT id, status FROM runs").fetchall())
+        assert status == {1: "interrupted", 2: "running"}
+    finally:
+        other.kill()
+        other.wait()
+    with Store(db) as store:  # now that process is gone too
+        assert store.conn.execute("SELECT status FROM runs WHERE id=2").fetchone()[0] == (
+            "interrupted"
+        )

@@ -11,6 +11,7 @@ from storylens.errors import NotFoundError, StorylensError
 from storylens.models import Article
 from storylens.store import Store
 from storylens.store.articles import find_ids, get_article, select_articles, sightings
+from storylens.store.runs import interrupted_runs
 from storylens.store.search import MARK_END, MARK_START, Hit, search
 
 
@@ -131,7 +132,13 @@ def stats(store: Store) -> dict[str, Any]:
         "last_published": one("SELECT max(published) FROM articles"),
         "runs": one("SELECT count(*) FROM runs"),
         "last_run": dict(last) if last else None,
+        "interrupted_runs": interrupted_runs(conn),
     }
+
+
+def list_interrupted(store: Store) -> list[dict[str, Any]]:
+    """Runs that were killed before their end and not completed since (newest first)."""
+    return interrupted_runs(store.conn)
 
 
 EXPORT_FIELDS = (
@@ -289,6 +296,7 @@ __all__ = [
     "list_articles",
     "list_claims",
     "list_entities",
+    "list_interrupted",
     "list_outlets",
     "list_problems",
     "list_quotes",
