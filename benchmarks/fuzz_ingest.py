@@ -14,6 +14,8 @@ and a problem recorded by the catch-all that turns an unforeseen error into a pr
 
     python benchmarks/fuzz_ingest.py [--inputs 100000] [--batch 2000] [--seed 1]
 
+Temporary files go to ``$TMPDIR``: ``TMPDIR=/dev/shm`` keeps the disk out of the figures.
+
 Prints the counts, each traceback, and inputs/s (the machine is shared: compare runs made the
 same day, and the ``seeds`` line, the same inputs unmutated, ingested in the same run).
 """
@@ -294,6 +296,7 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--posts", type=int, default=3000, help="finescoop posts used as seeds")
+    p.add_argument("--base", type=int, default=500, help="unmutated seeds ingested first")
     args = p.parse_args()
     if not SHARED.is_dir():
         print(f"../shared/corpora not found at {SHARED}", file=sys.stderr)
@@ -307,7 +310,7 @@ def main() -> int:
         flush=True,
     )
     # the same number of unmutated seeds first: the inputs/s the mutations are measured against
-    base_inputs = [(d, suffix_of(d)) for d in batch_of(rng, seeds, min(args.batch, args.inputs))]
+    base_inputs = [(d, suffix_of(d)) for d in batch_of(rng, seeds, min(args.base, args.inputs))]
     with tempfile.TemporaryDirectory() as tmp:
         base_counts, base_tb, base_s = run_batch(base_inputs, Path(tmp), args.workers)
     print(
