@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
+import signal
 import sqlite3
 import sys
 import tarfile
@@ -242,6 +243,13 @@ def batch_of(rng: random.Random, seeds: dict[str, list[bytes]], size: int) -> li
 # --- running -----------------------------------------------------------------------------------
 
 
+HANG_SECONDS = 1200
+
+
+def _hung(signum: int, frame: object) -> None:
+    raise TimeoutError(f"the batch did not end in {HANG_SECONDS} s")
+
+
 OUTCOMES = {(True, False): "stored", (False, True): "problem only",
             (True, True): "stored and problems", (False, False): "NEITHER"}  # fmt: skip
 
@@ -261,6 +269,8 @@ def run_batch(
         names.append(str(folder / name))
     settings = load_settings(environ={}, overrides={"ingest.workers": workers})
     started = time.perf_counter()
+    signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(HANG_SECONDS)  # a batch that hangs (a worker gone) is a lost batch, not the end
     try:
         with Store(workdir / "fuzz.db") as store:
             ingest(store, [str(folder)], settings)
@@ -268,6 +278,8 @@ def run_batch(
         tracebacks.append(traceback.format_exc())
         counts["lost batches"] += 1
         return counts, tracebacks, time.perf_counter() - started
+    finally:
+        signal.alarm(0)
     seconds = time.perf_counter() - started
     conn = sqlite3.connect(workdir / "fuzz.db")
     stored = {o.split("#", 1)[0] for (o,) in conn.execute(
