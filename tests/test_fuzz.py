@@ -586,6 +586,7 @@ HOSTILE = st.one_of(
             (".html.gz", gzip.compress(b"<p>" + b" " * 2_000_000 + b"</p>")),
             (".gz", b"\x1f\x8b\x08\x00garbage"),
             (".csv", b"title,text\n=HYPERLINK(\"x\"),=cmd|' /C calc'!A0\n"),
+            (".xml", b"<rss><channel><item><title>&#xD800;</title></item></channel></rss>"),
             (".jsonl", json.dumps({"title": "T" * 20_000, "text": "Body."}).encode()),
         ]
     ),
