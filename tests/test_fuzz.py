@@ -8,6 +8,7 @@ reproducible; the @example lines pin inputs that once broke these properties.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import tempfile
@@ -493,3 +494,147 @@ def test_first_words_is_a_prefix_of_words(text: str, limit: int) -> None:
     from storylens.text import first_words, words
 
     assert first_words(text, limit) == (words(text)[:limit] if limit > 0 else words(text))
+
+
+# --- whole batches through the real ingest (issue 10) ------------------------------------------
+#
+# Good inputs and hostile ones side by side in one folder, ingested into a real store: every
+# input must end as stored articles or recorded problems (never neither, never a traceback),
+# and every record of every good input must be stored. The good ones carry what once lost
+# records (a first JSON line over 4 KB, BOMs, a stray "?", gzip, bidi text); the hostile ones
+# what once stopped a run or filled the store (lone surrogates, deep nesting, YAML aliases).
+
+BATCH_WORDS = st.lists(
+    st.sampled_from(
+        "council bridge repairs voted closed traffic shop owners parking million fund engineers"
+        " girders Tuesday said would town centre journeys officer meeting".split()
+    ),
+    min_size=6,
+    max_size=30,
+).map(lambda words: " ".join(words).capitalize() + ".")
+BIDI_TEXT = st.sampled_from(["", "\u202eexe.png", "\u2067مرحبا\u2069", "\u200f", "שלום \u202d"])
+
+
+def _good_record(n: int, sentence: str, bidi: str, long: bool) -> dict[str, object]:
+    body = " ".join([sentence] * (60 if long else 2))
+    return {
+        "title": f"Bridge report {n} {bidi}".strip(),
+        "text": f"{body} Report {n}.",
+        "source": f"Courier {bidi}".strip(),
+        "published": "2024-03-01",
+        "url": f"https://courier.example/{n}",
+    }
+
+
+@st.composite
+def good_inputs(draw: st.DrawFn, n: int) -> tuple[str, bytes, int]:
+    """(suffix, bytes, records) of an input storylens must store whole."""
+    sentence, bidi = draw(BATCH_WORDS), draw(BIDI_TEXT)
+    kind = draw(st.sampled_from(["jsonl", "json", "csv", "dateline", "frontmatter", "html"]))
+    if kind == "jsonl":
+        count = draw(st.integers(1, 4))
+        records = [_good_record(n * 10 + i, sentence, bidi, long=i == 0) for i in range(count)]
+        text, suffix = "\n".join(json.dumps(r, ensure_ascii=False) for r in records), ".jsonl"
+    elif kind == "json":
+        count = 2
+        records = [_good_record(n * 10 + i, sentence, bidi, long=True) for i in range(count)]
+        text, suffix = json.dumps({"status": "ok", "articles": records}), ".json"
+    elif kind == "csv":
+        count = 1
+        text = f"title,text,date\nBridge report {n} {bidi},{sentence} Report {n}.,2024-03-01\n"
+        suffix = ".csv"
+    elif kind == "dateline":
+        count, suffix = 1, ".txt"
+        text = f"date 2024-03-01\n\n{bidi}{sentence} Report {n}.\n\n{sentence}\n"
+    elif kind == "frontmatter":
+        count, suffix = 1, ".md"
+        text = f"---\ntitle: Bridge report {n} {bidi}\ndate: 2024-03-01\n---\n{sentence} {n}.\n"
+    else:
+        count, suffix = 1, ".html"
+        paragraphs = "\n".join(f"<p>{sentence} Part {i} of report {n}.</p>" for i in range(4))
+        text = (
+            f"<!DOCTYPE html>\n<html><head><title>Bridge report {n}</title>\n"
+            "<!-- <rdf:RDF><rdf:Description rdf:about='x'/></rdf:RDF> -->\n"
+            f"</head><body><article><h1>Bridge report {n}</h1>\n{paragraphs}\n"
+            "</article></body></html>\n"
+        )
+    data = text.encode("utf-8")
+    if kind == "html":
+        data = draw(st.sampled_from([b"", b"\xef\xbb\xbf\xef\xbb\xbf", b"?"])) + data
+    elif kind != "csv":
+        data = draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + data
+    if draw(st.booleans()):
+        data, suffix = gzip.compress(data), draw(st.sampled_from([suffix + ".gz", ""]))
+    return suffix, data, count
+
+
+LAUGH_LINES = "\n".join(
+    [f"a0: &a0 [{', '.join(['lol'] * 9)}]"]
+    + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 7)]
+)
+HOSTILE = st.one_of(
+    st.sampled_from(
+        [
+            (".jsonl", b'{"title": "Bridge \\udfff", "text": "Closed."}\n'),
+            (".json", b'{"title": "Bridge", "text": "Closed \\ud800 today."}'),
+            ("", b'{"title": "T", "text": "Closed.", "tag": "\\udfff"}\n{"text": "\\udc00"}\n'),
+            (".jsonl", b'{"title": "T", "text": "Body.", "x": ' + b"[" * 900 + b"]" * 900 + b"}"),
+            (".json", b'{"title": "T", "text": "Body.", "x": ' + b"[" * 40_000 + b"]" * 40_000),
+            (".md", b"---\ntitle: T\nx: " + b"[" * 900 + b"]" * 900 + b"\n---\nBody text.\n"),
+            (".md", b"---\ntitle: T\nx: " + b"{a: " * 3000 + b"}" * 3000 + b"\n---\nBody.\n"),
+            (".md", f"---\ntitle: T\n{LAUGH_LINES}\n---\nBody text.\n".encode()),
+            (".html.gz", gzip.compress(b"<p>" + b" " * 2_000_000 + b"</p>")),
+            (".gz", b"\x1f\x8b\x08\x00garbage"),
+            (".csv", b"title,text\n=HYPERLINK(\"x\"),=cmd|' /C calc'!A0\n"),
+            (".xml", b"<rss><channel><item><title>&#xD800;</title></item></channel></rss>"),
+            (".jsonl", json.dumps({"title": "T" * 20_000, "text": "Body."}).encode()),
+        ]
+    ),
+    st.tuples(st.sampled_from(SUFFIXES), st.binary(max_size=300)),
+)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_every_input_of_a_batch_is_stored_or_a_problem_and_good_ones_are_stored(
+    data: st.DataObject,
+) -> None:
+    from storylens.config import load_settings
+    from storylens.pipeline import ingest
+    from storylens.store import Store
+
+    good = [data.draw(good_inputs(n)) for n in range(data.draw(st.integers(1, 4)))]
+    hostile = data.draw(st.lists(HOSTILE, min_size=1, max_size=5))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        names: list[tuple[str, int | None]] = []  # (path, records that must be stored)
+        for n, (suffix, content, count) in enumerate(good):
+            (folder / f"good{n}{suffix}").write_bytes(content)
+            names.append((str(folder / f"good{n}{suffix}"), count))
+        for n, (suffix, content) in enumerate(hostile):
+            (folder / f"hostile{n}{suffix}").write_bytes(content)
+            names.append((str(folder / f"hostile{n}{suffix}"), None))
+        with Store(Path(tmp) / "s.db") as store:
+            ingest(store, [str(folder)], load_settings(environ={}))
+            stored = {
+                r[0]
+                for r in store.conn.execute(
+                    "SELECT origin FROM articles UNION SELECT origin FROM sightings"
+                )
+            }
+            problems = {
+                r[0]: r[1] for r in store.conn.execute("SELECT origin, reason FROM problems")
+            }
+    for name, count in names:
+        mine = {o for o in stored if o == name or o.startswith(name + "#")}
+        assert mine or name in problems, f"{name}: neither stored nor a problem"
+        assert not problems.get(name, "").startswith("storylens failed"), problems[name]
+        if count is not None:  # a good input: every record stored, no problem
+            assert name not in problems, (name, problems[name])
+            assert len(mine) == count, (name, sorted(mine))

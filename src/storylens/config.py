@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest", "max_file_mb", 50, "Single-document files larger than this are refused."),
     Setting(
         "ingest",
+        "max_field_chars",
+        1_000_000,
+        "A report whose text (or other fields, together) is longer than this is refused.",
+    ),
+    Setting(
+        "ingest",
         "timezone",
         "UTC",
         "Zone for dates that carry none (front matter `2020-09-14-10-20-36` is site-local).",

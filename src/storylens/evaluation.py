@@ -26,7 +26,7 @@ from storylens.cluster.metrics import Scores, score
 from storylens.cluster.tuning import Prepared, assign, prepare
 from storylens.config import Settings
 from storylens.errors import StorylensError
-from storylens.pipeline import ingest_records, run, stage
+from storylens.pipeline import ingest_records, record_has_text, run, stage
 from storylens.store import Store
 
 
@@ -41,6 +41,7 @@ class EvalResult:
 @dataclass(slots=True)
 class EvalReport:
     documents: int
+    stored: int = 0  # the records stored; the rest carry no text (each scored alone)
     results: list[EvalResult] = field(default_factory=list)
     folds: list[dict[str, Any]] = field(default_factory=list)
 
@@ -101,12 +102,48 @@ def prepared(
     would; yields it, each record's origin, and the temporary folder."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
         origin_of = ingest_records(store, records, settings)
+        check_stored(store, origin_of, records)
         run(store, [], settings, until="dedupe")
         if enrich:  # before cluster, to show it changes nothing (cluster reads the text alone)
             enrich_stage = stage("enrich").run
             assert enrich_stage is not None
             enrich_stage(store, settings, False, None)
         yield store, origin_of, Path(tmp)
+
+
+def stored_origins(store: Store, origin_of: list[str]) -> list[str]:
+    """The origins of ``origin_of`` that were stored (as an article or a copy of one)."""
+    stored = {
+        origin
+        for (origin,) in store.conn.execute(
+            "SELECT origin FROM articles UNION SELECT origin FROM sightings"
+        )
+    }
+    return [o for o in origin_of if o in stored]
+
+
+def check_stored(store: Store, origin_of: list[str], records: list[dict[str, Any]]) -> None:
+    """Refuse to score when a record that carries text was not stored: it would be scored as
+    a story of its own, and the figures would mean nothing. (A record with no text at all,
+    as ECB+ holds two, cannot be clustered by any method: it stays, alone, as before.)"""
+    stored = set(stored_origins(store, origin_of))
+    missing = [
+        n for n, (o, r) in enumerate(zip(origin_of, records, strict=True))
+        if o not in stored and record_has_text(r)
+    ]  # fmt: skip
+    if not missing:
+        return
+    problems = dict(store.conn.execute("SELECT item, reason FROM problems").fetchall())
+    shown = "; ".join(
+        f"record {n + 1}: {problems.get(n, 'no problem was recorded')}" for n in missing[:3]
+    )
+    raise StorylensError(
+        f"only {len(stored)} of {len(origin_of)} records were stored, so nothing was scored"
+        f" ({len(missing)} with text refused; {shown})",
+        hint="Ingest the file into a store of its own (storylens ingest FILE --db check.db;"
+        " storylens problems --db check.db) to see why each record was refused, fix them, and"
+        " score again.",
+    )
 
 
 def stories_of(store: Store, origin_of: list[str], settings: Settings) -> list[str]:
@@ -200,6 +237,7 @@ def evaluate(
     started = time.perf_counter()
     with prepared(records, settings, enrich) as (store, origin_of, _):
         prepared_in = time.perf_counter() - started
+        report.stored = len(stored_origins(store, origin_of))
         predicted = stories_of(store, origin_of, settings)
         lines = storylines_of(store, origin_of)
         seconds = time.perf_counter() - started

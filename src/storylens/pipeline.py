@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
+from pathlib import Path
 from typing import Any, Protocol
 
 from storylens.clean import CleanOptions, clean_item
 from storylens.config import Settings
 from storylens.errors import InputError
-from storylens.ingest import find_sources, read_source
+from storylens.ingest import caps, find_sources, read_source
 from storylens.ingest.fetch import Fetcher, is_url
+from storylens.ingest.fields import pick
 from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
 from storylens.parallel import Mapper, parallel_map, worker_count
@@ -279,6 +282,7 @@ def ingest(
     options = clean_options(settings)
     batch_size = max(1, int(settings.get("ingest.batch_size")))
     max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
+    limits = Limits(max_bytes, int(settings.get("ingest.max_field_chars")))
     with store.transaction() as conn:
         run_id = start_run(conn, "ingest", inputs)
     report = IngestReport(run_id=run_id, counts=RunCounts())
@@ -302,11 +306,17 @@ def ingest(
                 if origin not in cleared:
                     clear_problems(conn, origin)
                     cleared.add(origin)
-            for _, entry in pending:
+            for origin, entry in pending:
                 if isinstance(entry, Problem):
                     add_problem(conn, run_id, entry)
+                    continue
+                try:
+                    outcome = _write(conn, entry, run_id)
+                except InputError as exc:  # a value SQLite cannot take: this report only
+                    problem = Problem(origin, exc.message, _item_of(entry, origin), exc.hint)
+                    report.problems.append(problem)
+                    add_problem(conn, run_id, problem)
                 else:
-                    outcome = write_article(conn, entry, run_id).outcome
                     if outcome == "duplicate":
                         report.counts.duplicates += 1
                     else:
@@ -321,7 +331,7 @@ def ingest(
 
     try:
         workers = _workers(settings, len(found))
-        read = _process_all(found, options, max_bytes, workers, mapper)
+        read = _process_all(found, options, limits, workers, mapper)
         by_origin = ((entry.origin, results) for entry, results in read)
         for origin, results in chain(by_origin, datasets(options) if datasets else ()):
             for result in results:
@@ -367,11 +377,41 @@ def _find(inputs: list[str], fetcher: Fetcher | None) -> Iterator[Source | Probl
             yield from find_sources([spec])
 
 
+def _write(conn: sqlite3.Connection, article: Article, run_id: int) -> str:
+    """Write one article inside a savepoint: a value that cannot be stored (text that is not
+    valid Unicode) undoes this article's writes only and raises :class:`InputError`."""
+    conn.execute("SAVEPOINT article")
+    try:
+        outcome = write_article(conn, article, run_id).outcome
+    except (UnicodeEncodeError, RecursionError, OverflowError) as exc:
+        conn.execute("ROLLBACK TO article")
+        conn.execute("RELEASE article")
+        raise InputError(unstorable(exc)) from None
+    conn.execute("RELEASE article")
+    return outcome
+
+
+def unstorable(exc: Exception) -> str:
+    """Why a value could not be cleaned or stored, in words."""
+    if isinstance(exc, UnicodeEncodeError):
+        bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+        code = f" (\\u{ord(bad[0]):04x})" if bad else ""
+        return f"a lone surrogate{code} in the report is not Unicode text: it cannot be stored"
+    if isinstance(exc, RecursionError):
+        return "the report is nested too deeply to store"
+    return f"the report holds a value that cannot be stored ({type(exc).__name__}: {exc})"
+
+
+def _item_of(article: Article, origin: str) -> int | None:
+    rest = article.origin[len(origin) + 1 :] if article.origin.startswith(origin + "#") else ""
+    return int(rest) if rest.isdigit() else None
+
+
 def ingest_records(store: Store, records: list[dict[str, Any]], settings: Settings) -> list[str]:
     """Ingest in-memory records (JSON objects with the export field names); return each
     record's origin, in order, so callers can find what became of it."""
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode("utf-8")
-    source = Source(origin="<records>", data=data)
+    source = Source(origin="<records>", path=Path("records.jsonl"), data=data)  # path: a hint
     ingest(store, ["<records>"], settings, sources=[source])
     return [f"<records>#{i}" for i in range(len(records))]
 
@@ -383,42 +423,74 @@ def read_articles(
     articles and problems (what a live caller feeds to ``LivePipeline.add``)."""
     found = list(sources)
     max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
+    limits = Limits(max_bytes, int(settings.get("ingest.max_field_chars")))
     options = clean_options(settings)
-    yield from _process_all(found, options, max_bytes, _workers(settings, len(found)))
+    yield from _process_all(found, options, limits, _workers(settings, len(found)))
+
+
+def record_has_text(record: dict[str, Any]) -> bool:
+    """Whether a record (as :func:`ingest_records` takes) has a text field with words in it."""
+    text = pick(record)[0].get("text")
+    return bool(text and str(text).strip())
 
 
 def _workers(settings: Settings, total: int) -> int:
     return 1 if total < 64 else worker_count(int(settings.get("ingest.workers")))
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one input may hold: bytes of a single document, characters of a field."""
+
+    max_bytes: int | None
+    max_field_chars: int = caps.MAX_FIELD_CHARS
+
+
 def _process_packed(
-    work: tuple[Source | Problem, CleanOptions, int | None],
+    work: tuple[Source | Problem, CleanOptions, Limits],
 ) -> list[Article | Problem]:
     return _process(*work)
 
 
 def _process(
-    entry: Source | Problem, options: CleanOptions, max_bytes: int | None
+    entry: Source | Problem, options: CleanOptions, limits: Limits
 ) -> list[Article | Problem]:
-    """Read and clean one source: its articles and problems, in order. Never raises for input."""
+    """Read and clean one source: its articles and problems, in order. Never raises for input:
+    an error storylens did not foresee becomes a problem too (logged with its traceback), so
+    one input cannot stop a batch."""
     if isinstance(entry, Problem):
         return [entry]
     out: list[Article | Problem] = []
-    for item in read_source(entry, max_bytes):
-        if isinstance(item, Problem):
-            out.append(item)
-            continue
-        try:
-            out.append(clean_item(item, options))
-        except InputError as exc:
-            out.append(_item_problem(item, exc))
+    try:
+        for item in read_source(entry, limits.max_bytes, limits.max_field_chars):
+            if isinstance(item, Problem):
+                out.append(item)
+                continue
+            try:
+                out.append(clean_item(item, options))
+            except InputError as exc:
+                out.append(_item_problem(item, exc))
+            except (UnicodeEncodeError, RecursionError) as exc:
+                out.append(Problem(item.origin, unstorable(exc), item.item))
+    except Exception as exc:  # a bug, not bad input: record it and go on with the batch
+        log.warning("unexpected error reading %s", entry.origin, exc_info=True)
+        out.append(
+            Problem(
+                entry.origin,
+                f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}"[:500],
+                detail="This is a bug in storylens; please report it with this input.",
+            )
+        )
     return out
+
+
+INTERNAL_ERROR = "storylens failed on this input"
 
 
 def _process_all(
     found: list[Source | Problem],
     options: CleanOptions,
-    max_bytes: int | None,
+    limits: Limits,
     workers: int,
     mapper: Mapper = parallel_map,
 ) -> Iterator[tuple[Source | Problem, list[Article | Problem]]]:
@@ -427,7 +499,7 @@ def _process_all(
     Only reading and cleaning run in the workers; all writes stay in this process, in order,
     so the result is the same whatever the number of workers.
     """
-    work = ((entry, options, max_bytes) for entry in found)
+    work = ((entry, options, limits) for entry in found)
     results = mapper(_process_packed, work, len(found), workers=workers, chunk=32, min_items=2)
     yield from zip(found, results, strict=True)
 

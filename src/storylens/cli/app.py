@@ -406,6 +406,8 @@ def problems(
 
     with _open(db) as store:
         rows = queries.list_problems(store, limit)
+        interrupted = queries.list_interrupted(store)
+    _warn_interrupted(interrupted)  # on stderr: the JSON on stdout keeps its shape
     if as_json:
         print_json(rows)
         return
@@ -442,6 +444,23 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         table.add_row(escape(name), str(count))
     console.print(table)
     console.print("formats: " + ", ".join(f"{k} {v}" for k, v in data["formats"].items()))
+    _warn_interrupted(data["interrupted_runs"])
+
+
+def _warn_interrupted(runs: list[dict[str, Any]]) -> None:
+    """Say which runs were killed before their end, and how to complete them."""
+    for run in runs[:5]:
+        inputs = " ".join(run["inputs"][:3]) + (" …" if len(run["inputs"]) > 3 else "")
+        err.print(
+            f"[yellow]Run {run['id']} ({run['command']}, started {when(run['started_at'])}) was"
+            f" interrupted[/] before its end (killed, or the machine stopped): it stored"
+            f" {run['added']} new articles in whole batches, the batch it was writing was"
+            f" rolled back. Run it again to complete it: storylens {run['command']}"
+            f" {escape(inputs)}",
+            highlight=False,
+        )
+    if len(runs) > 5:
+        err.print(f"… and {len(runs) - 5} more interrupted runs.")
 
 
 def main() -> None:

@@ -313,13 +313,18 @@ def eval_clusters(
         print_json(
             {
                 "documents": report.documents,
+                "stored": report.stored,
                 "results": [asdict(r) for r in report.results],
                 "cross_validation": folds,
             }
         )
         return
+    unstored = report.documents - report.stored
+    without_text = f", {unstored} with no text, each alone" if unstored else ""
     table = Table(
-        title=f"{report.documents} labelled articles: {escape(str(gold))}", show_edge=False
+        title=f"{report.documents} labelled articles ({report.stored} stored{without_text}):"
+        f" {escape(str(gold))}",
+        show_edge=False,
     )
     for col in (
         "method",

@@ -10,9 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from storylens.errors import InputError
-from storylens.ingest import csvfile, dateline, feeds, frontmatter, html, jsonl, text
-from storylens.ingest.detect import SUFFIX_HINTS, detect
-from storylens.ingest.sources import Source, check_size, decode, find_sources, read_bytes
+from storylens.ingest import caps, csvfile, dateline, feeds, frontmatter, html, jsonl, text
+from storylens.ingest.detect import SUFFIX_HINTS, detect, strip_boms
+from storylens.ingest.sources import (
+    GZIP_EXPORT_FACTOR,
+    GZIP_MAGIC,
+    STREAMING_SUFFIXES,
+    Source,
+    check_size,
+    decode,
+    find_sources,
+    gunzip,
+    read_bytes,
+)
 from storylens.models import Problem, RawItem
 
 Reader = Callable[[str, str], Iterator[RawItem | Problem]]
@@ -33,21 +43,31 @@ STREAMING_FORMATS = {"jsonl", "csv"}  # exports that may legitimately be large
 __all__ = ["READERS", "Source", "find_sources", "read_source"]
 
 
-def read_source(source: Source, max_bytes: int | None) -> Iterator[RawItem | Problem]:
+def read_source(
+    source: Source, max_bytes: int | None, max_field_chars: int = caps.MAX_FIELD_CHARS
+) -> Iterator[RawItem | Problem]:
     """Read one source with the reader its content calls for.
 
-    Never raises for bad input: an unreadable source yields a single :class:`Problem`.
+    Never raises for bad input: an unreadable source yields a single :class:`Problem`, and a
+    report over one of the :mod:`caps` is a :class:`Problem` of its own.
     """
     try:
-        limit = None if source.suffix in {".jsonl", ".ndjson", ".csv"} else max_bytes
-        data = read_bytes(source, limit)
+        export = source.suffix in STREAMING_SUFFIXES
+        data = read_bytes(source, None if export else max_bytes)
+        notes = []
+        if data[:2] == GZIP_MAGIC:
+            expands = max_bytes * GZIP_EXPORT_FACTOR if export and max_bytes else max_bytes
+            data = gunzip(data, expands)
+            notes.append("read from gzip-compressed data")
         if not data.strip():
             raise InputError("empty file")
         content, encoding_note = decode(data)
+        content = strip_boms(content)  # a BOM written twice (the first one went with decode)
         fmt = detect(content, source.suffix)
         if fmt not in STREAMING_FORMATS:
             check_size(len(data), max_bytes)
-        notes = [encoding_note] if encoding_note else []
+        if encoding_note:
+            notes.append(encoding_note)
         hinted = SUFFIX_HINTS.get(source.suffix)
         if (
             hinted
@@ -65,6 +85,11 @@ def read_source(source: Source, max_bytes: int | None) -> Iterator[RawItem | Pro
             items = READERS[fmt](content, source.origin)
         for found in items:
             if isinstance(found, RawItem):
+                try:
+                    caps.check_item(found, max_field_chars)
+                except InputError as exc:
+                    yield Problem(source.origin, exc.message, found.item, exc.hint)
+                    continue
                 if notes:
                     found.notes[:0] = notes
                 if source.defaults or source.url:

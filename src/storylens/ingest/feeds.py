@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,11 +11,28 @@ from storylens.errors import InputError
 from storylens.ingest.markup import html_to_paragraphs, strip_tags
 from storylens.models import Problem, RawItem
 
+_CHARREF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _no_surrogate_refs(text: str) -> str:
+    """Character references to surrogates (``&#xD800;``) as U+FFFD: feedparser turns them into
+    characters and then fails to encode them (UnicodeEncodeError out of ``parse``)."""
+
+    def fix(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        code = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+        return "&#xFFFD;" if 0xD800 <= code <= 0xDFFF else match.group(0)
+
+    return _CHARREF.sub(fix, text) if "&#" in text else text
+
 
 def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
     import feedparser  # imported only when a feed is read
 
-    parsed: Any = feedparser.parse(text)
+    try:
+        parsed: Any = feedparser.parse(_no_surrogate_refs(text))
+    except Exception as exc:  # feedparser's own failures on odd markup
+        raise InputError(f"feed cannot be parsed: {type(exc).__name__}: {exc}"[:300]) from None
     version = parsed.get("version") or ""
     if not parsed.entries:
         if parsed.bozo and not version:

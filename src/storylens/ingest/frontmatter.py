@@ -48,8 +48,29 @@ def split(text: str) -> tuple[str, str]:
     return text[opening.end() : closing.start()], text[closing.end() :].lstrip("\r\n")
 
 
+def _refuse_aliases(head: str) -> None:
+    """Refuse YAML aliases (``*name``): a few hundred bytes of nested aliases expand to
+    millions of values (the "billion laughs"). Front matter has no use for them. Only the
+    parser's events are read, so nothing is expanded to find out."""
+    if "&" not in head or "*" not in head:  # an alias needs an anchor: the common case
+        return
+    try:
+        for event in yaml.parse(head, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = getattr(event, "start_mark", None)
+                line = f" at line {mark.line + 2}" if mark is not None else ""
+                raise InputError(
+                    f"front matter uses a YAML alias (*{event.anchor}){line}: aliases are"
+                    " refused, they can expand a small file into millions of values",
+                    hint="Write the value out where the alias stands.",
+                )
+    except yaml.YAMLError:
+        return  # malformed: yaml.load below says where
+
+
 def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
     head, body = split(text)
+    _refuse_aliases(head)
     try:
         meta = yaml.load(head, Loader=_Loader)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from storylens.errors import InputError
+from storylens.ingest.detect import LIST_KEYS
 from storylens.ingest.fields import record_to_item
 from storylens.models import Problem, RawItem
-
-LIST_KEYS = ("articles", "items", "data", "results", "documents", "posts")
 
 
 def _items(records: list[Any], origin: str, fmt: str) -> Iterator[RawItem | Problem]:
@@ -26,6 +25,8 @@ def _items(records: list[Any], origin: str, fmt: str) -> Iterator[RawItem | Prob
             yield record_to_item(record, origin, fmt, index)
         except InputError as exc:
             yield Problem(origin, exc.message, index)
+        except RecursionError:
+            yield Problem(origin, "item is nested too deeply to read", index)
 
 
 def read_lines(text: str, origin: str) -> Iterator[RawItem | Problem]:
@@ -41,12 +42,16 @@ def read_lines(text: str, origin: str) -> Iterator[RawItem | Problem]:
             )
         except ValueError as exc:  # e.g. an integer of over 4,300 digits
             yield Problem(origin, f"line {lineno} cannot be read: {exc}", index)
+        except RecursionError:
+            yield Problem(origin, f"line {lineno} is nested too deeply to read", index)
         else:
             if isinstance(record, dict):
                 try:
                     yield record_to_item(record, origin, "jsonl", index)
                 except InputError as err:
                     yield Problem(origin, f"line {lineno}: {err.message}", index)
+                except RecursionError:
+                    yield Problem(origin, f"line {lineno} is nested too deeply to read", index)
             else:
                 kind = type(record).__name__
                 yield Problem(origin, f"line {lineno} is a JSON {kind}, not an object", index)

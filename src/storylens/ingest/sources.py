@@ -6,6 +6,7 @@ import glob
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from storylens.models import Problem
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules"}
+STREAMING_SUFFIXES = {".jsonl", ".ndjson", ".csv"}  # exports, exempt from ingest.max_file_mb
+GZIP_MAGIC = b"\x1f\x8b"
+GZIP_EXPORT_FACTOR = 20  # a gzipped export may expand to this many times ingest.max_file_mb
 
 
 @dataclass(slots=True)
@@ -34,7 +38,22 @@ class Source:
 
     @property
     def suffix(self) -> str:
-        return self.path.suffix.lower() if self.path else ""
+        """The suffix that hints at the format: ``.jsonl`` for ``posts.jsonl.gz`` too."""
+        if self.path is None:
+            return ""
+        suffix = self.path.suffix.lower()
+        return Path(self.path.stem).suffix.lower() if suffix == ".gz" else suffix
+
+
+def display_name(path: Path | str) -> str:
+    """A path as text that can be stored and shown: bytes of a file name that are not UTF-8
+    (kept by Python as lone surrogates) become U+FFFD."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "replace")
+    return text
 
 
 def find_sources(inputs: list[str]) -> Iterator[Source | Problem]:
@@ -55,10 +74,12 @@ def find_sources(inputs: list[str]) -> Iterator[Source | Problem]:
         if path.is_dir():
             yield from _walk(path)
         elif path.is_file():
-            yield Source(origin=str(path), path=path)
+            yield Source(origin=display_name(path), path=path)
         elif path.is_symlink():
             yield Problem(
-                str(path), "broken symbolic link", detail=f"points to {os.readlink(path)}"
+                display_name(path),
+                "broken symbolic link",
+                detail=f"points to {display_name(os.readlink(path))}",
             )
         elif glob.has_magic(spec):
             matches = sorted(glob.glob(spec, recursive=True))
@@ -69,7 +90,7 @@ def find_sources(inputs: list[str]) -> Iterator[Source | Problem]:
                 if m.is_dir():
                     yield from _walk(m)
                 elif m.is_file():
-                    yield Source(origin=match, path=m)
+                    yield Source(origin=display_name(match), path=m)
         else:
             yield Problem(spec, "no such file or folder")
 
@@ -81,17 +102,21 @@ def _walk(root: Path) -> Iterator[Source | Problem]:
         try:
             st = folder.stat()
         except OSError as exc:
-            yield Problem(str(folder), "cannot open folder", detail=exc.strerror or str(exc))
+            yield Problem(
+                display_name(folder), "cannot open folder", detail=exc.strerror or str(exc)
+            )
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            yield Problem(str(folder), "symbolic link loop: this folder was already read")
+            yield Problem(display_name(folder), "symbolic link loop: this folder was already read")
             return
         seen.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield Problem(str(folder), "cannot list folder", detail=exc.strerror or str(exc))
+            yield Problem(
+                display_name(folder), "cannot list folder", detail=exc.strerror or str(exc)
+            )
             return
         for entry in entries:
             if entry.name.startswith(".") or entry.name in SKIP_NAMES:
@@ -102,11 +127,11 @@ def _walk(root: Path) -> Iterator[Source | Problem]:
                     if entry.name not in SKIP_DIRS:
                         yield from visit(path)
                 elif entry.is_file(follow_symlinks=True):
-                    yield Source(origin=str(path), path=path)
+                    yield Source(origin=display_name(path), path=path)
                 elif entry.is_symlink():
-                    yield Problem(str(path), "broken symbolic link")
+                    yield Problem(display_name(path), "broken symbolic link")
             except OSError as exc:  # e.g. ELOOP on a self-referencing link
-                yield Problem(str(path), "cannot read", detail=exc.strerror or str(exc))
+                yield Problem(display_name(path), "cannot read", detail=exc.strerror or str(exc))
 
     yield from visit(root)
 
@@ -130,6 +155,32 @@ def read_bytes(source: Source, max_bytes: int | None) -> bytes:
         return source.path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+
+
+def gunzip(data: bytes, limit: int | None) -> bytes:
+    """Decompress gzip ``data`` (every member of it), refusing more than ``limit`` bytes of
+    output: a small file that would expand past it (a gzip bomb) is never expanded whole."""
+    out: list[bytes] = []
+    size = 0
+    rest = data
+    while rest[:2] == GZIP_MAGIC:
+        unzip = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            chunk = unzip.decompress(rest, (limit - size + 1) if limit is not None else 0)
+        except zlib.error as exc:
+            raise InputError(f"damaged gzip data: {exc}") from None
+        size += len(chunk)
+        out.append(chunk)
+        if limit is not None and size > limit:
+            raise InputError(
+                f"gzip data expands to over {limit / 1e6:g} MB, the limit for this input",
+                hint="Raise ingest.max_file_mb (an export named .jsonl.gz or .csv.gz may"
+                f" expand to {GZIP_EXPORT_FACTOR} times it).",
+            )
+        if not unzip.eof:
+            raise InputError("gzip data is cut short (the file is incomplete)")
+        rest = unzip.unused_data.lstrip(b"\x00")  # some tools pad members with NULs
+    return b"".join(out)
 
 
 def looks_binary(data: bytes) -> bool:

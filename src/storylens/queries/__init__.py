@@ -11,6 +11,7 @@ from storylens.errors import NotFoundError, StorylensError
 from storylens.models import Article
 from storylens.store import Store, fetches
 from storylens.store.articles import find_ids, get_article, select_articles, sightings
+from storylens.store.runs import interrupted_runs
 from storylens.store.search import MARK_END, MARK_START, Hit, search
 
 
@@ -143,7 +144,13 @@ def stats(store: Store) -> dict[str, Any]:
         "last_published": one("SELECT max(published) FROM articles"),
         "runs": one("SELECT count(*) FROM runs"),
         "last_run": dict(last) if last else None,
+        "interrupted_runs": interrupted_runs(conn),
     }
+
+
+def list_interrupted(store: Store) -> list[dict[str, Any]]:
+    """Runs that were killed before their end and not completed since (newest first)."""
+    return interrupted_runs(store.conn)
 
 
 EXPORT_FIELDS = (
@@ -167,11 +174,21 @@ def export_rows(store: Store, outlet: str | None = None) -> Iterator[dict[str, A
         offset += page
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula
+
+
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """Lists become JSON text, for CSV."""
-    return {
-        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()
-    }
+    """A row for CSV: lists become JSON text, and every text cell that a spreadsheet would run
+    as a formula (it starts with ``= + - @``, a tab or a carriage return) starts with ``'``
+    instead, as OWASP recommends against CSV injection (``=HYPERLINK(…)``, ``=cmd|…``)."""
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, list):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            value = "'" + value
+        out[key] = value
+    return out
 
 
 def list_stories(
@@ -293,6 +310,7 @@ __all__ = [
     "list_claims",
     "list_entities",
     "list_fetches",
+    "list_interrupted",
     "list_outlets",
     "list_problems",
     "list_quotes",

@@ -131,9 +131,13 @@ class Store:
                 )
 
     def _mark_interrupted_runs(self) -> None:
-        """A run left 'running' by a process that is gone was killed; its open batch rolled back."""
-        rows = self.conn.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall()
-        gone = [run_id for run_id, pid in rows if pid != os.getpid() and not _alive(pid)]
+        """A run left 'running' by a process that is gone was killed; its open batch rolled back.
+        The process is known by its pid and start time: a pid given since to another process
+        does not keep a killed run 'running'."""
+        rows = self.conn.execute(
+            "SELECT id, pid, process_start FROM runs WHERE status='running'"
+        ).fetchall()
+        gone = [run_id for run_id, pid, start in rows if not _running(pid, start)]
         if gone:
             with self.transaction() as conn:
                 conn.executemany(
@@ -292,6 +296,27 @@ def _split_sql(sql: str) -> list[str]:
     if current:
         statements.append("\n".join(current))
     return statements
+
+
+def process_start(pid: int) -> str | None:
+    """An identity of process ``pid``'s start: this boot's id and the start time in clock ticks
+    (Linux ``/proc``); None where that cannot be read (another system, a process gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()  # after the command name, which may hold spaces
+    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
+
+
+def _running(pid: int, start: str | None) -> bool:
+    """Whether the process that started a run (pid, and start when recorded) still runs."""
+    if start is not None:
+        now = process_start(pid)
+        if now is not None:
+            return now == start  # the same pid, started at another time: another process
+    return pid == os.getpid() or _alive(pid)
 
 
 def _alive(pid: int) -> bool:

@@ -19,7 +19,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from storylens import queries
-from storylens.errors import StorylensError
 from storylens.models import short_hash
 from storylens.web.app import Web, web
 from storylens.web.schemas import (
@@ -331,9 +330,8 @@ def _ingest(state: Web, origin: str, data: bytes, name: str, cluster: bool) -> d
 
     limit = float(state.settings.get("ingest.max_file_mb")) * 1_000_000
     if limit and len(data) > limit:
-        raise StorylensError(
-            f"the upload is {len(data) / 1e6:.1f} MB, over the limit of {limit / 1e6:g} MB",
-            hint="Raise ingest.max_file_mb, or use storylens ingest for large exports.",
+        raise HTTPException(
+            413, f"the upload is over {limit / 1e6:g} MB, the limit (ingest.max_file_mb)"
         )
     source = Source(origin=origin, path=Path(name), data=data)  # the path gives only the suffix
     with state.write_lock:

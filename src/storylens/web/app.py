@@ -36,7 +36,7 @@ from storylens.publish.templating import environment
 from storylens.store import Store
 from storylens.store.secrets import ensure_token, stored_token
 from storylens.web.load import LoadGuard, Overdue, check_deadline, past_deadline, watch_deadline
-from storylens.web.security import TOKEN_HINT, HostAndOrigin, allowed_hosts
+from storylens.web.security import TOKEN_HINT, BodyLimit, HostAndOrigin, allowed_hosts
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -258,6 +258,9 @@ def _install_errors(app: FastAPI) -> None:
             message = f"{request.method} is not allowed on {request.url.path}"
         elif exc.status_code == 401:
             hint = TOKEN_HINT
+        elif exc.status_code == 413:
+            hint = "Raise ingest.max_file_mb for the server, or ingest large exports with"
+            hint += " storylens ingest."
         return error_response(request, exc.status_code, message, hint, exc.headers)
 
     def too_late(request: Request) -> Response:
@@ -337,6 +340,8 @@ def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
         api_prefix=API_PREFIX,
     )
     hosts = allowed_hosts(str(settings.get("web.host")), str(settings.get("web.allowed_hosts")))
+    max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
+    app.add_middleware(BodyLimit, limit=max_bytes, api_prefix=API_PREFIX)
     app.add_middleware(HostAndOrigin, hosts=hosts, api_prefix=API_PREFIX)
     app.add_middleware(SecurityHeaders)  # the outermost: refusals carry the headers too
     _install_errors(app)

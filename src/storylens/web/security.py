@@ -13,6 +13,9 @@
   cannot set without a CORS preflight, which this server never grants). The token is
   ``web.token`` when set, else the one kept in the store (made on the first ``serve``; see
   :mod:`storylens.store.secrets`). Refused with 401. Reads need no token.
+- **Size**: a write's body may not exceed ``ingest.max_file_mb`` (plus room for the form's own
+  bytes): a ``Content-Length`` over it is refused before a byte is read, and a body sent
+  without one is counted as it arrives and refused when it passes the limit (413).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -131,26 +134,103 @@ class HostAndOrigin:
         await self.app(scope, receive, send)
 
     async def _refuse(self, send: Send, scope: Scope, status: int, message: str, hint: str) -> None:
-        code = "bad_host" if status == 400 else "forbidden"
-        path = scope.get("path", "")
-        if path == self.api_prefix or path.startswith(self.api_prefix + "/"):
-            body = json.dumps(
-                {"error": {"status": status, "code": code, "message": message, "hint": hint}}
-            ).encode()
-            kind = b"application/json"
-        else:
-            from markupsafe import escape
+        await refuse(send, scope, self.api_prefix, status, message, hint)
 
-            body = (
-                f"<!doctype html><title>Refused</title><h1>Refused</h1><p>{escape(message)}</p>"
-                f"<p>{escape(hint)}</p>"
-            ).encode()
-            kind = b"text/html; charset=utf-8"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", kind), (b"content-length", b"%d" % len(body))],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: refuse (413) a write whose body is over ``limit`` bytes, whether it
+    says so in ``Content-Length`` or only sends more bytes than that."""
+
+    FORM_ROOM = 64 * 1024  # a multipart form's boundaries and headers around the file
+
+    def __init__(self, app: ASGIApp, limit: int | None, api_prefix: str) -> None:
+        self.app, self.api_prefix = app, api_prefix
+        self.limit = None if not limit else limit + self.FORM_ROOM
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.limit
+        if scope["type"] != "http" or limit is None or scope.get("method") in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, scope, int(declared))
+            return
+        received = 0
+        started = over = answered = False
+
+        async def counted() -> Message:
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    over = True
+                    raise _TooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            # the app may catch the error and answer (FastAPI: "error parsing the body");
+            # whatever it answers once the body was over the limit is replaced by the 413
+            nonlocal started, answered
+            if over:
+                if not answered and not started:
+                    answered = True
+                    await self._too_large(send, scope, received)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLarge:
+            if started:
+                raise
+            if not answered:
+                await self._too_large(send, scope, received)
+
+    async def _too_large(self, send: Send, scope: Scope, size: int) -> None:
+        assert self.limit is not None
+        await refuse(
+            send, scope, self.api_prefix, 413,
+            f"the request body is over {size / 1e6:.1f} MB, more than this server takes"
+            f" ({(self.limit - self.FORM_ROOM) / 1e6:g} MB, ingest.max_file_mb)",
+            "Raise ingest.max_file_mb for the server, or ingest large exports with"
+            " storylens ingest.",
+        )  # fmt: skip
+
+
+CODES = {400: "bad_host", 403: "forbidden", 413: "too_large"}
+
+
+async def refuse(
+    send: Send, scope: Scope, api_prefix: str, status: int, message: str, hint: str
+) -> None:
+    """Answer ``status`` before any route runs: the API's error shape, or a small page."""
+    code = CODES.get(status, "error")
+    path = scope.get("path", "")
+    if path == api_prefix or path.startswith(api_prefix + "/"):
+        body = json.dumps(
+            {"error": {"status": status, "code": code, "message": message, "hint": hint}}
+        ).encode()
+        kind = b"application/json"
+    else:
+        from markupsafe import escape
+
+        body = (
+            f"<!doctype html><title>Refused</title><h1>Refused</h1><p>{escape(message)}</p>"
+            f"<p>{escape(hint)}</p>"
+        ).encode()
+        kind = b"text/html; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", kind), (b"content-length", b"%d" % len(body))],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
