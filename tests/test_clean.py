@@ -224,9 +224,17 @@ FEATURES = [  # a product's features as a list in the text: no full stops, not c
 ]
 
 
-def test_a_run_of_unpunctuated_lines_inside_the_text_is_a_list_not_captions() -> None:
+def test_list_items_inside_the_text_are_text_and_at_its_edges_captions() -> None:
+    items = [Paragraph(f, "item") for f in FEATURES]  # as the HTML reader marks <li>
+    article = clean(LEAD, *items, KREMLIN, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body"] * 5  # stored as body
+    assert not any("caption" in n for n in article.notes)
+    # the same lines as plain paragraphs (a scraper's dump of every <p>) are captions
     article = clean(LEAD, *FEATURES, KREMLIN, title="T")
-    assert [p.kind for p in article.paragraphs] == ["body"] * 5
+    assert [p.kind for p in article.paragraphs] == ["body", *["caption"] * 3, "body"]
+    # a list closing the page is its related links
+    article = clean(LEAD, KREMLIN, *items, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body", "body", *["caption"] * 3]
 
 
 def test_caption_like_runs_at_the_edges_are_captions() -> None:

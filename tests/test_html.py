@@ -88,6 +88,32 @@ for its third year, when the figures of two full summers will be known.</p>"""
     assert "Supporters disagreed. They said meters cost little" in a.body
 
 
+def test_list_in_the_text_and_emoji_endings_are_text_related_links_are_not(tmp_path: Path) -> None:
+    features = [
+        "Easy setup for all your phones, tablets and laptops at home",
+        "Case can be charged with the cable or on a wireless charging mat",
+        "Up to ten hours of listening on one charge of the battery",
+    ]
+    items = "".join(f"<li>{f}</li>" for f in features)
+    related = "".join(
+        f'<li><a href="/news/{i}">Storm closes the coast road for the {n} time</a></li>'
+        for i, n in enumerate(("first", "second", "third"))
+    )
+    body = f"""<p>{STATES}</p><p>The new earphones, on sale from Friday, promise:</p>
+<ul>{items}</ul>
+<p>Shops in the harbour said the first delivery sold out in an hour. See you there 🙂</p>
+<p>{AFTER_HEADING}</p>
+<h3>Read more</h3><ul class="related">{related}</ul>"""
+    a = article_of(tmp_path, modern(body, title="Earphones on sale"))
+    kinds = {p.text: p.kind for p in a.paragraphs}
+    assert [kinds.get(f) for f in features] == ["body"] * 3
+    assert (
+        kinds["Shops in the harbour said the first delivery sold out in an hour. See you there 🙂"]
+        == "body"
+    )
+    assert "Storm closes the coast road" not in a.body
+
+
 # --- item 6: tables, an unterminated title ------------------------------------------------------
 
 WARDS = [

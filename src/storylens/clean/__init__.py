@@ -91,6 +91,7 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words, numbers)
     notes += caption_notes
     paragraphs = mark_headings(paragraphs)
+    paragraphs = [Paragraph(p.text, "body") if p.kind == "item" else p for p in paragraphs]
     if not any(p.kind == "body" for p in paragraphs) and any(
         p.kind == "caption" for p in paragraphs
     ):

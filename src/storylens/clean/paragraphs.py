@@ -53,7 +53,7 @@ def remove_repeats(
             notes.append(f"paragraph {numbers[index]} removed: no words")
             continue
         again = key in seen_exact
-        if again and not _repeats_legitimately(para.text):
+        if again and para.kind != "item" and not _repeats_legitimately(para.text):
             notes.append(
                 f"paragraph {numbers[index]} removed: repeats paragraph "
                 f"{numbers[seen_exact[key]]} "
@@ -107,10 +107,9 @@ def mark_captions(
 ) -> tuple[list[Paragraph], list[str]]:
     """Mark caption-like paragraphs, drop page furniture ("Advertisement"). Returns notes.
 
-    A caption stands alone: a caption-like line between sentences of the text, or a run of
-    them at either edge of the text (the pictures above a report, the related links below it).
-    A run of caption-like lines inside the text is a list (bullet points, the features of a
-    product, the steps of a recipe): report text, kept as it is.
+    List items and table rows (``item``, as the HTML reader marks them) inside the text are
+    report text (bullet points, the features of a product, a results table); a run of them at
+    either edge of the text is related links or a gallery's captions, marked as captions.
 
     ``numbers`` as for :func:`remove_repeats`.
     """
@@ -125,16 +124,18 @@ def mark_captions(
         out.append(para)
         kept_numbers.append(numbers[index])
     numbers[:] = kept_numbers
-    like = [p.kind == "body" and is_caption(p.text, max_words) for p in out]
+    like = [p.kind in {"body", "item"} and is_caption(p.text, max_words) for p in out]
     index = 0
     while index < len(out):
         if not like[index]:
             index += 1
             continue
         end = index
-        while end + 1 < len(out) and like[end + 1]:
+        while end + 1 < len(out) and like[end + 1] and out[end + 1].kind == out[index].kind:
             end += 1
-        if end == index or index == 0 or end == len(out) - 1:
+        # List items inside the text are text; at its edges they are related links
+        edge = index == 0 or end == len(out) - 1
+        if out[index].kind == "body" or edge:
             for i in range(index, end + 1):
                 out[i] = Paragraph(out[i].text, "caption")
                 notes.append(

@@ -218,6 +218,8 @@ class _Gatherer:
             self.flush()
             if tag == "head":
                 self.kind = "heading"
+            elif tag in {"item", "row"}:
+                self.kind = "item"  # clean keeps list lines and table rows as text
             self.buf.append(element.text or "")
             cells = 0
             for child in element:
