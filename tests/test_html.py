@@ -145,6 +145,46 @@ def test_article_in_a_table_is_read_with_the_table(tmp_path: Path) -> None:
     assert "read again with the page's tables: the first reading found little" in a.notes
 
 
+SEA_WALL = [
+    "The town council voted on Monday to build a new sea wall along the north beach, ending two"
+    " years of argument over how to protect the harbour from winter storms.",
+    "The wall will be 600 metres long and will cost about 4.2 million pounds, most of it paid by"
+    " a grant from the regional flood fund, the council's engineer told the meeting.",
+    "Residents of Quay Street, whose cellars flooded three times last winter, cheered when the"
+    ' vote was announced. "We have waited long enough," said Ruth Adeyemi, who runs the bakery.',
+    "Work is expected to begin in the autumn and to take eighteen months. The beach will stay"
+    " open during the building work, except for the stretch beside the lifeboat station.",
+    "The vote was carried by eleven votes to four. Two councillors said the money should have"
+    " gone to the ferry terminal. The meeting on 4 March 2003 ran until late in the evening.",
+]
+
+
+def test_older_page_laid_out_in_a_table(tmp_path: Path) -> None:
+    """A 2003 page: the menu, the story and the footer in cells of one layout table; <font>
+    and <br><br> for paragraphs; the headline in <b>, a byline and a date line; a <title> that
+    names only the site and its section."""
+    menu = "<br>".join(
+        f'<a href="/{s.lower()}">{s}</a>'
+        for s in ("News", "Sport", "Letters", "Weather", "Archive")
+    )
+    story = "<br><br>\n".join(SEA_WALL)
+    page = f"""<html><head><title>Harbour Gazette - Local News</title></head>
+<body bgcolor="white"><table width="760" border="0">
+<tr><td colspan="2"><a href="/"><img src="/logo.gif" alt="Harbour Gazette"></a></td></tr>
+<tr><td width="150" valign="top">{menu}</td>
+<td valign="top"><font face="Arial" size="4"><b>Council approves new sea wall</b></font><br>
+<font size="2">By Ann Moss, Staff Writer<br>04/03/2003</font><br><br>
+<font size="2">{story}</font></td></tr>
+<tr><td colspan="2"><font size="1">&copy; 2003 Harbour Gazette</font></td></tr></table>
+</body></html>"""
+    a = article_of(tmp_path, page)
+    assert [p.text for p in a.paragraphs if p.kind == "body"] == SEA_WALL
+    assert "Archive" not in a.body and "Harbour Gazette" not in a.body
+    assert a.title == "Council approves new sea wall"
+    assert a.authors == ["Ann Moss"]
+    assert a.published is not None and a.published.date().isoformat() == "2003-03-04"
+
+
 def test_unterminated_title_does_not_swallow_the_page(tmp_path: Path) -> None:
     page = modern(f"<p>{STATES}</p><p>{AFTER_HEADING}</p><p>{FIRST_LAW}</p>", title="x")
     page = page.replace("<title>x | Harbour Gazette</title>", "<title>Groundwater law passes")

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from storylens.clean.credits import clean_authors, take_credits
+from storylens.clean.credits import clean_authors, take_byline, take_credits
 from storylens.clean.dates import parse_published
 from storylens.clean.outlets import resolve_outlet
 from storylens.clean.paragraphs import mark_captions, mark_headings, remove_repeats
@@ -86,6 +86,8 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     numbers = list(range(1, len(paragraphs) + 1))  # notes number paragraphs as in the input
     paragraphs, credits, credit_notes = take_credits(paragraphs, numbers)
     notes += credit_notes
+    paragraphs, byline, byline_notes = take_byline(paragraphs, numbers)
+    notes += byline_notes
     paragraphs, repeat_notes = remove_repeats(paragraphs, options.repeat_share, numbers)
     notes += repeat_notes
     paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words, numbers)
@@ -143,7 +145,7 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     body_key = norm("\n".join(p.text for p in body_paragraphs))
     content_hash = short_hash(body_key, 32)
     identity = f"url:{url}" if url else f"text:{norm(title)}\n{content_hash}"
-    authors, agencies, author_notes = clean_authors([display(a) for a in raw.authors])
+    authors, agencies, author_notes = clean_authors([display(a) for a in raw.authors + byline])
     notes += author_notes
     credits += [a for a in agencies if a not in credits]
     categories = list(dict.fromkeys(display(c) for c in raw.categories if display(c)))

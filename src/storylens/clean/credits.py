@@ -153,3 +153,22 @@ def clean_authors(names: list[str]) -> tuple[list[str], list[str], list[str]]:
         if name and name not in authors:
             authors.append(name)
     return authors, agencies, notes
+
+
+_BYLINE_LINE = re.compile(r"^(?:by|written by|words by)\s+(?-i:[A-Z])", re.IGNORECASE)
+
+
+def take_byline(
+    paragraphs: list[Paragraph], numbers: list[int] | None = None
+) -> tuple[list[Paragraph], list[str], list[str]]:
+    """A byline line near the top ("By Ann Moss, Staff Writer") leaves the text; returns
+    (paragraphs, the names it gives, notes). ``numbers`` as for :func:`take_credits`."""
+    numbers = numbers if numbers is not None else list(range(1, len(paragraphs) + 1))
+    for index, para in enumerate(paragraphs[:4]):
+        text = para.text.strip()
+        if _BYLINE_LINE.match(text) and len(text.split()) <= 14 and not text.endswith("."):
+            names = [n for part in re.split(r"\s+and\s+|\s*&\s*", text) if (n := part.strip())]
+            note = f"byline removed from paragraph {numbers[index]}: {text!r}"
+            del numbers[index]
+            return paragraphs[:index] + paragraphs[index + 1 :], names, [note]
+    return paragraphs, [], []

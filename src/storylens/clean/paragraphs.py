@@ -26,7 +26,8 @@ _CAPTION_CUES = re.compile(
 _FURNITURE = re.compile(
     r"^(?:advertisement|share this article|share or comment on this article.*|related articles?|"
     r"scroll down for (?:video|more)|read more:?|click here.*|sign up.*newsletter.*|"
-    r"follow us on .*|watch:?|video:?|listen:?|loading\.*|comments?)$",
+    r"follow us on .*|watch:?|video:?|listen:?|loading\.*|comments?|"
+    r"(?:©|\(c\)|copyright\b|all rights reserved).{0,80})$",
     re.IGNORECASE,
 )
 

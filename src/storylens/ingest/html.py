@@ -47,7 +47,13 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
             "no article text found in the page",
             "All it holds is the page's own links: a front or section page, not an article?",
         )
-    published = doc.date
+    paragraphs, dropped = _drop_navigation(paragraphs, links)
+    if dropped:
+        notes.append(f"{dropped} lines of the page's navigation removed (its own links)")
+    paragraphs, date_line = _take_date_line(paragraphs)
+    if date_line:
+        notes.append(f"date line {date_line!r} removed from the text")
+    published = doc.date or _date_of(date_line)
     if published and (m := _DATE_ONLY.match(published)):
         published = m.group(1)  # trafilatura pads a bare date with midnight
     if published:
@@ -55,7 +61,9 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
         if date_note:
             notes.append(date_note)
     title, extra = doc.title or None, {"tags": doc.tags} if doc.tags else {}
-    headline = pages.headline(tree, title, doc.sitename)
+    headline = _first_heading(paragraphs, tree, title, doc.sitename) or pages.headline(
+        tree, title, doc.sitename
+    )
     if headline and headline != title:
         # The on-page headline wins over og:title, a shorter social variant, and over a
         # <title> that is the site's name or section.
@@ -147,6 +155,78 @@ def _better(more: list[Paragraph], first: list[Paragraph], links: set[str]) -> b
     if len(first) == 1 and len(more) > 1 and gained >= 0.8 * had:
         return True
     return gained >= 2 * max(1, had)
+
+
+_NAV_WORDS = 5  # a menu's entries are short: "Local news", "Sport and leisure"
+
+
+def _drop_navigation(paragraphs: list[Paragraph], links: set[str]) -> tuple[list[Paragraph], int]:
+    """Remove the menu around the text: runs (two or more) of short paragraphs at the start
+    or the end that are each the text of one of the page's links."""
+
+    def nav(p: Paragraph) -> bool:
+        found = words(p.text)
+        return 0 < len(found) <= _NAV_WORDS and " ".join(found) in links
+
+    start = 0
+    while start < len(paragraphs) and nav(paragraphs[start]):
+        start += 1
+    start = start if start >= 2 else 0
+    end = len(paragraphs)
+    while end > start and nav(paragraphs[end - 1]):
+        end -= 1
+    end = end if len(paragraphs) - end >= 2 else len(paragraphs)
+    kept = paragraphs[start:end]
+    return (kept, len(paragraphs) - len(kept)) if kept else (paragraphs, 0)
+
+
+_DATE_LINE = re.compile(
+    r"^(?:(?:[A-Za-z]+day,?\s+)?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]+\.?,?\s+\d{4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?)$",
+    re.IGNORECASE,
+)
+
+
+def _take_date_line(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], str | None]:
+    """A line near the top that is only a date ("04/03/2003", "Tuesday, March 4, 2003"): the
+    page's date, not report text."""
+    for index, p in enumerate(paragraphs[:5]):
+        if _DATE_LINE.match(p.text.strip()):
+            return paragraphs[:index] + paragraphs[index + 1 :], p.text.strip()
+    return paragraphs, None
+
+
+def _date_of(line: str | None) -> str | None:
+    """The ISO day of a date line (month first when it reads both ways; the page's written
+    dates decide afterwards)."""
+    if not line:
+        return None
+    from dateutil import parser as dateutil_parser
+
+    try:
+        return dateutil_parser.parse(line, fuzzy=True).date().isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _first_heading(
+    paragraphs: list[Paragraph], tree: Any, title: str | None, site_name: str | None
+) -> str | None:
+    """When the page's title only names the site or its section ("Harbour Gazette - Local
+    News"), the heading that opens the text is the article's headline."""
+    if tree is None or not pages.names_the_site(tree, title, site_name):
+        return None
+    sites = pages.site_names(tree, site_name)
+    for p in paragraphs[:3]:
+        n = len(p.text.split())
+        if " ".join(words(p.text)) in sites:
+            continue
+        if p.kind == "body" and p.text.rstrip().endswith((".", "!", "?")) and n > 12:
+            return None  # the text has begun
+        if p.kind == "heading" or (2 <= n <= 15 and not p.text.rstrip().endswith((".", ","))):
+            return p.text
+    return None
 
 
 def _check_day_first(published: str, tree: Any) -> tuple[str, str | None]:

@@ -95,10 +95,7 @@ def headline(tree: Any, found_title: str | None, site_name: str | None) -> str |
     if tree is None:
         return None
     title_words = set(words(tree.findtext(".//title") or ""))
-    sites = {" ".join(words(site_name or ""))} | _home_link_texts(tree)
-    for meta in tree.xpath("//meta[@content]"):
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:site_name":
-            sites.add(" ".join(words(meta.get("content"))))
+    sites = site_names(tree, site_name)
     h1s = [_text(h) for h in tree.iter("h1")]
     candidates = [*h1s, " ".join((found_title or "").split()), *(_text(h) for h in tree.iter("h2"))]
     best, best_shared = None, 0
@@ -121,6 +118,31 @@ def headline(tree: Any, found_title: str | None, site_name: str | None) -> str |
             None,
         )
     return best
+
+
+def site_names(tree: Any, site_name: str | None) -> set[str]:
+    """The site's names, normalised: its ``og:site_name``, the one trafilatura found, the
+    text of the links to its home page (a logo, often in an ``<h1>``)."""
+    sites = {" ".join(words(site_name or ""))} | _home_link_texts(tree)
+    for meta in tree.xpath("//meta[@content]"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:site_name":
+            sites.add(" ".join(words(meta.get("content"))))
+    return sites - {""}
+
+
+_SEPARATORS = re.compile(r"\s+[|–—:·»-]+\s+")
+
+
+def names_the_site(tree: Any, title: str | None, site_name: str | None) -> bool:
+    """True when the title is only the site's name or a section of it: it is one of the
+    site's names, or the page's ``<title>`` is all short parts ("Harbour Gazette - Local
+    News")."""
+    sites = site_names(tree, site_name)
+    if title and " ".join(words(title)) in sites:
+        return True
+    full = " ".join((tree.findtext(".//title") or "").split())
+    parts = [p for p in _SEPARATORS.split(full) if p]
+    return bool(parts) and all(len(p.split()) <= 3 for p in parts)
 
 
 def _home_link_texts(tree: Any) -> set[str]:
