@@ -185,6 +185,50 @@ def test_older_page_laid_out_in_a_table(tmp_path: Path) -> None:
     assert a.published is not None and a.published.date().isoformat() == "2003-03-04"
 
 
+MILL = [
+    "RIVERTON -- The paper mill on Route 9 will close in June, its owners said Tuesday, ending"
+    " nearly a century of papermaking in the valley and putting about 300 people out of work.",
+    "The company blamed falling demand for newsprint and the cost of replacing the mill's two"
+    " oldest machines, which date from the 1950s.",
+    '"This is a sad day for all of us," said plant manager Linda Ortiz, who has worked at the'
+    ' mill for 22 years. "We looked at every option."',
+    "The union representing about 240 of the workers said it would ask the company to keep the"
+    " mill open until the end of the year.",
+]
+
+
+def test_older_page_with_unclosed_paragraphs_and_a_related_stories_cell(tmp_path: Path) -> None:
+    """A 2002 page in upper-case markup: a menu cell, the story cell with unclosed <P> inside
+    <FONT>, a byline over two lines, a link line, and a cell of related stories."""
+    menu = "<BR>".join(
+        f'<A HREF="/{s.lower()}/">{s}</A>'
+        for s in ("Local News", "Sports", "Obituaries", "Opinion")
+    )
+    related = "<BR>\n".join(
+        f'<A HREF="/news/{i}.html">{t}</A>'
+        for i, t in enumerate(("Mill owners seek tax break", "Union votes on new contract"))
+    )
+    story = "<P>\n".join(MILL)
+    page = f"""<HTML><HEAD><TITLE>The Valley Courier :: News</TITLE></HEAD>
+<BODY BGCOLOR="#FFFFFF"><TABLE WIDTH="100%"><TR><TD><A HREF="/"><IMG SRC="/m.gif"
+ALT="The Valley Courier"></A></TD></TR></TABLE>
+<TABLE WIDTH="780"><TR><TD WIDTH="140" VALIGN="TOP">{menu}</TD>
+<TD WIDTH="480" VALIGN="TOP"><FONT SIZE="+1"><B>Mill closing will cost 300 jobs</B></FONT><BR>
+<FONT SIZE="-1"><I>By Dale Porter<BR>Courier Staff Writer</I></FONT><P>
+<FONT FACE="Verdana" SIZE="2">
+{story}
+</FONT>
+<P><FONT SIZE="1"><A HREF="/print/">Printer-friendly version</A> | <A HREF="/email/">E-mail
+this story</A></FONT></TD>
+<TD WIDTH="160" VALIGN="TOP"><B>Related stories</B><BR>
+{related}</TD></TR></TABLE></BODY></HTML>"""
+    a = article_of(tmp_path, page)
+    assert [p.text for p in a.paragraphs if p.kind == "body"] == MILL
+    assert a.title == "Mill closing will cost 300 jobs" and a.authors == ["Dale Porter"]
+    for furniture in ("Obituaries", "Staff Writer", "Printer-friendly", "tax break"):
+        assert furniture not in a.body
+
+
 def test_unterminated_title_does_not_swallow_the_page(tmp_path: Path) -> None:
     page = modern(f"<p>{STATES}</p><p>{AFTER_HEADING}</p><p>{FIRST_LAW}</p>", title="x")
     page = page.replace("<title>x | Harbour Gazette</title>", "<title>Groundwater law passes")

@@ -155,6 +155,11 @@ def clean_authors(names: list[str]) -> tuple[list[str], list[str], list[str]]:
     return authors, agencies, notes
 
 
+_ROLE_LINE = re.compile(
+    r"^(?:[A-Z][\w.'-]*\s+){0,3}(?:writer|reporter|correspondent|editor|columnist|"
+    r"contributor|journalist)s?$",
+    re.IGNORECASE,
+)
 _BYLINE_LINE = re.compile(r"^(?:by|written by|words by)\s+(?-i:[A-Z])", re.IGNORECASE)
 
 
@@ -168,7 +173,12 @@ def take_byline(
         text = para.text.strip()
         if _BYLINE_LINE.match(text) and len(text.split()) <= 14 and not text.endswith("."):
             names = [n for part in re.split(r"\s+and\s+|\s*&\s*", text) if (n := part.strip())]
-            note = f"byline removed from paragraph {numbers[index]}: {text!r}"
-            del numbers[index]
-            return paragraphs[:index] + paragraphs[index + 1 :], names, [note]
+            notes = [f"byline removed from paragraph {numbers[index]}: {text!r}"]
+            taken = 1
+            nxt = paragraphs[index + 1].text.strip() if index + 1 < len(paragraphs) else ""
+            if nxt and _ROLE_LINE.match(nxt):  # "Courier Staff Writer" on a line of its own
+                notes.append(f"byline removed from paragraph {numbers[index + 1]}: {nxt!r}")
+                taken = 2
+            del numbers[index : index + taken]
+            return paragraphs[:index] + paragraphs[index + taken :], names, notes
     return paragraphs, [], []

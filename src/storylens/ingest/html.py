@@ -144,7 +144,13 @@ def _thin(paragraphs: list[Paragraph], share: float) -> bool:
     """A first reading worth a second: nothing, the page's links, a few lines, or the page's
     whole text in one block (trafilatura's fallback when it found no article structure)."""
     size = sum(len(p.text.split()) for p in paragraphs)
-    return size < 150 or share > MOSTLY_LINKS or (len(paragraphs) == 1 and size >= 100)
+    return size < 150 or share > MOSTLY_LINKS or (size >= 100 and _one_block(paragraphs))
+
+
+def _one_block(paragraphs: list[Paragraph]) -> bool:
+    """Most of the words in one paragraph: no structure was found."""
+    sizes = [len(p.text.split()) for p in paragraphs]
+    return bool(sizes) and max(sizes) >= 0.8 * sum(sizes)
 
 
 def _better(more: list[Paragraph], first: list[Paragraph], links: set[str]) -> bool:
@@ -152,7 +158,7 @@ def _better(more: list[Paragraph], first: list[Paragraph], links: set[str]) -> b
     article was in a table, not a table beside it), or as many in paragraphs where the first
     reading had one block."""
     gained, had = _content_words(more, links), _content_words(first, links)
-    if len(first) == 1 and len(more) > 1 and gained >= 0.8 * had:
+    if _one_block(first) and not _one_block(more) and gained >= 0.8 * had:
         return True
     return gained >= 2 * max(1, had)
 
@@ -161,22 +167,34 @@ _NAV_WORDS = 5  # a menu's entries are short: "Local news", "Sport and leisure"
 
 
 def _drop_navigation(paragraphs: list[Paragraph], links: set[str]) -> tuple[list[Paragraph], int]:
-    """Remove the menu around the text: runs (two or more) of short paragraphs at the start
-    or the end that are each the text of one of the page's links."""
+    """Remove the menus around the text: at the start, a run of two or more short paragraphs
+    that are each one of the page's links; at the end, a run holding two or more paragraphs
+    that are (nearly) all links, with the short labels between them ("Related stories")."""
 
-    def nav(p: Paragraph) -> bool:
+    def menu(p: Paragraph) -> bool:
         found = words(p.text)
         return 0 < len(found) <= _NAV_WORDS and " ".join(found) in links
 
+    def linked(p: Paragraph) -> bool:
+        found = words(p.text)
+        return 0 < len(found) <= 3 * _NAV_WORDS and _linked_words(found, links) == len(found)
+
+    def label(p: Paragraph) -> bool:
+        return len(p.text.split()) <= 4 and not p.text.rstrip().endswith((".", "!", "?"))
+
     start = 0
-    while start < len(paragraphs) and nav(paragraphs[start]):
+    while start < len(paragraphs) and menu(paragraphs[start]):
         start += 1
     start = start if start >= 2 else 0
-    end = len(paragraphs)
-    while end > start and nav(paragraphs[end - 1]):
+    end, seen = len(paragraphs), 0
+    cut = end
+    while end > start and (linked(paragraphs[end - 1]) or label(paragraphs[end - 1])):
         end -= 1
-    end = end if len(paragraphs) - end >= 2 else len(paragraphs)
-    kept = paragraphs[start:end]
+        if linked(paragraphs[end]):
+            seen += 1
+            if seen >= 2:
+                cut = end
+    kept = paragraphs[start:cut]
     return (kept, len(paragraphs) - len(kept)) if kept else (paragraphs, 0)
 
 
@@ -269,6 +287,13 @@ class _Gatherer:
         self.out: list[Paragraph] = []
         self.buf: list[str] = []
         self.kind: ParagraphKind = "body"
+        self.tables = 0
+
+    def add(self, text: str | None) -> None:
+        # Inside a table's cells trafilatura keeps the page's own line breaks (an unclosed
+        # <P> of an older page): a newline there is a break like <lb/>.
+        if text:
+            self.buf.append(text.replace("\n", _LB) if self.tables else text)
 
     def flush(self) -> None:
         pieces = "".join(self.buf).split(_LB)
@@ -300,7 +325,8 @@ class _Gatherer:
                 self.kind = "heading"
             elif tag in {"item", "row"}:
                 self.kind = "item"  # clean keeps list lines and table rows as text
-            self.buf.append(element.text or "")
+            self.tables += tag == "table"
+            self.add(element.text)
             cells = 0
             for child in element:
                 if tag == "row" and child.tag == "cell":
@@ -308,16 +334,17 @@ class _Gatherer:
                     cells += 1
                 self.walk(child)
             self.flush()
+            self.tables -= tag == "table"
         elif tag != "graphic":
-            self.buf.append(element.text or "")
+            self.add(element.text)
             for child in element:
                 self.walk(child)
-        self.buf.append(element.tail or "")  # the text after an element is text too
+        self.add(element.tail)  # the text after an element is text too
 
 
 def _paragraphs(body: Any) -> list[Paragraph]:
     gatherer = _Gatherer()
-    gatherer.buf.append(body.text or "")
+    gatherer.add(body.text)
     for child in body:
         gatherer.walk(child)
     gatherer.flush()
