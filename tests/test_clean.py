@@ -251,8 +251,9 @@ def test_bullets_emoji_endings_and_long_lower_case_paragraphs_are_text() -> None
     emoji = "We hope to see you all at the harbour festival again next year 🙂"
     lower = "and then " + " ".join(["the crews kept working through the night"] * 10)
     last = "The port reopened on Friday morning after the talks ended."
-    article = clean(LEAD, bullet, PROTESTS, emoji, KREMLIN, lower, last, title="T")
-    assert [p.kind for p in article.paragraphs] == ["body"] * 7
+    cited = "“Keep the harbour open to every boat that needs it” [Harbour Act 1847, section 33]"
+    article = clean(LEAD, bullet, PROTESTS, emoji, KREMLIN, lower, last, cited, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body"] * 8
 
 
 def test_repeated_questions_labels_and_list_lines_are_kept() -> None:

@@ -16,7 +16,7 @@ from storylens.text import norm, sentences, words
 
 MIN_REPEAT_WORDS = 6  # a shorter sentence ("He said.") repeating is not evidence
 
-_TERMINAL = tuple(".!?\"'”’)…:;")
+_TERMINAL = tuple(".!?\"'”’)]…:;")
 _CAPTION_CUES = re.compile(
     r"\b(?:pictured|picture[ds]? above|above|below|left|right|centre|center|file (?:photo|image|"
     r"picture)|photograph(?:ed)?|seen here|in this (?:photo|image|handout)|getty images|"
