@@ -112,6 +112,7 @@ def test_list_in_the_text_and_emoji_endings_are_text_related_links_are_not(tmp_p
         == "body"
     )
     assert "Storm closes the coast road" not in a.body
+    assert "Read more" not in a.body  # the label of the related links goes with them
 
 
 # --- item 6: tables, an unterminated title ------------------------------------------------------

@@ -190,10 +190,9 @@ def _drop_navigation(paragraphs: list[Paragraph], links: set[str]) -> tuple[list
     cut = end
     while end > start and (linked(paragraphs[end - 1]) or label(paragraphs[end - 1])):
         end -= 1
-        if linked(paragraphs[end]):
-            seen += 1
-            if seen >= 2:
-                cut = end
+        seen += linked(paragraphs[end])
+        if seen >= 2:
+            cut = end
     kept = paragraphs[start:cut]
     return (kept, len(paragraphs) - len(kept)) if kept else (paragraphs, 0)
 
