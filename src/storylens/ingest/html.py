@@ -1,9 +1,11 @@
 """HTML article pages, through trafilatura: main text and metadata.
 
-The text is every text node of trafilatura's tree, tails included, with ``<br>`` as a space (two
-make a paragraph break). When the first reading is empty or only the page's links, the page is
-read again with its tables (older sites lay the article out in one). The metadata is checked
+The text is every text node of trafilatura's tree, tails included, with ``<br>`` as a space (or
+a paragraph break after a full sentence). When the first reading is thin (empty, the page's own
+links, a few lines, one block), the page is read again with its tables (older sites lay the
+article out in one). Menus around the text and a date line leave it. The metadata is checked
 against the page itself (:mod:`storylens.ingest.page`): its own URL, its headline, its dates.
+docs/ingest.md ("HTML pages") describes each rule and how it was measured.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from storylens.text import words
 _DATE_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 MOSTLY_LINKS = 0.5  # share of the words in paragraphs that are the page's own link texts
+MIN_TEXT_WORDS = 100  # a page of links with fewer words of its own holds no article
 
 
 def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
@@ -42,7 +45,7 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
             notes.append("read again with the page's tables: the first reading found little")
     if doc is None or not paragraphs:
         raise InputError("no article text found in the page")
-    if share > MOSTLY_LINKS:
+    if share > MOSTLY_LINKS and _content_words(paragraphs, links) < MIN_TEXT_WORDS:
         raise InputError(
             "no article text found in the page",
             "All it holds is the page's own links: a front or section page, not an article?",
@@ -241,7 +244,9 @@ def _first_heading(
             continue
         if p.kind == "body" and p.text.rstrip().endswith((".", "!", "?")) and n > 12:
             return None  # the text has begun
-        if p.kind == "heading" or (2 <= n <= 15 and not p.text.rstrip().endswith((".", ","))):
+        if (p.kind == "heading" and n <= pages.HEADLINE_MAX_WORDS) or (
+            2 <= n <= 15 and not p.text.rstrip().endswith((".", ","))
+        ):
             return p.text
     return None
 

@@ -50,7 +50,7 @@ def is_home_page(url: str) -> bool:
 
 
 def own_url(tree: Any, fetched: str | None) -> str | None:
-    """The page's own URL and where it came from: its canonical link or og:url (anywhere in
+    """The page's own URL: its canonical link or og:url (anywhere in
     the page: some sites put them in the body), else the URL it was fetched from. Never the
     ``<base href>``, which names where relative links point (often the home page), and never a
     home page. Relative links are resolved against the base, as a browser would."""
