@@ -230,6 +230,31 @@ this story</A></FONT></TD>
         assert furniture not in a.body
 
 
+def test_older_page_with_a_date_line_and_unclosed_paragraphs(tmp_path: Path) -> None:
+    storm = [
+        "A storm that brought winds of up to 90 miles an hour knocked out power to more than"
+        " 20,000 homes along the coast overnight, the electricity company said.",
+        "Crews were working to restore supplies but some homes could be without power until"
+        " Sunday. Trees blocked several roads, including the coast road to Kilmory.",
+        "The coastguard said two fishing boats had been helped back to harbour.",
+        "Schools in three towns stayed closed on Friday.",
+    ]
+    page = f"""<html><head><title>Storm knocks out power - Coastline Daily News</title></head>
+<body><div id="header"><a href="/">Coastline Daily News</a></div>
+<div id="nav"><a href="/">Home</a> | <a href="/local">Local</a> | <a href="/sport">Sport</a></div>
+<div id="content"><h2>Storm knocks out power to thousands</h2>
+<p class="date">Posted: Friday, November 12, 2004
+<p>{storm[0]}
+<p>{storm[1]}
+<p>{storm[2]}<br><br>{storm[3]}
+</div><div id="footer">&copy; 2004 Coastline Daily News | <a href="/privacy">Privacy</a></div>
+</body></html>"""
+    a = article_of(tmp_path, page)
+    assert [p.text for p in a.paragraphs if p.kind == "body"] == storm
+    assert a.published is not None and a.published.date().isoformat() == "2004-11-12"
+    assert a.title == "Storm knocks out power to thousands"
+
+
 def test_unterminated_title_does_not_swallow_the_page(tmp_path: Path) -> None:
     page = modern(f"<p>{STATES}</p><p>{AFTER_HEADING}</p><p>{FIRST_LAW}</p>", title="x")
     page = page.replace("<title>x | Harbour Gazette</title>", "<title>Groundwater law passes")

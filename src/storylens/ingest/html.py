@@ -65,7 +65,7 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
             notes.append(date_note)
     title, extra = doc.title or None, {"tags": doc.tags} if doc.tags else {}
     headline = _first_heading(paragraphs, tree, title, doc.sitename) or pages.headline(
-        tree, title, doc.sitename
+        tree, doc.sitename
     )
     if headline and headline != title:
         # The on-page headline wins over og:title, a shorter social variant, and over a
@@ -201,7 +201,7 @@ def _drop_navigation(paragraphs: list[Paragraph], links: set[str]) -> tuple[list
 
 
 _DATE_LINE = re.compile(
-    r"^(?:(?:[A-Za-z]+day,?\s+)?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"^(?:(?:last\s+)?(?:published|posted|updated|date)\s*:?\s+)?(?:(?:[A-Za-z]+day,?\s+)?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
     r"[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]+\.?,?\s+\d{4})"
     r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?)$",
     re.IGNORECASE,
@@ -234,21 +234,29 @@ def _first_heading(
     paragraphs: list[Paragraph], tree: Any, title: str | None, site_name: str | None
 ) -> str | None:
     """When the page's title only names the site or its section ("Harbour Gazette - Local
-    News"), the heading that opens the text is the article's headline."""
+    News"), the heading that opens the text is the article's headline; else the longest part of
+    the ``<title>`` that is not the site's name."""
     if tree is None or not pages.names_the_site(tree, title, site_name):
         return None
     sites = pages.site_names(tree, site_name)
     for p in paragraphs[:3]:
-        n = len(p.text.split())
-        if " ".join(words(p.text)) in sites:
+        found = words(p.text)
+        if title and found == words(title):
+            return None  # the text opens with the title: it is the headline ("NASCAR standings")
+        if " ".join(found) in sites:
             continue
-        if p.kind == "body" and p.text.rstrip().endswith((".", "!", "?")) and n > 12:
-            return None  # the text has begun
-        if (p.kind == "heading" and n <= pages.HEADLINE_MAX_WORDS) or (
-            2 <= n <= 15 and not p.text.rstrip().endswith((".", ","))
+        if p.kind == "body" and p.text.rstrip().endswith((".", "!", "?")) and len(found) > 12:
+            break  # the text has begun
+        if pages.headline_sized(p.text, found) and (
+            p.kind == "heading" or (len(found) <= 15 and not p.text.rstrip().endswith((".", ",")))
         ):
             return p.text
-    return None
+    parts = [
+        part
+        for part in pages.title_parts(tree)
+        if pages.headline_sized(part, words(part)) and " ".join(words(part)) not in sites
+    ]
+    return max(parts, key=len) if parts else None
 
 
 def _check_day_first(published: str, tree: Any) -> tuple[str, str | None]:

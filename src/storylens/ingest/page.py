@@ -86,28 +86,31 @@ def _text(element: Any) -> str:
     return " ".join(element.text_content().split())
 
 
-def headline(tree: Any, found_title: str | None, site_name: str | None) -> str | None:
-    """The article's headline: of the ``<h1>``, the title trafilatura found (``og:title``) and
-    the ``<h2>``, the one sharing most words with the page's ``<title>`` (which adds the site's
-    name or section) while its own words are mostly in it; not the site's name (its
-    ``og:site_name``, the text of a link to its home page), not over :data:`HEADLINE_MAX_WORDS`.
+def headline(tree: Any, site_name: str | None) -> str | None:
+    """The article's headline: the first ``<h1>``, else ``og:title``, else the first ``<h2>``,
+    of which at least 60% of the words are in the page's ``<title>`` (which adds the site's name
+    or section, or cuts the headline short); not the site's name (its ``og:site_name``, the text
+    of a link to its home page: a logo in an ``<h1>``), not over :data:`HEADLINE_MAX_WORDS`.
     When the ``<title>`` is only the site's name, the first ``<h1>``. None otherwise."""
     if tree is None:
         return None
     title_words = set(words(tree.findtext(".//title") or ""))
     sites = site_names(tree, site_name)
     h1s = [_text(h) for h in tree.iter("h1")]
-    candidates = [*h1s, " ".join((found_title or "").split()), *(_text(h) for h in tree.iter("h2"))]
-    best, best_shared = None, 0
-    for candidate in candidates:
-        found = words(candidate)
-        if not found or len(found) > HEADLINE_MAX_WORDS or " ".join(found) in sites:
-            continue
-        shared = sum(w in title_words for w in found)
-        if shared / len(found) >= 0.7 and shared > best_shared:
-            best, best_shared = candidate, shared
-    if best is None and title_words and " ".join(words(tree.findtext(".//title") or "")) in sites:
-        best = next(
+    og = [
+        " ".join((meta.get("content") or "").split())
+        for meta in tree.xpath("//meta[@content]")
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:title"
+    ]
+    for group in (h1s, og, [_text(h) for h in tree.iter("h2")]):
+        for candidate in group:
+            found = words(candidate)
+            if not headline_sized(candidate, found) or " ".join(found) in sites:
+                continue
+            if sum(w in title_words for w in found) >= 0.6 * len(found):
+                return candidate
+    if title_words and " ".join(words(tree.findtext(".//title") or "")) in sites:
+        return next(
             (
                 h
                 for h in h1s
@@ -117,7 +120,13 @@ def headline(tree: Any, found_title: str | None, site_name: str | None) -> str |
             ),
             None,
         )
-    return best
+    return None
+
+
+def headline_sized(text: str, found: list[str]) -> bool:
+    """Three to :data:`HEADLINE_MAX_WORDS` words and at most 200 characters: a single word in
+    an ``<h1>`` is a section's label ("Immunology"), a long one a paragraph."""
+    return 3 <= len(found) <= HEADLINE_MAX_WORDS and len(text) <= 200
 
 
 def site_names(tree: Any, site_name: str | None) -> set[str]:
@@ -130,7 +139,7 @@ def site_names(tree: Any, site_name: str | None) -> set[str]:
     return sites - {""}
 
 
-_SEPARATORS = re.compile(r"\s+[|–—:·»-]+\s+")
+_SEPARATORS = re.compile(r"\s+[|–—:·»>-]+\s+")
 
 
 def names_the_site(tree: Any, title: str | None, site_name: str | None) -> bool:
@@ -140,9 +149,15 @@ def names_the_site(tree: Any, title: str | None, site_name: str | None) -> bool:
     sites = site_names(tree, site_name)
     if title and " ".join(words(title)) in sites:
         return True
+    parts = title_parts(tree)
+    # a part of one long "word" is a sentence of a language written without spaces
+    return bool(parts) and all(len(p.split()) <= 3 and len(p) <= 12 * len(p.split()) for p in parts)
+
+
+def title_parts(tree: Any) -> list[str]:
+    """The parts of the page's ``<title>`` between separators (" | ", " - ", " :: " …)."""
     full = " ".join((tree.findtext(".//title") or "").split())
-    parts = [p for p in _SEPARATORS.split(full) if p]
-    return bool(parts) and all(len(p.split()) <= 3 for p in parts)
+    return [p for p in _SEPARATORS.split(full) if p]
 
 
 def _home_link_texts(tree: Any) -> set[str]:
