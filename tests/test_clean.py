@@ -217,6 +217,58 @@ def test_is_caption_rules() -> None:
     assert not is_caption("Protests", 45)
 
 
+FEATURES = [  # a product's features as a list in the text: no full stops, not captions
+    "Easy setup for all your phones, tablets and laptops at home",
+    "Case can be charged with the cable or on a wireless charging mat",
+    "Up to ten hours of listening on one charge of the battery",
+]
+
+
+def test_list_items_inside_the_text_are_text_and_at_its_edges_captions() -> None:
+    items = [Paragraph(f, "item") for f in FEATURES]  # as the HTML reader marks <li>
+    article = clean(LEAD, *items, KREMLIN, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body"] * 5  # stored as body
+    assert not any("caption" in n for n in article.notes)
+    # the same lines as plain paragraphs (a scraper's dump of every <p>) are captions
+    article = clean(LEAD, *FEATURES, KREMLIN, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body", *["caption"] * 3, "body"]
+    # a list closing the page is its related links
+    article = clean(LEAD, KREMLIN, *items, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body", "body", *["caption"] * 3]
+
+
+def test_caption_like_runs_at_the_edges_are_captions() -> None:
+    related = [
+        "Storm closes the coast road for the third time this winter",
+        "Harbour lights festival opens with a parade of fishing boats",
+    ]
+    article = clean(LEAD, PROTESTS, KREMLIN, *related, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body"] * 3 + ["caption"] * 2
+
+
+def test_bullets_emoji_endings_and_long_lower_case_paragraphs_are_text() -> None:
+    bullet = "• Ferry fares rise by five per cent from March for all passengers"
+    emoji = "We hope to see you all at the harbour festival again next year 🙂"
+    lower = "and then " + " ".join(["the crews kept working through the night"] * 10)
+    last = "The port reopened on Friday morning after the talks ended."
+    cited = "“Keep the harbour open to every boat that needs it” [Harbour Act 1847, section 33]"
+    article = clean(LEAD, bullet, PROTESTS, emoji, KREMLIN, lower, last, cited, title="T")
+    assert [p.kind for p in article.paragraphs] == ["body"] * 8
+
+
+def test_repeated_questions_labels_and_list_lines_are_kept() -> None:
+    question = "What did the strike teach you about the port this year?"
+    answers = [
+        "That the night shift holds the whole harbour together, said the crane driver.",
+        "That the ferry crews and the dockers need each other more than they admit.",
+        "That nobody in the town office had ever watched a ship being unloaded.",
+    ]
+    paragraphs = [p for answer in answers for p in (question, "Biggest challenge:", answer)]
+    article = clean(LEAD, *paragraphs, "Meal 2", "Meal 2", title="T")
+    assert [p.text for p in article.paragraphs] == [LEAD, *paragraphs, "Meal 2", "Meal 2"]
+    assert not any("removed" in n for n in article.notes)
+
+
 def test_mark_headings_only_short_capitalised_unpunctuated_lines() -> None:
     marked = mark_headings(
         [

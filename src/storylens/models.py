@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-ParagraphKind = Literal["body", "heading", "caption"]
+# "item" (a list item or a table row) is what a reader saw; clean stores it as "body".
+ParagraphKind = Literal["body", "heading", "caption", "item"]
 Precision = Literal["day", "minute", "second"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from storylens.clean.credits import take_credits
+from storylens.clean.credits import clean_authors, take_byline, take_credits
 from storylens.clean.dates import parse_published
 from storylens.clean.outlets import resolve_outlet
 from storylens.clean.paragraphs import mark_captions, mark_headings, remove_repeats
@@ -19,7 +19,6 @@ from storylens.text import display, norm, sentences
 __all__ = ["CleanOptions", "canonical_url", "clean_item"]
 
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|ocid|cmpid|ito|CMP|ns_\w+|at_\w+)$", re.I)
-_BYLINE = re.compile(r"^(?:by|from)\s+", re.IGNORECASE)
 _STOPWORDS = frozenset(
     (
         "the of and to in a is that for on was with he it as at by his be from are have has"
@@ -87,11 +86,14 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     numbers = list(range(1, len(paragraphs) + 1))  # notes number paragraphs as in the input
     paragraphs, credits, credit_notes = take_credits(paragraphs, numbers)
     notes += credit_notes
+    paragraphs, byline, byline_notes = take_byline(paragraphs, numbers)
+    notes += byline_notes
     paragraphs, repeat_notes = remove_repeats(paragraphs, options.repeat_share, numbers)
     notes += repeat_notes
     paragraphs, caption_notes = mark_captions(paragraphs, options.caption_max_words, numbers)
     notes += caption_notes
     paragraphs = mark_headings(paragraphs)
+    paragraphs = [Paragraph(p.text, "body") if p.kind == "item" else p for p in paragraphs]
     if not any(p.kind == "body" for p in paragraphs) and any(
         p.kind == "caption" for p in paragraphs
     ):
@@ -117,11 +119,15 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
         notes.append("no publication date")
 
     url = canonical_url(raw.url)
+    site = None  # a home page names the site (for the outlet), never the article
     if raw.url and url is None:
         notes.append(f"not an http(s) URL, ignored: {raw.url[:80]!r}")
+    elif url and urlsplit(url).path == "/" and not urlsplit(url).query:
+        site, url = url, None
+        notes.append(f"URL {site!r} is the site's home page: not the article's identity")
     outlet, domain, how = resolve_outlet(
         display(raw.outlet) if raw.outlet else None,
-        url,
+        url or site,
         raw.image,
         options.outlet,
         options.outlet_domains,
@@ -139,11 +145,9 @@ def clean_item(raw: RawItem, options: CleanOptions) -> Article:
     body_key = norm("\n".join(p.text for p in body_paragraphs))
     content_hash = short_hash(body_key, 32)
     identity = f"url:{url}" if url else f"text:{norm(title)}\n{content_hash}"
-    authors = []
-    for author in raw.authors:
-        name = _BYLINE.sub("", display(author))
-        if name and name not in authors:
-            authors.append(name)
+    authors, agencies, author_notes = clean_authors([display(a) for a in raw.authors + byline])
+    notes += author_notes
+    credits += [a for a in agencies if a not in credits]
     categories = list(dict.fromkeys(display(c) for c in raw.categories if display(c)))
     return Article(
         id=short_hash(identity),

@@ -88,3 +88,97 @@ def take_credits(
         kept_numbers.append(numbers[index])
     numbers[:] = kept_numbers
     return kept, credits, notes
+
+
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# What bylines carry after the name: the day ("Jane Doe Monday, 18 November 2019"), a date,
+# the writer's role ("Staff Writer", "Moscow Correspondent"), or the agency they write for.
+_AFTER_NAME = re.compile(
+    rf"(?:[\s,|–—-]+(?:{_WEEKDAY}|{_MONTH}\s*\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\d{{4}}\b|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|updated|published|posted)\b.*"
+    r"|[\s,|–—-]+(?:(?:senior|chief|staff|political|business|sports?|foreign|special|"
+    r"contributing|associate|deputy|news|science|health|tech(?:nology)?|education|crime|"
+    r"legal|city|local|entertainment|travel)\s+)*(?:writer|reporter|correspondent|editor|"
+    r"columnist|contributor|journalist|photographer|producer)s?"
+    r"|[\s,|–—-]+(?-i:[A-Z][a-z]+)\s+(?:correspondent|bureau chief))$",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"^(?:by|from|written by|words by)[:\s]+", re.IGNORECASE)
+_AGENCY_TAIL = re.compile(
+    rf"(?:[\s,|–—-]+|\s+for\s+)(?:the\s+)?({_AGENCY_LIST})(?:\s+(?:writer|reporter|"
+    r"correspondent)s?)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def clean_authors(names: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Authors as people: (names, wire agencies, notes).
+
+    "Associated Press" or "Reuters" as an author is a credit; "Jane Doe, Staff Writer" is Jane
+    Doe, and "Jane Doe Monday, 18 November 2019" too (the byline ran into the date).
+    """
+    authors: list[str] = []
+    agencies: list[str] = []
+    notes: list[str] = []
+    for raw in names:
+        name = _BY.sub("", raw.strip()).strip(" ,;|")
+        whole = _CREDIT_LINE.match(name) if len(name) < 80 else None
+        if whole:
+            for agency in _agencies(whole.group(1)):
+                if agency not in agencies:
+                    agencies.append(agency)
+            notes.append(f"author {raw!r} is a wire agency: moved to the credits")
+            continue
+        if _AFTER_NAME.fullmatch(" " + name):  # "Staff Writer", "Monday": a byline's tail
+            notes.append(f"author {raw!r} is not a name: dropped")
+            continue
+        tail = _AGENCY_TAIL.search(name)
+        if tail and tail.start() > 0:
+            for agency in _agencies(tail.group(1)):
+                if agency not in agencies:
+                    agencies.append(agency)
+            name = name[: tail.start()]
+        for _ in range(3):  # "Jane Doe, Staff Writer, Monday": one piece at a time
+            cut = _AFTER_NAME.search(name)
+            if cut is None or len(name[: cut.start()].split()) < 2:
+                break
+            name = name[: cut.start()]
+        name = name.strip(" ,;|–—-")
+        if name != _BY.sub("", raw.strip()).strip(" ,;|–—-"):
+            notes.append(f"author {raw!r} read as {name!r}")
+        if name and name not in authors:
+            authors.append(name)
+    return authors, agencies, notes
+
+
+_ROLE_LINE = re.compile(
+    r"^(?:[A-Z][\w.'-]*\s+){0,3}(?:writer|reporter|correspondent|editor|columnist|"
+    r"contributor|journalist)s?$",
+    re.IGNORECASE,
+)
+_BYLINE_LINE = re.compile(r"^(?:by|written by|words by)\s+(?-i:[A-Z])", re.IGNORECASE)
+
+
+def take_byline(
+    paragraphs: list[Paragraph], numbers: list[int] | None = None
+) -> tuple[list[Paragraph], list[str], list[str]]:
+    """A byline line near the top ("By Ann Moss, Staff Writer") leaves the text; returns
+    (paragraphs, the names it gives, notes). ``numbers`` as for :func:`take_credits`."""
+    numbers = numbers if numbers is not None else list(range(1, len(paragraphs) + 1))
+    for index, para in enumerate(paragraphs[:4]):
+        text = para.text.strip()
+        if _BYLINE_LINE.match(text) and len(text.split()) <= 14 and not text.endswith("."):
+            names = [n for part in re.split(r"\s+and\s+|\s*&\s*", text) if (n := part.strip())]
+            notes = [f"byline removed from paragraph {numbers[index]}: {text!r}"]
+            taken = 1
+            nxt = paragraphs[index + 1].text.strip() if index + 1 < len(paragraphs) else ""
+            if nxt and _ROLE_LINE.match(nxt):  # "Courier Staff Writer" on a line of its own
+                notes.append(f"byline removed from paragraph {numbers[index + 1]}: {nxt!r}")
+                taken = 2
+            del numbers[index : index + taken]
+            return paragraphs[:index] + paragraphs[index + taken :], names, notes
+    return paragraphs, [], []

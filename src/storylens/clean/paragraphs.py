@@ -9,13 +9,14 @@ marked ``caption`` so later stages skip them. Every change is returned as a note
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from storylens.models import Paragraph
 from storylens.text import norm, sentences, words
 
 MIN_REPEAT_WORDS = 6  # a shorter sentence ("He said.") repeating is not evidence
 
-_TERMINAL = tuple(".!?\"'”’)…:;")
+_TERMINAL = tuple(".!?\"'”’)]…:;")
 _CAPTION_CUES = re.compile(
     r"\b(?:pictured|picture[ds]? above|above|below|left|right|centre|center|file (?:photo|image|"
     r"picture)|photograph(?:ed)?|seen here|in this (?:photo|image|handout)|getty images|"
@@ -25,7 +26,8 @@ _CAPTION_CUES = re.compile(
 _FURNITURE = re.compile(
     r"^(?:advertisement|share this article|share or comment on this article.*|related articles?|"
     r"scroll down for (?:video|more)|read more:?|click here.*|sign up.*newsletter.*|"
-    r"follow us on .*|watch:?|video:?|listen:?|loading\.*|comments?)$",
+    r"follow us on .*|watch:?|video:?|listen:?|loading\.*|comments?|"
+    r"(?:©|\(c\)|copyright\b|all rights reserved).{0,80})$",
     re.IGNORECASE,
 )
 
@@ -51,7 +53,8 @@ def remove_repeats(
         if not key:
             notes.append(f"paragraph {numbers[index]} removed: no words")
             continue
-        if key in seen_exact:
+        again = key in seen_exact
+        if again and para.kind != "item" and not _repeats_legitimately(para.text):
             notes.append(
                 f"paragraph {numbers[index]} removed: repeats paragraph "
                 f"{numbers[seen_exact[key]]} "
@@ -60,7 +63,7 @@ def remove_repeats(
             continue
         total = key.count(" ") + 1
         repeated = 0
-        if earlier and para.kind != "heading":
+        if earlier and para.kind != "heading" and not again:
             for sent_key in sentence_keys:
                 n = sent_key.count(" ") + 1
                 if n >= MIN_REPEAT_WORDS and sent_key in earlier:
@@ -81,6 +84,13 @@ def remove_repeats(
     return kept, notes
 
 
+def _repeats_legitimately(text: str) -> bool:
+    """Lines a text repeats on purpose: short ones (a list line, a label, "Meal 2"), and
+    questions and labels ending in a colon (an interview asking each guest the same thing,
+    "Biggest challenge:" before each team). A repeated sentence is a caption's copy."""
+    return len(words(text)) < MIN_REPEAT_WORDS or text.rstrip().endswith(("?", ":"))
+
+
 def _find_source(paragraphs: list[Paragraph], candidates: list[int], text: str) -> int:
     """The earlier paragraph sharing the most sentences with ``text``, for the note."""
     best, best_score = candidates[0], -1
@@ -98,6 +108,10 @@ def mark_captions(
 ) -> tuple[list[Paragraph], list[str]]:
     """Mark caption-like paragraphs, drop page furniture ("Advertisement"). Returns notes.
 
+    List items and table rows (``item``, as the HTML reader marks them) inside the text are
+    report text (bullet points, the features of a product, a results table); a run of them at
+    either edge of the text is related links or a gallery's captions, marked as captions.
+
     ``numbers`` as for :func:`remove_repeats`.
     """
     numbers = numbers if numbers is not None else list(range(1, len(paragraphs) + 1))
@@ -105,33 +119,60 @@ def mark_captions(
     out: list[Paragraph] = []
     notes: list[str] = []
     for index, para in enumerate(paragraphs):
-        text = para.text
-        if len(text) < 60 and _FURNITURE.match(text):
-            notes.append(f"paragraph {numbers[index]} removed: page furniture ({text!r})")
+        if len(para.text) < 60 and _FURNITURE.match(para.text):
+            notes.append(f"paragraph {numbers[index]} removed: page furniture ({para.text!r})")
             continue
-        if para.kind == "body" and is_caption(text, max_words):
-            para = Paragraph(text, "caption")
-            notes.append(f"paragraph {numbers[index]} marked as a caption ({_short(text)!r})")
         out.append(para)
         kept_numbers.append(numbers[index])
     numbers[:] = kept_numbers
+    like = [p.kind in {"body", "item"} and is_caption(p.text, max_words) for p in out]
+    index = 0
+    while index < len(out):
+        if not like[index]:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(out) and like[end + 1] and out[end + 1].kind == out[index].kind:
+            end += 1
+        # List items inside the text are text; at its edges they are related links
+        edge = index == 0 or end == len(out) - 1
+        if out[index].kind == "body" or edge:
+            for i in range(index, end + 1):
+                out[i] = Paragraph(out[i].text, "caption")
+                notes.append(
+                    f"paragraph {numbers[i]} marked as a caption ({_short(out[i].text)!r})"
+                )
+        index = end + 1
     return out, notes
 
 
+_BULLET = re.compile(r"^[\-–—*•·▪▫◦‣⁃►▶▸➤✓✔☑→]\s*")
+
+
+def _ends_like_a_sentence(text: str) -> bool:
+    last = text.rstrip()[-1:]
+    # A sentence may end in an emoji or another symbol ("… see you soon 🙂").
+    return last in _TERMINAL or (bool(last) and unicodedata.category(last) == "So")
+
+
 def is_caption(text: str, max_words: int) -> bool:
-    """Captions: unpunctuated descriptions of a picture, or short lines with picture cues.
+    """Caption-like: an unpunctuated description of a picture, or a short line with a
+    picture cue. Bullet points and lines ending like a sentence (an emoji ends one too) are
+    not captions, nor is anything longer than ``max_words``.
 
     Short unpunctuated lines (up to six words, like "Protests in Minsk") are subheadings,
     not captions.
     """
-    if text.rstrip().endswith(_TERMINAL):
-        return False
+    if _ends_like_a_sentence(text) or _BULLET.match(text) or text.count(" | ") >= 2:
+        return False  # a sentence, a bullet point, a table row ("Ward | Votes | Result")
     n = text.count(" ") + 1
-    if 6 < n <= max_words:
+    if n > max_words:
+        return False
+    if n > 6:
         return True
     if n > 1 and text[:1].islower():  # a caption that lost its first letter
         return True
-    return n <= 6 and bool(_CAPTION_CUES.search(text))
+    return bool(_CAPTION_CUES.search(text))
 
 
 def mark_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:

@@ -91,3 +91,57 @@ def eval_claims(
         f" conflict rows {c['conflict_rows_real']} real of {c['conflict_rows']}"
     )
     console.print(f"outputs (store, JSON) in {escape(scores.workdir)}")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder with ground-truth.json and the pages KEY.html[.gz] (in html/ or"
+            " beside it), e.g. ../shared/corpora/aeb."
+        ),
+    ],
+    baseline: Annotated[
+        bool, typer.Option(help="Also score trafilatura's own extract() in the same run.")
+    ] = True,
+    worst: Annotated[
+        int, typer.Option(help="List this many pages where storylens scores lowest.")
+    ] = 0,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest HTML pages into a temporary store and score the stored text against each page's
+    gold article body: token precision, recall and F1 (micro and mean per page), beside
+    trafilatura's extract() scored the same way."""
+    from storylens.evaluation_extraction import evaluate_extraction
+
+    report = evaluate_extraction(corpus, _settings(None, config), baseline=baseline)
+    data = report.to_json()
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"{data['pages']} pages: {escape(str(corpus))}", show_edge=False)
+    for col in ("method", "micro P", "micro R", "micro F1", "mean P", "mean R", "mean F1",
+                "empty", "seconds"):  # fmt: skip
+        table.add_column(col)
+    for name in data["order"]:
+        m = data["methods"][name]
+        table.add_row(
+            escape(name), f"{m['micro_p']:.3f}", f"{m['micro_r']:.3f}",
+            f"[bold]{m['micro_f1']:.3f}[/]", f"{m['mean_p']:.3f}", f"{m['mean_r']:.3f}",
+            f"[bold]{m['mean_f1']:.3f}[/]", str(m["empty"]), f"{m['seconds']:.1f}",
+        )  # fmt: skip
+    console.print(table)
+    console.print("tokens: case-folded \\w+ runs, matched as multisets")
+    if worst:
+        rows = sorted(data["per_page"], key=lambda r: r["storylens"]["f1"])[:worst]
+        for row in rows:
+            ours = row["storylens"]
+            others = [f"{n} {row[n]['f1']:.3f}" for n in data["order"][1:]]
+            console.print(
+                f"{row['page'][:16]}  storylens F1 {ours['f1']:.3f} (P {ours['p']:.3f}"
+                f" R {ours['r']:.3f}, {ours['tokens']} of {row['gold_tokens']} tokens)"
+                + (f"  {'; '.join(others)}" if others else "")
+                + (f"  problem: {escape(ours['problem'])}" if "problem" in ours else "")
+            )
