@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from storylens.ingest.sources import Source
 from storylens.models import Article, Problem, RawItem
 from storylens.parallel import Mapper, parallel_map, worker_count
 from storylens.store import Store
-from storylens.store.articles import relabel_outlets, write_article
+from storylens.store.articles import relabel_outlets, unstorable, write_safely
 from storylens.store.fetches import FetchRecord
 from storylens.store.problems import add_problem, clear_problems
 from storylens.store.runs import RunCounts, save_counts, start_run
@@ -311,7 +310,7 @@ def ingest(
                     add_problem(conn, run_id, entry)
                     continue
                 try:
-                    outcome = _write(conn, entry, run_id)
+                    outcome = write_safely(conn, entry, run_id)
                 except InputError as exc:  # a value SQLite cannot take: this report only
                     problem = Problem(origin, exc.message, _item_of(entry, origin), exc.hint)
                     report.problems.append(problem)
@@ -375,31 +374,6 @@ def _find(inputs: list[str], fetcher: Fetcher | None) -> Iterator[Source | Probl
             yield from fetcher.sources(spec)
         else:
             yield from find_sources([spec])
-
-
-def _write(conn: sqlite3.Connection, article: Article, run_id: int) -> str:
-    """Write one article inside a savepoint: a value that cannot be stored (text that is not
-    valid Unicode) undoes this article's writes only and raises :class:`InputError`."""
-    conn.execute("SAVEPOINT article")
-    try:
-        outcome = write_article(conn, article, run_id).outcome
-    except (UnicodeEncodeError, RecursionError, OverflowError) as exc:
-        conn.execute("ROLLBACK TO article")
-        conn.execute("RELEASE article")
-        raise InputError(unstorable(exc)) from None
-    conn.execute("RELEASE article")
-    return outcome
-
-
-def unstorable(exc: Exception) -> str:
-    """Why a value could not be cleaned or stored, in words."""
-    if isinstance(exc, UnicodeEncodeError):
-        bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
-        code = f" (\\u{ord(bad[0]):04x})" if bad else ""
-        return f"a lone surrogate{code} in the report is not Unicode text: it cannot be stored"
-    if isinstance(exc, RecursionError):
-        return "the report is nested too deeply to store"
-    return f"the report holds a value that cannot be stored ({type(exc).__name__}: {exc})"
 
 
 def _item_of(article: Article, origin: str) -> int | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from storylens.errors import StorylensError
+from storylens.errors import InputError, StorylensError
 from storylens.models import Article, Paragraph
 from storylens.store.db import now_iso
 from storylens.store.search import to_match
@@ -304,3 +304,28 @@ def outlets_of(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, st
         marks = ",".join("?" * len(chunk))
         out.update(conn.execute(f"SELECT id, outlet FROM articles WHERE id IN ({marks})", chunk))
     return out
+
+
+def write_safely(conn: sqlite3.Connection, article: Article, run_id: int | None) -> str:
+    """Write one article inside a savepoint: a value that cannot be stored (text that is not
+    valid Unicode) undoes this article's writes only and raises :class:`InputError`."""
+    conn.execute("SAVEPOINT article")
+    try:
+        outcome = write_article(conn, article, run_id).outcome
+    except (UnicodeEncodeError, RecursionError, OverflowError) as exc:
+        conn.execute("ROLLBACK TO article")
+        conn.execute("RELEASE article")
+        raise InputError(unstorable(exc)) from None
+    conn.execute("RELEASE article")
+    return outcome
+
+
+def unstorable(exc: Exception) -> str:
+    """Why a value could not be cleaned or stored, in words."""
+    if isinstance(exc, UnicodeEncodeError):
+        bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+        code = f" (\\u{ord(bad[0]):04x})" if bad else ""
+        return f"a lone surrogate{code} in the report is not Unicode text: it cannot be stored"
+    if isinstance(exc, RecursionError):
+        return "the report is nested too deeply to store"
+    return f"the report holds a value that cannot be stored ({type(exc).__name__}: {exc})"
