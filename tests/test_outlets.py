@@ -38,7 +38,7 @@ def test_the_example_files_say_the_same(tmp_path: Path) -> None:
     assert (herald.leaning, herald.type, herald.domains) == ("lean left", "national",
                                                               ["meridianherald.com"])  # fmt: skip
     ledger = next(p for p in toml.profiles if p.name == "Valley Ledger")
-    assert ledger.leaning is None and ledger.owner is None
+    assert ledger.leaning == "lean right" and ledger.owner is None
 
 
 def test_import_list_and_edit_through_the_cli(tmp_path: Path) -> None:

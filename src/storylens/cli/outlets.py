@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storylens.cli.app import DbOption, JsonOption, _open, app
-from storylens.cli.output import console, print_json
+from storylens.cli.output import console, day, print_json
 
 outlets_app = typer.Typer(
     help="Outlet profiles, the user's own: list (default), import FILE, set NAME, scale, remove.",
@@ -145,3 +145,81 @@ def remove(
     with _open(db) as store:
         remove_profile(store, name)
     console.print(f"profile of {escape(name)} removed")
+
+
+@app.command()
+def coverage(
+    ref: Annotated[str, typer.Argument(help="A story id (or a storyline id with --storyline).")],
+    db: DbOption = None,
+    storyline: Annotated[
+        bool, typer.Option("--storyline", help="REF is a storyline: all its events together.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Who covers a story: its reports and outlets by leaning, country and type."""
+    from storylens.queries import coverage as cov
+
+    with _open(db) as store:
+        data = cov.storyline_coverage(store, ref) if storyline else cov.story_coverage(store, ref)
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"{data['reports']} reports from {data['outlets']} outlets"
+                  f" ({data['profiled_reports']} from profiled outlets)")  # fmt: skip
+    if not data["profiles"]:
+        console.print("No outlet profiles: storylens outlets import FILE (see docs/outlets.md).")
+        return
+    for key in ("leaning", "type", "country"):
+        if not data[key]:
+            continue
+        table = Table(key, "reports", "outlets", "", show_edge=False, pad_edge=False)
+        top = max((b["reports"] for b in data[key]), default=1) or 1
+        for b in data[key]:
+            bar = "█" * round(20 * b["reports"] / top)
+            table.add_row(escape(b["value"]), str(b["reports"]),
+                          escape(", ".join(b["outlets"])) or "—", bar)  # fmt: skip
+        console.print(table)
+
+
+@app.command()
+def blindspots(
+    db: DbOption = None,
+    share: Annotated[
+        float, typer.Option(min=0.51, max=1.0, help="Least share of one side (0.51–1).")
+    ] = 0.8,
+    min_outlets: Annotated[
+        int, typer.Option(min=1, help="Least outlets with a leaning on a side.")
+    ] = 2,
+    by: Annotated[str, typer.Option(help="Count outlets or reports.")] = "outlets",
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Stories covered mostly or only by one side of your scale of leanings."""
+    from storylens.queries.coverage import blindspots as find
+
+    with _open(db) as store:
+        data = find(store, share=share, min_outlets=min_outlets, by=by, limit=limit)
+    if as_json:
+        print_json(data)
+        return
+    if not data["scale"]:
+        console.print("No scale of leanings: import outlet profiles first (storylens outlets"
+                      " import FILE, see docs/outlets.md).")  # fmt: skip
+        return
+    sides = " against ".join(escape(s["name"]) for s in data["sides"])
+    console.print(
+        f"{data['total']} stories covered by one side ({sides}) for {share:.0%} or more of"
+        f" their {by}, with {min_outlets}+ outlets on a side"
+    )
+    if not data["stories"]:
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("story", "last seen", "side", "share", "outlets", "title"):
+        table.add_column(col, overflow="fold")
+    for s in data["stories"]:
+        top = next(x for x in s["sides"] if x["name"] == s["side"])
+        table.add_row(
+            s["id"], day(s["last_seen"]), ("only " if s["only"] else "mostly ") + escape(s["side"]),
+            f"{s['share']:.0%}", escape(", ".join(top["outlets"])), escape(s["title"]),
+        )  # fmt: skip
+    console.print(table)

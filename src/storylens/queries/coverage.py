@@ -9,6 +9,7 @@ the other; with an odd number of labels the middle one is on neither side.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import asdict
 from typing import Any
@@ -48,8 +49,7 @@ class Profiles:
         return None
 
     def side_name(self, i: int) -> str:
-        labels = self.sides[i]
-        return labels[0] if len(labels) == 1 else f"{labels[0]} … {labels[-1]}"
+        return " / ".join(self.sides[i])
 
 
 def _domain(domain: str | None, url: str | None) -> str | None:
@@ -262,3 +262,53 @@ def blindspots(
     return {**options, "scale": known.scale,
             "sides": [{"name": known.side_name(i), "labels": known.sides[i]} for i in (0, 1)],
             "total": len(found), "stories": stories}  # fmt: skip
+
+
+def _lead(paragraphs_json: str) -> str:
+    from storylens.text import sentences
+
+    paragraphs = json.loads(paragraphs_json)
+    text = next((t for t, kind in paragraphs if kind == "body"), None)
+    if text is None:
+        text = paragraphs[0][0] if paragraphs else ""
+    found = sentences(text)
+    return found[0] if found else text
+
+
+def headlines(store: Store, detail: dict[str, Any], known: Profiles | None = None) -> list[Any]:
+    """Each outlet's headline and lead sentence, from its first original report of the story
+    (``detail`` is ``story_detail``'s answer), grouped by the outlets' leaning in the scale's
+    order when profiles give leanings (then those without), else one group; outlets in the
+    order they first reported."""
+    known = known or Profiles(store)
+    firsts = []
+    for outlet, reports in detail["by_outlet"].items():
+        originals = [r for r in reports if r["decision"] != "copy"] or reports
+        firsts.append((outlet, originals[0]))
+    ids = [r["id"] for _, r in firsts]
+    rows = {
+        r["id"]: r
+        for r in store.conn.execute(
+            "SELECT id, domain, url, paragraphs FROM articles WHERE id IN"
+            f" ({','.join('?' * len(ids))})",
+            ids,
+        )
+    } if ids else {}  # fmt: skip
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for outlet, r in firsts:
+        row = rows.get(r["id"])
+        p = known.of(outlet, _domain(row["domain"], row["url"]) if row else None)
+        leaning = p.leaning if p and known.scale else None
+        groups.setdefault(leaning, []).append({
+            "outlet": outlet, "article": r["id"], "title": r["title"],
+            "lead": _lead(row["paragraphs"]) if row else "", "published": r["published"],
+            "reports": len(detail["by_outlet"][outlet]),
+            "type": p.type if p else None, "country": p.country if p else None,
+        })  # fmt: skip
+    order = [*known.scale, None]
+    return [
+        {"leaning": g, "side": known.side(g), "items": sorted(
+            groups[g], key=lambda h: (h["published"] is None, h["published"] or ""))}
+        for g in order
+        if g in groups
+    ]  # fmt: skip

@@ -126,9 +126,14 @@ def story(
     view = analysis.story_view(
         queries.story_analysis(store, detail["id"]), detail["id"], reading_ids, kinds
     )
+    from storylens.queries.coverage import headlines
+    from storylens.web.coverage import coverage_figure
+
     return state.render(
         "story.html",
         story=detail,
+        headlines=headlines(store, detail),
+        coverage=coverage_figure(state, [detail["id"]]),
         chart=chart(queries.story_activity(store, [detail["id"]])[detail["id"]], width=320,
                     height=40),
         copies=copies,
