@@ -31,6 +31,8 @@ SIDE_BY_SIDE = 4
 MAX_SHARED = 150  # rows of the table (the rest are counted; the API has them all)
 MAX_ALONE = 25  # facts listed per outlet among those only it reported
 PER_REPORT = 12  # facts listed under a report of the timeline as first reported there
+MAX_NOTE = 240  # characters of a fact's note shown in its row (a conflict among many reports
+MAX_TOOLTIP = 2000  # can note every pair: 80,000 characters); more of it in the tooltip
 
 
 def short(text: str, n: int) -> str:
@@ -122,7 +124,8 @@ def _row(fact: Fact, outlets: list[str], linker: Linker) -> dict[str, Any]:
                       "sents": items[:PER_CELL], "more": more})  # fmt: skip
     return {"id": fact.id, "kind": fact.kind, "label": short(fact.label, 220),
             "status": fact.status, "status_text": STATUS_TEXT.get(fact.status, ""),
-            "symbol": SYMBOL.get(fact.status, ""), "note": fact.note or "",
+            "symbol": SYMBOL.get(fact.status, ""), "note": short(fact.note or "", MAX_NOTE),
+            "note_full": short(fact.note or "", MAX_TOOLTIP),
             "cells": cells}  # fmt: skip
 
 

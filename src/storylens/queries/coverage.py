@@ -142,7 +142,7 @@ def coverage(store: Store, story_ids: list[str], known: Profiles | None = None) 
         "scale": known.scale,
         "profiles": len(known.items),
         "reports": sum(outlets.values()),
-        "outlets": len(outlets),
+        "outlets": len([o for o in outlets if o != UNKNOWN]),
         "profiled_reports": profiled,
         "leaning": bars("leaning") if known.scale else [],
         "country": bars("country"),
