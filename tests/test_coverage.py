@@ -185,3 +185,28 @@ def test_the_static_site_has_blindspots_and_coverage(db: Path, tmp_path: Path) -
     assert BRENNOCK_ARREST in page and "stories/" in page
     story = (tmp_path / "site" / "stories" / f"{sid}.html").read_text(encoding="utf-8")
     assert 'id="coverage"' in story and 'href="#a-' in story
+
+
+def test_one_outlet_alone_shows_how_it_headlined_the_story(tmp_path: Path) -> None:
+    titles = ["Ardle bridge closed after flood damage", "Ardle bridge closed after flood damage",
+              "Ardle bridge to stay shut for a month, council says",
+              "Ardle bridge: repairs to cost 2 million, engineers find"]  # fmt: skip
+    rows = [
+        {"title": t, "outlet": "Valley Ledger", "url": f"https://valleyledger.com/ardle-{i}",
+         "published": f"2025-05-21T{9 + i:02d}:00:00Z",
+         "text": f"The Ardle bridge at Corvale was closed on Wednesday after floodwater damaged"
+                 f" its piers, the council said (update {i}). Engineers will inspect the bridge"
+                 f" and traffic is diverted through Oakhurst."}
+        for i, t in enumerate(titles)
+    ]  # fmt: skip
+    feed = tmp_path / "ardle.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    settings = load_settings(environ={}, config_file=None)
+    with Store(tmp_path / "one.db") as store:
+        ingest(store, [str(feed)], settings)
+        build_stories(store, settings)
+        (only,) = queries.list_stories(store)
+        detail = queries.story_detail(store, only["id"])
+        (group,) = cov.headlines(store, detail)
+    assert [h["title"] for h in group["items"]] == [titles[0], titles[2], titles[3]]
+    assert all(h["outlet"] == "Valley Ledger" for h in group["items"])

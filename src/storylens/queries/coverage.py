@@ -275,15 +275,29 @@ def _lead(paragraphs_json: str) -> str:
     return found[0] if found else text
 
 
+MAX_OWN_HEADLINES = 12
+
+
 def headlines(store: Store, detail: dict[str, Any], known: Profiles | None = None) -> list[Any]:
     """Each outlet's headline and lead sentence, from its first original report of the story
     (``detail`` is ``story_detail``'s answer), grouped by the outlets' leaning in the scale's
     order when profiles give leanings (then those without), else one group; outlets in the
-    order they first reported."""
+    order they first reported. A story one outlet alone reports has its different headlines
+    instead, in time order (the first :data:`MAX_OWN_HEADLINES`), each with its lead."""
     known = known or Profiles(store)
     firsts = []
     for outlet, reports in detail["by_outlet"].items():
         originals = [r for r in reports if r["decision"] != "copy"] or reports
+        if len(detail["by_outlet"]) == 1:
+            # one outlet alone: how it headlined the story over its own reports (a re-scrape
+            # under a rewritten headline is a near copy, and what this shows)
+            seen: set[str] = set()
+            for r in reports:
+                key = " ".join(r["title"].casefold().split())
+                if key not in seen and len(seen) < MAX_OWN_HEADLINES:
+                    seen.add(key)
+                    firsts.append((outlet, r))
+            continue
         firsts.append((outlet, originals[0]))
     ids = [r["id"] for _, r in firsts]
     rows = {
