@@ -122,14 +122,21 @@ def storyline_coverage(state: State, line_id: str) -> dict[str, Any]:
     return cov.storyline_coverage(state.store, line_id)
 
 
+KEPT_OPTIONS = 8  # sets of thresholds whose blindspots are kept (~1 s each on 23k reports)
+
+
 def _blindspots(state: Web, share: float, min_outlets: int, by: str) -> dict[str, Any]:
-    """Every blindspot under these options, kept until the store changes."""
-    return state.cached(
-        f"blindspots:{share}:{min_outlets}:{by}",
-        lambda: cov.blindspots(
+    """Every blindspot under these options, kept until the store changes (for the last
+    :data:`KEPT_OPTIONS` sets of options asked for)."""
+    kept: dict[tuple[float, int, str], dict[str, Any]] = state.cached("blindspots", dict)
+    key = (share, min_outlets, by)
+    if key not in kept:
+        while len(kept) >= KEPT_OPTIONS:
+            kept.pop(next(iter(kept)))
+        kept[key] = cov.blindspots(
             state.store, share=share, min_outlets=min_outlets, by=by, limit=None
-        ),
-    )
+        )
+    return kept[key]
 
 
 @api.get("/blindspots", response_model=BlindspotPage, tags=["stories"])

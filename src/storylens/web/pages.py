@@ -127,7 +127,7 @@ def story(
     reading = _side_by_side(store, detail, read)
     reading_ids = [a.id for a in reading]
     kinds = [k for k in kind or [] if k in analysis.KINDS] or None
-    compared = queries.story_analysis(store, detail["id"])
+    compared = story_analysis(state, detail["id"])
     view = analysis.story_view(compared, detail["id"], reading_ids, kinds)
     from storylens.queries.coverage import headlines
     from storylens.web.coverage import coverage_figure
@@ -156,6 +156,21 @@ def story(
         highlight=hl or "",
         view=view,
     )  # fmt: skip
+
+
+KEPT_ANALYSES = 16  # stories whose comparison is kept, read, between two changes of the store
+
+
+def story_analysis(state: Web, story_id: str) -> Any:
+    """``queries.story_analysis``, kept until the store changes for the last
+    :data:`KEPT_ANALYSES` stories asked for: a stored comparison of a large story is a few MB
+    of JSON (reading it took ~600 ms for the largest finescoop story), one made on read more."""
+    kept: dict[str, Any] = state.cached("story-analyses", dict)
+    if story_id not in kept:
+        while len(kept) >= KEPT_ANALYSES:
+            kept.pop(next(iter(kept)), None)
+        kept[story_id] = queries.story_analysis(state.store, story_id)
+    return kept[story_id]
 
 
 def _span(times: list[str | None]) -> str:
