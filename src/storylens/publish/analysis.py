@@ -43,6 +43,8 @@ def caps(columns: int) -> tuple[int, int]:
     columns = max(1, columns)
     return (max(MIN_ROWS, min(MAX_SHARED, MAX_CELLS // columns)),
             max(MIN_ALONE, min(MAX_ALONE, MAX_ALONE_CELLS // columns)))  # fmt: skip
+
+
 PER_REPORT = 12  # facts listed under a report of the timeline as first reported there
 MAX_NOTE = 240  # characters of a fact's note shown in its row (a conflict among many reports
 MAX_TOOLTIP = 2000  # can note every pair: 80,000 characters); more of it in the tooltip
