@@ -99,7 +99,9 @@ def reader_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         import_profiles(store, EXAMPLES / "outlets" / "profiles.csv")
         set_profile(store, LONG_OUTLET.strip()[:200], leaning="left", type="local")
         ferry = story(store, FERRY)
-        run_enrich(store, settings, only=[r["id"] for r in ferry["reports"]])
+        # the compare stage reads the earliest 80 reports that are not near copies (and says
+        # so): enriching the first 40 gives it facts to compare and keeps the test quick
+        run_enrich(store, settings, only=[r["id"] for r in ferry["reports"][:40]])
         run_compare(store)  # stored, as `storylens compare --all` does
     return db
 
