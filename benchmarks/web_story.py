@@ -13,8 +13,12 @@ is not enriched (24k posts take ~30 min), so those comparisons are mostly empty;
 stored (``run_compare``), and the pages are timed again: the "enriched" rows.
 ``--enrich`` writes to the store given with ``--db``: give it a copy.
 
+Then the page of the largest story alone, 40 times, each beside the baseline call, with
+whether its comparison is shown (``--profiles FILE`` imports outlet profiles first, so its
+coverage chart and headlines are grouped as a reader with profiles sees them).
+
     python benchmarks/web_story.py [--corpus …/posts.tar.gz] [--db STORE] [--keep STORE]
-                                   [--enrich N]
+                                   [--enrich N] [--profiles FILE]
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from storylens.pipeline import build_stories, ingest
 from storylens.store import Store
 
 BIGGEST, SAMPLE, ROUNDS = 10, 90, 3
+LARGEST_ROUNDS = 40  # the largest story's page, each beside a baseline call
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -101,6 +106,35 @@ def measure(db: Path, sample: list[dict[str, object]], title: str) -> None:
     stats_row(f"API story detail, all {len(sample)}", times["api"], base)
     stats_row(f"story page, {BIGGEST} biggest", big["page"], base)
     stats_row(f"API detail, {BIGGEST} biggest", big["api"], base)
+    largest(client_for(db), sample[0])
+
+
+def client_for(db: Path) -> object:
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+
+    return TestClient(create_app(db), base_url="http://127.0.0.1:8000")
+
+
+def largest(client: object, story: dict[str, object]) -> None:
+    """The page of the largest story, LARGEST_ROUNDS times, each beside the baseline call: the
+    page as a reader gets it (headlines, coverage, the comparison, a page of reports)."""
+    url = f"/stories/{story['id']}"
+    with client as c:  # type: ignore[attr-defined]
+        page = c.get(url).text
+        shown = page.count('<tr id="f-')
+        enriched = "not-enriched" not in page
+        base, times = [], []
+        for _ in range(LARGEST_ROUNDS):
+            base.append(timed(c, "/api/v1/problems?limit=1"))
+            times.append(timed(c, url))
+    b = statistics.median(base)
+    print(f"largest story {story['id']} ({story['size']} reports): comparison shown"
+          f" {'yes' if enriched else 'NO (not enriched)'}, {shown} fact rows,"
+          f" page {len(page.encode()) / 1024:.0f} KB; {LARGEST_ROUNDS} rounds")  # fmt: skip
+    stats_row("baseline (same rounds)", base, b)
+    stats_row("largest story page", times, b)
 
 
 def enrich_biggest(db: Path, sample: list[dict[str, object]], n: int, settings: Settings) -> None:
@@ -121,7 +155,7 @@ def enrich_biggest(db: Path, sample: list[dict[str, object]], n: int, settings: 
             start = time.perf_counter()
             data = compare_story(store.conn, i)
             fly.append((time.perf_counter() - start) * 1000)
-            print(f"  {i}: {len(data['articles'])} reports compared, {len(data['facts'])} facts,"
+            print(f"  {i}: {len(data.articles)} reports compared, {len(data.facts)} facts,"
                   f" on the fly {fly[-1]:.0f} ms")  # fmt: skip
         print(f"comparison made on the fly: p50 {statistics.median(fly):.0f} ms,"
               f" max {max(fly):.0f} ms")  # fmt: skip
@@ -131,7 +165,18 @@ def enrich_biggest(db: Path, sample: list[dict[str, object]], n: int, settings: 
               f" {time.perf_counter() - started:.1f}s")  # fmt: skip
 
 
-def run(db: Path, enrich: int, settings: Settings) -> None:
+def import_profiles(db: Path, path: Path | None) -> None:
+    if path is None:
+        return
+    from storylens.outlets import import_profiles as load
+
+    with Store(db) as store:
+        got = load(store, path)
+    print(f"outlet profiles: {len(got.profiles)} from {path} (coverage and headlines by them)")
+
+
+def run(db: Path, enrich: int, settings: Settings, profiles: Path | None = None) -> None:
+    import_profiles(db, profiles)
     sample = sample_stories(db)
     measure(db, sample, "before enriching" if enrich else "as stored")
     if enrich:
@@ -147,10 +192,11 @@ def main() -> int:
     p.add_argument("--keep", type=Path, help="save the store built here to this file")
     more = f"then enrich the N biggest stories (up to {BIGGEST}) and time again"
     p.add_argument("--enrich", type=int, default=0, metavar="N", help=more)
+    p.add_argument("--profiles", type=Path, help="import this outlet profile file first")
     args = p.parse_args()
     settings = finescoop.settings()
     if args.db:
-        run(args.db, args.enrich, settings)
+        run(args.db, args.enrich, settings, args.profiles)
         return 0
     with finescoop.unpacked(args.corpus) as (posts, tmp):
         db = tmp / "web.db"
@@ -163,7 +209,7 @@ def main() -> int:
             with Store(db) as store:
                 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(db, args.keep)
-        run(db, args.enrich, settings)
+        run(db, args.enrich, settings, args.profiles)
     return 0
 
 

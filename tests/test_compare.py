@@ -158,6 +158,12 @@ def test_conflicting_figures_and_stored_comparisons(store: Store, settings: Sett
     assert arrests.status == "conflict"
     statements = [f for f in _facts(data, "statement") if len(_reporting(f)) == 2]
     assert any("third day" in f.label for f in statements)
+    # what is stored reads back into the same comparison (empty cells, claims and all)
+    from storylens.compare.story import compare_story
+    from storylens.store.comparisons import from_json, to_json
+
+    fresh = compare_story(store.conn, story["id"])
+    assert data == fresh and from_json(json.loads(json.dumps(to_json(fresh)))) == fresh
 
 
 def test_cli_compare_json_and_table(tmp_path: Path, settings: Settings) -> None:

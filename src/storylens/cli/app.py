@@ -485,4 +485,5 @@ from storylens.cli import enrich as _enrich  # noqa: E402,F401  (registers the e
 from storylens.cli import live as _live  # noqa: E402,F401  (registers run and watch)
 from storylens.cli import web as _web  # noqa: E402,F401  (registers serve and site)
 from storylens.cli import evaluation as _evaluation  # noqa: E402,F401  (registers eval claims)
+from storylens.cli import outlets as _outlets  # noqa: E402,F401  (outlets, blindspots)
 # isort: on

@@ -30,7 +30,24 @@ PER_CELL = 3  # sentences shown in one cell (the others are counted)
 SIDE_BY_SIDE = 4
 MAX_SHARED = 150  # rows of the table (the rest are counted; the API has them all)
 MAX_ALONE = 25  # facts listed per outlet among those only it reported
+# A page holds at most about this many cells: a story compared report by report (one outlet,
+# 80 columns) shows fewer rows (at least MIN_ROWS) and fewer facts per column, so that its
+# page stays readable and quick (150 rows x 80 columns was a 2.9 MB page taking ~1.4 s)
+MAX_CELLS = 800
+MAX_ALONE_CELLS = 240
+MIN_ROWS, MIN_ALONE = 10, 3
+
+
+def caps(columns: int) -> tuple[int, int]:
+    """(rows of the table, facts per column of the one-outlet lists) for ``columns`` columns."""
+    columns = max(1, columns)
+    return (max(MIN_ROWS, min(MAX_SHARED, MAX_CELLS // columns)),
+            max(MIN_ALONE, min(MAX_ALONE, MAX_ALONE_CELLS // columns)))  # fmt: skip
+
+
 PER_REPORT = 12  # facts listed under a report of the timeline as first reported there
+MAX_NOTE = 240  # characters of a fact's note shown in its row (a conflict among many reports
+MAX_TOOLTIP = 2000  # can note every pair: 80,000 characters); more of it in the tooltip
 
 
 def short(text: str, n: int) -> str:
@@ -84,21 +101,23 @@ def fact_rows(
     analysis: Comparison, linker: Linker, kinds: list[str]
 ) -> tuple[list[dict[str, Any]], int, dict[str, list[dict[str, Any]]], dict[str, int]]:
     """The facts several outlets report (and updates within one outlet's reports), conflicts
-    first, as rows with one cell per outlet (the first :data:`MAX_SHARED`), how many there are;
-    the facts one outlet alone reports, by outlet (the first :data:`MAX_ALONE` of each), and
+    first, as rows with one cell per outlet (the first :data:`MAX_SHARED`, fewer for many
+    columns: :func:`caps`), how many there are; the facts one outlet alone reports, by outlet
+    (the first :data:`MAX_ALONE` of each, fewer for many columns), and
     how many each has."""
     outlets = analysis.outlets
     facts = [f for f in analysis.facts if f.kind in kinds]
     facts.sort(key=lambda f: (STATUS_ORDER.get(f.status, 9), KINDS.index(f.kind)))
     shared = [f for f in facts if f.status != "only_one"]
-    rows = [_row(f, outlets, linker) for f in shared[:MAX_SHARED]]
+    max_rows, max_alone = caps(len(outlets))
+    rows = [_row(f, outlets, linker) for f in shared[:max_rows]]
     alone: dict[str, list[dict[str, Any]]] = {o: [] for o in outlets}
     counts: dict[str, int] = dict.fromkeys(outlets, 0)
     for f in facts[len(shared) :]:
         for outlet, cells in f.outlets.items():
             if cells and outlet in counts:
                 counts[outlet] += 1
-                if counts[outlet] <= MAX_ALONE:
+                if counts[outlet] <= max_alone:
                     row = _row(f, [outlet], linker)
                     alone[outlet].append({**row, "sents": row["cells"][0]["sents"]})
     return rows, len(shared), alone, counts
@@ -122,7 +141,8 @@ def _row(fact: Fact, outlets: list[str], linker: Linker) -> dict[str, Any]:
                       "sents": items[:PER_CELL], "more": more})  # fmt: skip
     return {"id": fact.id, "kind": fact.kind, "label": short(fact.label, 220),
             "status": fact.status, "status_text": STATUS_TEXT.get(fact.status, ""),
-            "symbol": SYMBOL.get(fact.status, ""), "note": fact.note or "",
+            "symbol": SYMBOL.get(fact.status, ""), "note": short(fact.note or "", MAX_NOTE),
+            "note_full": short(fact.note or "", MAX_TOOLTIP),
             "cells": cells}  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from storylens.errors import StorylensError
 from storylens.models import short_hash
 from storylens.publish.analysis import SiteLinker, story_view
 from storylens.publish.charts import activity_svg
+from storylens.publish.coverage import coverage_html, write_blindspots
 from storylens.publish.feeds import Entry, atom_feed
 from storylens.publish.storylines import write_storylines
 from storylens.store import Store
@@ -126,6 +127,7 @@ def build_site(store: Store, out: Path, *, min_size: int = 1) -> SiteSummary:
                slugs=slugs, chart=_chart(queries.activity(store, o["name"]), 640, 48))  # fmt: skip
     w.page("outlets/index.html", "site_outlets.html", outlets=outlets, slugs=slugs)
     write_storylines(store, w, {s["id"] for s in stories})
+    write_blindspots(store, w, {s["id"] for s in stories})
 
     latest = sorted(stories, key=lambda s: s["last_seen"] or "", reverse=True)[:FEED_STORIES]
     entries = [
@@ -144,13 +146,18 @@ def _story(
     store: Store, w: _Writer, story_id: str, slugs: dict[str, str], days: list[tuple[str, int]]
 ) -> None:
     """One story's page (every report's text, grouped by outlet) and its Atom feed."""
+    from markupsafe import Markup
+
+    from storylens.queries.coverage import coverage, headlines
+
     detail = queries.story_detail(store, story_id)
     copies = queries.story_copies(store, story_id)
     articles = {r["id"]: queries.find_article(store, r["id"]) for r in detail["reports"]}
     view = story_view(queries.story_analysis(store, story_id), story_id, [], None, SiteLinker())
     w.page(f"stories/{story_id}.html", "site_story.html", story=detail, slugs=slugs,
            articles=articles, copies=copies, copy_of={c["copy"]["id"]: c for c in copies},
-           chart=_chart(days, 320, 40), view=view)  # fmt: skip
+           chart=_chart(days, 320, 40), view=view, headlines=headlines(store, detail),
+           coverage=Markup(coverage_html(coverage(store, [story_id]))))  # fmt: skip
     entries = [
         Entry(id=f"urn:storylens:article:{a.id}", title=a.title, link=f"{story_id}.html#a-{a.id}",
               updated=a.published.isoformat() if a.published else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, fields
+from functools import cache
 from typing import Any
 
 from storylens.models import (
@@ -64,6 +65,8 @@ def _fact(f: dict[str, Any]) -> Fact:
             )
             for c in cells
         ]
+        if cells
+        else cells  # (most cells of a story compared report by report are empty)
         for o, cells in f["outlets"].items()
     }
     fact: Fact = _make(Fact, f, outlets=outlets)
@@ -72,10 +75,17 @@ def _fact(f: dict[str, Any]) -> Fact:
 
 def _make(cls: Any, data: dict[str, Any], **given: Any) -> Any:
     """``cls`` from the fields of ``data`` it knows (a stored comparison may predate a field)."""
-    known = {f.name for f in fields(cls)}
+    known = _names(cls)
+    if known.issuperset(data):  # the usual case: made by this version (~6,000 cells a story)
+        return cls(**(data | given) if given else data)
     values = {k: v for k, v in data.items() if k in known}
     values.update(given)
     return cls(**values)
+
+
+@cache
+def _names(cls: Any) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
 
 
 def current(conn: sqlite3.Connection, story_id: str, members: str) -> Comparison | None:

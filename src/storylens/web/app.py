@@ -308,7 +308,7 @@ def _validation_hint(request: Request) -> str:
 
 def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
     """The web app over an existing store (a :class:`Settings` or the store's path)."""
-    from storylens.web import api, pages, storylines
+    from storylens.web import api, coverage, pages, storylines
 
     if isinstance(settings_or_store_path, Settings):
         settings = settings_or_store_path
@@ -347,7 +347,9 @@ def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
     _install_errors(app)
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(storylines.api, prefix=API_PREFIX)
+    app.include_router(coverage.api, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.include_router(storylines.pages)
+    app.include_router(coverage.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

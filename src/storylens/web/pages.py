@@ -147,25 +147,41 @@ def story(
     read: Annotated[str | None, Query(max_length=2000)] = None,
     hl: Spec = None,
     kind: Kinds = None,
+    rpage: PageNo = 1,
+    rby: Annotated[str, Query(pattern="^(outlet|day)$")] = "outlet",
 ) -> HTMLResponse:
     """A story: its analysis (summary, facts × outlets, timeline), reports by outlet, reports
     side by side (``read``), copies. ``hl`` highlights a sentence on load; ``kind`` filters
-    the facts (claim, quote, statement, entity)."""
+    the facts (claim, quote, statement, entity); ``rpage`` and ``rby`` page the reports and
+    group them by outlet or by day (``web/reports.py``)."""
     store = state.store
     detail = queries.story_detail(store, story_id)
     copies = queries.story_copies(store, detail["id"])
     reading = _side_by_side(store, detail, read)
     reading_ids = [a.id for a in reading]
     kinds = [k for k in kind or [] if k in analysis.KINDS] or None
-    view = analysis.story_view(
-        queries.story_analysis(store, detail["id"]), detail["id"], reading_ids, kinds
-    )
+    compared = story_analysis(state, detail["id"])
+    view = analysis.story_view(compared, detail["id"], reading_ids, kinds)
+    from storylens.queries.coverage import headlines
+    from storylens.web.coverage import coverage_figure
+    from storylens.web.reports import report_page
+
+    compared_ids = {a.id for a in compared.articles}
+    if len(compared_ids) >= len(detail["reports"]):
+        compared_ids = set()  # every report compared: nothing to mark
+    view["left_out"] = len(detail["reports"]) - len(compared_ids) if compared_ids else 0
+    view["compared_span"] = _span([a.published for a in compared.articles])
+
     since, visit = last_visit(request)
     page = state.render(
         "story.html",
         since=since,
         new=set(queries.new_since(store, [detail["id"]], since)[detail["id"]]),
         story=detail,
+        headlines=headlines(store, detail),
+        rp=report_page(detail, dict(request.query_params), rpage, rby),
+        compared_ids=compared_ids,
+        coverage=coverage_figure(state, [detail["id"]]),
         chart=chart(queries.story_activity(store, [detail["id"]])[detail["id"]], width=320,
                     height=40),
         copies=copies,
@@ -177,6 +193,28 @@ def story(
         view=view,
     )  # fmt: skip
     return remember_visit(page, visit)
+
+
+KEPT_ANALYSES = 16  # stories whose comparison is kept, read, between two changes of the store
+
+
+def story_analysis(state: Web, story_id: str) -> Any:
+    """``queries.story_analysis``, kept until the store changes for the last
+    :data:`KEPT_ANALYSES` stories asked for: a stored comparison of a large story is a few MB
+    of JSON (reading it took ~600 ms for the largest finescoop story), one made on read more."""
+    kept: dict[str, Any] = state.cached("story-analyses", dict)
+    if story_id not in kept:
+        while len(kept) >= KEPT_ANALYSES:
+            kept.pop(next(iter(kept)), None)
+        kept[story_id] = queries.story_analysis(state.store, story_id)
+    return kept[story_id]
+
+
+def _span(times: list[str | None]) -> str:
+    dated = sorted(t for t in times if t)
+    return (
+        f"{dated[0][:16].replace('T', ' ')} to {dated[-1][:16].replace('T', ' ')}" if dated else ""
+    )
 
 
 def locate(article: Article, sentence: str) -> tuple[int, int, int] | None:

@@ -104,8 +104,11 @@ def storyline_page(state: State, line_id: str) -> HTMLResponse:
             per_day[d] = per_day.get(d, 0) + n
     for e in detail["timeline"]:
         e["chart"] = chart(days[e["id"]], width=120, height=24)
+    from storylens.web.coverage import coverage_figure
+
     return state.render(
         "storyline.html",
         line=detail,
+        coverage=coverage_figure(state, [e["id"] for e in detail["timeline"]]),
         chart=chart(sorted(per_day.items()), width=640, height=48) if per_day else "",
     )
