@@ -280,8 +280,7 @@ def ingest(
     started = time.perf_counter()
     options = clean_options(settings)
     batch_size = max(1, int(settings.get("ingest.batch_size")))
-    max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
-    limits = Limits(max_bytes, int(settings.get("ingest.max_field_chars")))
+    limits = Limits.of(settings)
     with store.transaction() as conn:
         run_id = start_run(conn, "ingest", inputs)
     report = IngestReport(run_id=run_id, counts=RunCounts())
@@ -396,8 +395,7 @@ def read_articles(
     """Read and clean every source, in order, without storing anything: each source with its
     articles and problems (what a live caller feeds to ``LivePipeline.add``)."""
     found = list(sources)
-    max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
-    limits = Limits(max_bytes, int(settings.get("ingest.max_field_chars")))
+    limits = Limits.of(settings)
     options = clean_options(settings)
     yield from _process_all(found, options, limits, _workers(settings, len(found)))
 
@@ -418,6 +416,12 @@ class Limits:
 
     max_bytes: int | None
     max_field_chars: int = caps.MAX_FIELD_CHARS
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """The limits the settings set (``ingest.max_file_mb`` 0: no size limit)."""
+        max_bytes = int(float(settings.get("ingest.max_file_mb")) * 1_000_000) or None
+        return cls(max_bytes, int(settings.get("ingest.max_field_chars")))
 
 
 def _process_packed(
