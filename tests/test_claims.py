@@ -189,6 +189,13 @@ def test_claim(
     assert sentence[c.start : c.end] == words
 
 
+def test_a_population_in_a_later_sentence(claims: Extract) -> None:
+    # the word before the figure is read from the figure's own sentence, not the report's start
+    text = "The river burst its banks on Monday night. Brennock, population 12,500, was flooded."
+    (c,) = [c for c in claims(text) if c.text == "12,500"]
+    assert c.subject == "population"
+
+
 def test_offsets_are_relative_to_the_sentence(claims: Extract) -> None:
     found = claims("The fire was put out. About 80 firefighters attended.")
     assert [(c.sentence, c.start, c.end, c.text) for c in found] == [(1, 0, 8, "About 80")]

@@ -81,7 +81,7 @@ SETTLEMENTS = frozenset(
 def counted(toks: list[Token], p: Phrase) -> str | None:
     """What a plain count counts."""
     anchor = toks[p.anchor]
-    before = anchor.doc[p.first - 1] if p.first > anchor.sent.start else None
+    before = toks[p.first - 1] if p.first > 0 else None
     if anchor.head.lemma_.lower() == "population" or (
         before is not None and before.lemma_.lower() == "population"
     ):
