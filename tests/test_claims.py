@@ -171,6 +171,14 @@ CASES = [  # sentence, number words, subject, (lo, hi, lo_open, hi_open), unit
      (12500, 12500, False, False), None),
     ("Saltmere is home to over 170,000 people.", "over 170,000", "population",
      (170000, INF, True, False), None),
+    # a number standing for an earlier noun: that noun, and what the verb says of it
+    ("Three other bombs exploded outside the camp: two landed near the airfield.", "two",
+     "bombs that landed near airfield", (2, 2, False, False), None),
+    # … but an earlier count of people is not a thing counted: the state is
+    ("A magnitude 6.1 earthquake hit the region where five people were killed and hundreds "
+     "injured.", "hundreds", "injured", (200, 1000, False, True), None),
+    ("The quake left 24 people dead and over 200 injured.", "over 200", "injured",
+     (200, INF, True, False), None),
 ]  # fmt: skip
 
 

@@ -334,3 +334,71 @@ def test_the_injured_and_the_arrested_of_one_riot_are_two_facts(
         if any(c.value == "12" and "arrested" in c.text for c in f.outlets["South Ledger"])
     ]  # fmt: skip
     assert len(arrested) == 1 and not arrested[0].outlets["North Post"], arrested[0].label
+
+
+@pytest.mark.parametrize(("day", "status"), [("", "update"), (" on Tuesday", "conflict")])
+def test_one_source_giving_two_counts_of_a_tally_revised_it(
+    store: Store, settings: Settings, day: str, status: str
+) -> None:
+    # the police gave 12, then 18, no day named: one source's two counts of a tally are the
+    # source revising its count (an update); for a day both sentences name, a conflict
+    from storylens.compare.align import make_items
+    from storylens.compare.story import claim_status, load_reports
+
+    lead = "Riot police fought youths in the centre of Athens after the general strike march. "
+    _compare_reports(store, settings, {
+        "North Post": lead + f"Police said 12 people were injured in the riots{day}.",
+        "South Ledger": lead + f"Police said 18 people had been injured in the violence{day}.",
+    })  # fmt: skip
+    (story,) = list_stories(store)
+    _, reports, _ = load_reports(store.conn, story["id"])
+    injured = [it for it in make_items(reports) if it.head == "injured"]
+    assert sorted(it.claim.text for it in injured) == ["12", "18"]
+    assert claim_status(injured)[0] == status
+
+
+@pytest.mark.parametrize(("floor", "status"), [("one person", "update"), ("20", "compatible")])
+def test_a_toll_given_as_a_floor_then_many_times_larger_is_an_update(
+    store: Store, settings: Settings, floor: str, status: str
+) -> None:
+    # first reports of a quake: "at least one" dead; by the evening 24 — both can hold, but it
+    # is the toll rising, not two estimates of one figure (and no day or clock says so);
+    # "at least 20" against 24 is one estimate of it
+    from storylens.compare.align import make_items
+    from storylens.compare.story import claim_status, load_reports
+
+    lead = "A strong earthquake struck the mountain province of Aceh, flattening houses. "
+    _compare_reports(store, settings, {
+        "North Post": lead + f"The earthquake killed at least {floor} and left two missing, "
+        "officials said.",
+        "South Ledger": lead + "The quake left 24 people dead and over 200 injured, officials "
+        "said.",
+    })  # fmt: skip
+    (story,) = list_stories(store)
+    _, reports, _ = load_reports(store.conn, story["id"])
+    items = make_items(reports)
+    dead = [it for it in items if it.head == "dead"]
+    assert len(dead) == 2 and "24" in [it.claim.text for it in dead]
+    assert claim_status(dead)[0] == status
+    # "…dead and over 200 injured": the second figure has its own state
+    (injured,) = [it for it in items if it.claim.text == "over 200"]
+    assert injured.head == "injured"
+
+
+def test_figures_whose_subject_cannot_be_read_never_join_on_their_value_alone(
+    store: Store, settings: Settings
+) -> None:
+    # "over three years" of loans and "over the next three years" of deficit cuts: no subject
+    # either way, one figure and nothing else in common — two facts, each in one outlet
+    lead = "Greece agreed a rescue package with its euro zone partners on Sunday. "
+    data = _compare_reports(store, settings, {
+        "North Post": lead + "The government agreed to deep cuts in return for loans over three "
+        "years.",
+        "South Ledger": lead + "The ministry hopes to slice its deficit over the next three "
+        "years.",
+    })  # fmt: skip
+    years = [
+        f for f in _facts(data, "claim")
+        if any(c.value == "three years" for cs in f.outlets.values() for c in cs)
+    ]  # fmt: skip
+    assert len(years) == 2 and all(len(_reporting(f)) == 1 for f in years), [f.label for f in years]

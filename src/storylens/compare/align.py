@@ -105,7 +105,7 @@ class Item:
 # words that end a subject's head phrase: "distance west of the city", "people living in tents"
 _AFTER_HEAD = frozenset(
     "of in on at from to for with by into near off over under about after before during "
-    "west east north south inside outside across around among between".split()
+    "west east north south inside outside across around among between that who which".split()
 )
 
 
@@ -239,6 +239,7 @@ DISJOINT_THRESHOLD = 4.4  # … when their values cannot both hold at one time (
 # weights are fitted on is undated, so this one is set by hand: the dated reports of a story
 # that unfolds day by day (ships queued offshore: 27, 44, 61, 66) chain at 3 (docs/compare.md).
 UPDATE_THRESHOLD = 3.0
+VALUE_ALONE = 0.1  # … and what two claims whose subject could not be read must share besides
 
 
 def link(a: Item, b: Item) -> float | None:
@@ -250,6 +251,8 @@ def link(a: Item, b: Item) -> float | None:
     if not convertible(a.claim.unit, b.claim.unit) or other_years(a, b) or other_kinds(a, b):
         return None
     f = pair_features(a, b)
+    if same_thing(a, b) is None and f["context"] + f["near"] < VALUE_ALONE:
+        return None  # a claim whose subject could not be read never joins on its value alone
     score = BIAS + sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items())
     if f["disjoint"] or f["disjoint_later"]:
         need = UPDATE_THRESHOLD if _dated_apart(a, b) else DISJOINT_THRESHOLD
@@ -268,6 +271,34 @@ def other_kinds(a: Item, b: Item) -> bool:
         and a.head not in b.terms
         and b.head not in a.terms
     )
+
+
+# Tallies that only grow while a story unfolds (a toll, the injured, the arrested).
+TALLIES = frozenset({"dead", "injured", "detained", "missing", "displaced"})
+TOLL_RISE = 2.0  # a floor this many times below another report's figure is an earlier count
+
+
+def rising_toll(a: Item, b: Item) -> bool:
+    """A tally one report gives as a floor ("killing at least one") and another as a figure
+    many times larger ("24 dead"): both can hold, but they are two moments of a toll that rose,
+    not two estimates of one figure, even when neither sentence says when."""
+    if a.head not in TALLIES or a.head != b.head:
+        return False
+    return any(
+        low.hi is None and low.lo and high.lo is not None and high.lo >= TOLL_RISE * low.lo
+        for low, high in ((a.claim, b.claim), (b.claim, a.claim))
+    )
+
+
+def revised_count(a: Item, b: Item) -> bool:
+    """One source's two different figures for a tally, neither sentence naming the day it is
+    for ("police said 12 people were injured" / "police said 18 people had been injured"): the
+    source revised its count. Different sources' figures, or one source's for a day both
+    sentences name, stay a conflict."""
+    if a.head not in TALLIES or a.head != b.head or a.when.day or b.when.day:
+        return False
+    said_a, said_b = (a.claim.attribution or "").lower(), (b.claim.attribution or "").lower()
+    return bool(said_a) and said_a == said_b
 
 
 def other_years(a: Item, b: Item) -> bool:

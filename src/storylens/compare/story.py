@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from storylens.compare.align import Item, group, make_items
+from storylens.compare.align import Item, group, make_items, revised_count, rising_toll
 from storylens.compare.claims import changed, group_verdict, relation, vague
 from storylens.compare.quotes import quote_facts
 from storylens.compare.statements import Unit, align, features
@@ -49,7 +49,7 @@ from storylens.store import enrich as enrich_store
 from storylens.store.articles import get_article
 from storylens.store.stories import get_story, members
 
-ALGORITHM = "6"  # part of every stored comparison's hash: change it when the rules change
+ALGORITHM = "7"  # part of every stored comparison's hash: change it when the rules change
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
@@ -272,7 +272,7 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
     if verdict.relation != "disjoint":
         # "at least one" dead in the morning, "24" by the evening: compatible, but a change
         if any(
-            changed(a.claim, b.claim) and different_times(a.when, b.when)
+            changed(a.claim, b.claim) and (different_times(a.when, b.when) or rising_toll(a, b))
             for n, a in enumerate(primary)
             for b in primary[n + 1 :]
         ):
@@ -286,7 +286,7 @@ def claim_status(items: list[Item]) -> tuple[FactStatus, str]:
         for b in primary[n + 1 :]
         if relation(a.claim, b.claim) == "disjoint"
     ]
-    later = [(a, b) for a, b in clashes if different_times(a.when, b.when)]
+    later = [(a, b) for a, b in clashes if different_times(a.when, b.when) or revised_count(a, b)]
     # a plural number word ("thousands") is not contradicted by a figure at the same time
     same_time = [(a, b) for a, b in clashes if (a, b) not in later and not _vague(a, b)]
     if same_time and len(reporting) > 1:

@@ -142,6 +142,9 @@ def _counted_noun(anchor: Token) -> Token | None:
     for child in anchor.children:  # "200 injured", "two others missing"
         if child.dep_ in ("amod", "acl", "acomp") and child.lower_ in STATES:
             return child
+    state = doc[anchor.i + 1] if anchor.i + 1 < anchor.sent.end else None
+    if state is not None and state.lower_ in STATES:
+        return state  # "left 24 people dead and over 200 injured": a parse that lost the link
     return None
 
 
@@ -274,7 +277,12 @@ def _elided(toks: list[Token], p: Phrase, anchor: Token) -> str | None:
     antecedent = _earlier_count(toks, p)
     if verb.pos_ in ("VERB", "AUX") and anchor.dep_ in ("nsubj", "nsubjpass", "dobj"):
         said = _verb_phrase(verb)
-        return f"{antecedent} {said}" if antecedent else said
+        if not antecedent:
+            return said
+        # "Three other bombs exploded outside the camp: two landed near the airfield" → the
+        # bombs that landed (what is counted is the earlier noun, the verb says which of them)
+        done = said.removeprefix("people ")
+        return f"{antecedent} that {done}" if done != said else f"{antecedent} {said}"
     return antecedent
 
 
@@ -308,8 +316,9 @@ def _earlier_count(toks: list[Token], p: Phrase) -> str | None:
         if t.like_num and t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.head.i < p.first:
             if nb.unit_of(t.head.lower_):
                 continue
-            if t.head.lower_ not in GENERIC and not is_name(t.head):
-                return noun_phrase(t.head)
+            if t.head.lower_ in GENERIC or is_name(t.head):
+                return None  # "five people were killed and hundreds injured": people, not a thing
+            return noun_phrase(t.head)
     return None
 
 
