@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -64,8 +65,17 @@ def parallel_map(
         return
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     pending = iter(items)
-    with context.Pool(count) as pool:
+    with context.Pool(count, initializer=_worker_signals) as pool:
         # a window at a time: workers that run ahead of the consumer would otherwise queue
         # every result in memory
         while batch := list(islice(pending, WINDOW)):
             yield from pool.imap(func, batch, chunksize=chunk)
+
+
+def _worker_signals() -> None:
+    """Workers take the default signal dispositions, whatever the forking process installed:
+    ``watch`` turns SIGTERM into "stop after this report", and a worker that inherited that
+    handler would ignore the SIGTERM with which the pool ends it — the pool, and the process
+    waiting for it, would hang for ever. Ctrl+C is for the parent: workers ignore SIGINT."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
