@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from storylens.parallel import parallel_map
 
@@ -35,3 +36,29 @@ def test_a_process_that_handles_sigterm_still_ends_its_pool() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "done []"
+
+
+# A worker that dies mid-map (killed, out of memory): the map raises instead of waiting for ever.
+WORKER_DIES = """
+import os
+from concurrent.futures.process import BrokenProcessPool
+from storylens.parallel import parallel_map
+
+def die_on_seven(x):
+    if x == 7:
+        os._exit(9)
+    return x
+
+try:
+    list(parallel_map(die_on_seven, range(2000), total=2000, workers=2, min_items=1))
+except BrokenProcessPool:
+    print("raised")
+"""
+
+
+def test_a_worker_that_dies_makes_the_map_raise_not_hang(tmp_path: Path) -> None:
+    script = tmp_path / "dies.py"  # a file, so the workers can find die_on_seven by name
+    script.write_text(WORKER_DIES, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "raised"

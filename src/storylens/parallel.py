@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Protocol, TypeVar
 
@@ -65,11 +66,13 @@ def parallel_map(
         return
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     pending = iter(items)
-    with context.Pool(count, initializer=_worker_signals) as pool:
+    # a worker that dies (killed, out of memory) raises BrokenProcessPool here instead of
+    # leaving the map waiting for its results for ever
+    with ProcessPoolExecutor(count, mp_context=context, initializer=_worker_signals) as pool:
         # a window at a time: workers that run ahead of the consumer would otherwise queue
         # every result in memory
         while batch := list(islice(pending, WINDOW)):
-            yield from pool.imap(func, batch, chunksize=chunk)
+            yield from pool.map(func, batch, chunksize=chunk)
 
 
 def _worker_signals() -> None:
