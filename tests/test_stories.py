@@ -82,6 +82,31 @@ def test_example_corpus_stories_score_above_the_floor(store: Store, settings: Se
     assert span <= settings.get("cluster.span_days")
 
 
+def test_example_corpus_events_score_against_the_event_gold(
+    store: Store, settings: Settings
+) -> None:
+    """The event level against `event` in the gold (26 events, labelled by reading; the
+    definition is in examples/gold/README.md). The target is B³ F1 ≥ 0.95 at P ≥ 0.97; it is
+    not reached: the floors are what is measured now, rounded down."""
+    by_event: dict[str, set[str]] = {}
+    for g in GOLD:
+        by_event.setdefault(g["event"], set()).add(g["story"])
+    assert len(by_event) == 26 and all(len(s) == 1 for s in by_event.values())
+    _clustered(store, settings, CORPUS)
+    story_of = _stories(store)
+    events = score([story_of[_gold_origin(g)] for g in GOLD], [g["event"] for g in GOLD])
+    # measured P 0.673, R 1.000, F1 0.805 (16 events for 26): no gold event is split, but
+    # successive happenings days apart are one event (walkout with the talks, march with the
+    # mediator and the deal, vigil with the arrest) or a follow-up joins its event (lenders'
+    # rates, growers' exemption, air tests, signal fault, ticket rush, the mayor's first day)
+    assert events.bcubed_r >= 1.0
+    assert events.bcubed_p >= 0.67 and events.bcubed_f1 >= 0.80
+    # the gold's events inside one storyline are never spread over two clusterer storylines
+    line_of = _storylines(store)
+    for name in by_event:
+        assert len({line_of[_gold_origin(g)] for g in GOLD if g["event"] == name}) == 1
+
+
 def test_rebuild_is_deterministic_and_ids_are_stable(store: Store, settings: Settings) -> None:
     _clustered(store, settings, CORPUS)
     first = _stories(store)
