@@ -402,3 +402,38 @@ def test_figures_whose_subject_cannot_be_read_never_join_on_their_value_alone(
         if any(c.value == "three years" for cs in f.outlets.values() for c in cs)
     ]  # fmt: skip
     assert len(years) == 2 and all(len(_reporting(f)) == 1 for f in years), [f.label for f in years]
+
+
+def test_reports_of_no_known_outlet_share_one_unknown_outlet_column(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # two plain-text reports that name no outlet (no source, no URL) and one that does: the
+    # comparison's columns are outlets, never file names; the page gives the file as a detail
+    from storylens.web.app import create_app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = ("The dockers strike at Port Vell entered its third day on Wednesday. Port officials "
+            "said 44 ships were waiting offshore.")  # fmt: skip
+    (folder / "desk_a_strike.txt").write_text(f"date 2025-04-03\n\n{body}\n", encoding="utf-8")
+    (folder / "desk_b_strike.txt").write_text(f"date 2025-04-03\n\n{body} Talks resume on "
+                                              "Friday.\n", encoding="utf-8")  # fmt: skip
+    db = tmp_path / "u.db"
+    with Store(db) as store:
+        ingest(store, [str(folder)], settings)
+        ingest_records(store, [_report("n", "North Post", "Dockers picketed the gates of Port "
+                                       "Vell for a third day. Officials said 44 ships were "
+                                       "waiting offshore.")], settings)  # fmt: skip
+        build_stories(store, settings)
+        run_enrich(store, settings)
+        (story,) = list_stories(store)
+        data = story_comparison(store, story["id"])
+    assert sorted(data.outlets) == ["North Post", "unknown outlet"]
+    ships = _claim_fact(data, "44")
+    assert len(ships.outlets["unknown outlet"]) >= 1 and ships.outlets["North Post"]
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        page = client.get(f"/stories/{story['id']}?rby=day").text
+    assert "unknown outlet" in page and "desk_a_strike.txt" in page
+    assert "unknown (" not in page

@@ -59,7 +59,7 @@ def test_a_story_counted_by_leaning_country_and_type(store: Store) -> None:
         "left", "lean left", "centre", "lean right", "right", "not profiled"]  # fmt: skip
     assert leaning["left"] == (1, ["Eastbrook Times"])
     assert leaning["centre"] == (1, ["Harbour Wire"])
-    assert leaning["not profiled"] == (1, ["(unknown outlet)"])
+    assert leaning["not profiled"] == (1, ["unknown outlet"])
     types = {b["value"]: b["reports"] for b in data["type"]}
     assert types == {"wire": 1, "national": 1, "local": 3, "not profiled": 1}
     assert {b["value"]: b["reports"] for b in data["country"]}["IE"] == 2

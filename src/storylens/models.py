@@ -15,6 +15,9 @@ from typing import Any, Literal
 ParagraphKind = Literal["body", "heading", "caption", "item"]
 Precision = Literal["day", "minute", "second"]
 
+# How a report that names no outlet is shown, everywhere: its file or URL is a detail beside it.
+UNKNOWN_OUTLET = "unknown outlet"
+
 
 @dataclass(slots=True)
 class Paragraph:

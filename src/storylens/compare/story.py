@@ -34,6 +34,7 @@ from storylens.compare.summary import summarise, timeline
 from storylens.compare.timeref import day_of, different_times
 from storylens.errors import NotFoundError
 from storylens.models import (
+    UNKNOWN_OUTLET,
     Article,
     Claim,
     ComparedReport,
@@ -53,7 +54,7 @@ ALGORITHM = "7"  # part of every stored comparison's hash: change it when the ru
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
-UNKNOWN = "(unknown outlet)"
+UNKNOWN = UNKNOWN_OUTLET
 ENTITY_LABELS = ("PERSON", "ORG", "PLACE", "EVENT", "FAC", "LAW")
 
 
@@ -148,14 +149,15 @@ def load_reports(
 
 
 def outlet_label(a: Article) -> str:
-    """The outlet, or for a report that names none, its domain or its file: two unknown
-    sources must not count as one outlet."""
+    """The outlet, or for a report that names none, its domain, else "unknown outlet": the
+    comparison's column is never a file name (the report's cells say which file it is).
+    Reports of no known outlet share that column, so they never count as two outlets that
+    agree."""
     if a.outlet:
         return a.outlet
     if a.url:
         return urlsplit(a.url).netloc.removeprefix("www.") or UNKNOWN
-    name = a.origin.rsplit("#", 1)[0].replace("\\", "/").rsplit("/", 1)[-1]
-    return f"unknown ({name})" if name else UNKNOWN
+    return UNKNOWN
 
 
 def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from storylens.errors import NotFoundError, StorylensError
-from storylens.models import Article
+from storylens.models import UNKNOWN_OUTLET, Article
 from storylens.store import Store, fetches
 from storylens.store.articles import find_ids, get_article, select_articles, sightings
 from storylens.store.runs import interrupted_runs
@@ -211,7 +211,7 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     reports = members(store.conn, story.id)
     by_outlet: dict[str, list[dict[str, Any]]] = {}
     for r in reports:
-        by_outlet.setdefault(r["outlet"] or "(unknown outlet)", []).append(r)
+        by_outlet.setdefault(r["outlet"] or UNKNOWN_OUTLET, []).append(r)
     from storylens.queries.storylines import storyline_of_story
 
     return {

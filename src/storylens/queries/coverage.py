@@ -16,11 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from storylens.errors import NotFoundError, StorylensError
+from storylens.models import UNKNOWN_OUTLET
 from storylens.store import Store
 from storylens.store import profiles as table
 from storylens.store.profiles import TYPES, OutletProfile
 
-UNKNOWN = "(unknown outlet)"
+UNKNOWN = UNKNOWN_OUTLET
 NONE = "not profiled"  # the bucket of outlets without a profile, or without that field
 
 

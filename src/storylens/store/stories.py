@@ -117,7 +117,8 @@ def get_story(conn: sqlite3.Connection, story_id: str) -> StoryRow | None:
 
 def members(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        "SELECT a.id, a.title, a.outlet, a.published, m.score, m.decision FROM story_members m"
+        "SELECT a.id, a.title, a.outlet, a.origin, a.published, m.score, m.decision"
+        " FROM story_members m"
         " JOIN articles a ON a.id = m.article_id WHERE m.story_id=?"
         " ORDER BY a.published IS NULL, a.published, a.id",
         (story_id,),

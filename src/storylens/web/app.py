@@ -89,7 +89,9 @@ class Web:
         self._cache: dict[str, tuple[int, Any]] = {}
         self.templates: jinja2.Environment = environment("storylens.web")
         self.templates.globals.update(version=__version__, api=API_PREFIX)
-        self.templates.filters.update(day=day, when=when, span=span, marked_text=escape_marked)
+        self.templates.filters.update(
+            day=day, when=when, span=span, marked_text=escape_marked, basename=basename
+        )
 
     @property
     def store(self) -> Store:
@@ -353,3 +355,8 @@ def create_app(settings_or_store_path: Settings | str | Path) -> FastAPI:
     app.include_router(coverage.pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+def basename(origin: str | None) -> str:
+    """The file an input came from, without its folders or its ``#item`` suffix."""
+    return (origin or "").rsplit("#", 1)[0].replace("\\", "/").rsplit("/", 1)[-1]

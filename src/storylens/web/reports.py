@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from storylens.models import UNKNOWN_OUTLET
+
 PER_PAGE = 40
 VIEWS = ("outlet", "day")
 
@@ -39,7 +41,7 @@ def report_page(
     groups: list[dict[str, Any]] = []
     if by == "outlet":
         for r in chunk:
-            outlet = r["outlet"] or "(unknown outlet)"
+            outlet = r["outlet"] or UNKNOWN_OUTLET
             if not groups or groups[-1]["outlet"] != outlet:
                 groups.append({"outlet": outlet, "count": len(detail["by_outlet"][outlet]),
                                "days": []})  # fmt: skip
