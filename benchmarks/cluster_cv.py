@@ -7,8 +7,8 @@ file is chosen and scored on this fold. Printed: each fold's choice and held-out
 mean held-out score per file, and the mean per file at fixed settings (the defaults, or
 ``--set``) for comparison.
 
-``--examples`` adds the bundled example corpus (``examples/corpus`` with the labels of
-``examples/gold/stories.jsonl``; its folds are made of stories, having no topics).
+``--examples`` adds the bundled example corpus (``examples/corpus`` with the event labels of
+``examples/gold/stories.jsonl``; its folds are made of storylines, having no topics).
 
     python benchmarks/cluster_cv.py FILE.jsonl [FILE.jsonl …] [--examples] [--enrich]
         [--set KEY=VALUE] [--thresholds 0.1,0.125 …]
@@ -34,7 +34,7 @@ from storylens.store import Store
 
 
 def examples(stack: ExitStack, settings: Settings) -> Dataset:
-    """The example corpus as a labelled set: each gold line's origin, its story as label."""
+    """The example corpus as a labelled set: each gold line's origin, its event as label."""
     root = Path(__file__).resolve().parents[1] / "examples"
     gold = [json.loads(x) for x in (root / "gold/stories.jsonl").read_text().splitlines() if x]
     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -47,7 +47,11 @@ def examples(stack: ExitStack, settings: Settings) -> Dataset:
         multi = g["path"].startswith(("feeds/", "exports/")) or g["path"].endswith(".jsonl")
         return f"{path}#{g['item']}" if multi else path
 
-    records = [{"label": g["story"], "id": g["path"]} for g in gold]
+    # events as labels (``event``), storylines as the folds' groups: a storyline's events stay
+    # in one fold
+    records = [
+        {"label": g.get("event", g["story"]), "topic": g["story"], "id": g["path"]} for g in gold
+    ]
     return Dataset("examples", prepare(store, settings), records, [origin(g) for g in gold])
 
 
