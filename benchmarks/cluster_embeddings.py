@@ -49,9 +49,9 @@ class Combined(OnlineClusterer):
         self.sums: dict[str, Any] = {}
         self.current: Any = None
 
-    def assign(self, article_id: str, vec: Vector, when: datetime | None) -> Any:
+    def assign(self, article_id: str, vec: Vector, when: datetime | None, ids: Any = None) -> Any:
         self.current = self.emb[article_id]
-        return super().assign(article_id, vec, when)
+        return super().assign(article_id, vec, when, ids)
 
     def score_of(self, query: Query, story: Story) -> float:
         text = super().score_of(query, story)

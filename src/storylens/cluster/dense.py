@@ -61,7 +61,7 @@ class Query:
     the scratch array is cleared on leaving)."""
 
     def __init__(self, terms: Terms, vec: Vector, ids: Ids | None = None) -> None:
-        self.terms = terms
+        self.terms, self.vec = terms, vec
         if ids is None:
             self.ids, self.weights = terms.arrays(vec)
         else:  # the ids the vectorizer found (in the vector's order)
