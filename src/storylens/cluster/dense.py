@@ -31,6 +31,7 @@ class Terms:
         self.df: NDArray[np.int64] = np.zeros(1 << 14, dtype=np.int64)  # id → documents
         self.article: Weights = np.zeros(1 << 14)  # the article being scored, laid out dense
         self.spare: Weights = np.zeros(1 << 14)  # a centroid, laid out dense for a moment
+        self.position: Ids = np.zeros(1 << 14, dtype=np.intp)  # a centroid's term → place + 1
 
     def lookup(self, keys: list[str]) -> list[int]:
         """The ids of ``keys`` (new terms get the next ids), in their order."""
@@ -48,12 +49,31 @@ class Terms:
                 self.df = np.concatenate([self.df, np.zeros(grow, dtype=np.int64)])
                 self.article = np.concatenate([self.article, np.zeros(grow)])
                 self.spare = np.zeros(size)
+                self.position = np.zeros(size, dtype=np.intp)
         return found  # type: ignore[return-value]  # no None left
 
     def arrays(self, vec: Vector) -> tuple[Ids, Weights]:
         """A vector as (ids, weights), in the vector's order."""
         ids = np.array(self.lookup(list(vec)), dtype=np.intp)
         return ids, np.fromiter(vec.values(), dtype=np.float64, count=len(vec))
+
+    def merged(
+        self, centroid: tuple[Ids, Weights], vec: tuple[Ids, Weights]
+    ) -> tuple[Ids, Weights]:
+        """The arrays of ``centroid`` after adding ``vec`` to it, as the dict is updated: a
+        term already in it gains the vector's weight in place, new terms follow in the
+        vector's order (0.0 + w is w: the same numbers)."""
+        ids, weights = centroid
+        vec_ids, vec_weights = vec
+        position = self.position
+        position[ids] = np.arange(1, len(ids) + 1)
+        at = position[vec_ids]
+        position[ids] = 0
+        known = at > 0
+        weights = weights.copy()
+        weights[at[known] - 1] += vec_weights[known]
+        new = ~known
+        return np.concatenate([ids, vec_ids[new]]), np.concatenate([weights, vec_weights[new]])
 
 
 class Query:

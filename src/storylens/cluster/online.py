@@ -22,6 +22,8 @@ from itertools import chain, repeat
 from operator import itemgetter, mul
 from typing import Any
 
+import numpy as np
+
 from storylens.cluster.dense import Ids, Query, Terms, Weights
 from storylens.cluster.features import Vector
 
@@ -280,14 +282,23 @@ class OnlineClusterer:
         best = scored[0] if scored else (0.0, None)
         runner = scored[1] if len(scored) > 1 else (None, None)
         if best[1] is not None and best[0] >= self.threshold:
-            self.add(best[1], article_id, vec, when)
+            self.add(best[1], article_id, vec, when, (query.ids, query.weights))
             return Decision(best[1], best[0], runner[1], runner[0], new=False)
         story_id = "s" + article_id[:15]
         self.add(story_id, article_id, vec, when)
         return Decision(story_id, 0.0, best[1], best[0] if best[1] else None, new=True)
 
-    def add(self, story_id: str, article_id: str, vec: Vector, when: datetime | None) -> None:
-        """Put an article in a story (creating it), updating centroid and index."""
+    def add(
+        self,
+        story_id: str,
+        article_id: str,
+        vec: Vector,
+        when: datetime | None,
+        arrays: tuple[Ids, Weights] | None = None,
+    ) -> None:
+        """Put an article in a story (creating it), updating centroid and index (``arrays``:
+        the article's vector as arrays, when the caller has them: the centroid's arrays are
+        then brought up to date with numpy instead of built again when next scored)."""
         story = self.stories.get(story_id)
         if story is None:
             story = self.stories[story_id] = Story(story_id)
@@ -296,10 +307,23 @@ class OnlineClusterer:
         get = centroid.get
         for t, w in vec.items():
             centroid[t] = get(t, 0.0) + w
-        story.arrays = None
+        story.arrays = (
+            self.terms.merged(story.arrays, arrays)
+            if story.arrays is not None and arrays is not None
+            else None
+        )
         ranked = None
         if len(centroid) > CENTROID_TERMS:
-            ranked = heaviest(centroid, CENTROID_TERMS)
+            if story.arrays is None:
+                ranked = heaviest(centroid, CENTROID_TERMS)
+            else:  # the same order (a stable sort by weight, heaviest first), from the arrays
+                ids, weights = story.arrays
+                order = np.argsort(-weights, kind="stable")[:CENTROID_TERMS]
+                keys = list(centroid)
+                ranked = list(
+                    zip([keys[i] for i in order.tolist()], weights[order].tolist(), strict=True)
+                )
+                story.arrays = ids[order], weights[order]
             story.centroid = dict(ranked)
         if when is not None:
             if story.first_seen is None or when < story.first_seen:
