@@ -29,6 +29,7 @@ import numpy as np
 from minilm import Encoder
 
 from storylens.cluster import StoryBuilder
+from storylens.cluster.dense import Query
 from storylens.cluster.features import Vector
 from storylens.cluster.metrics import score
 from storylens.cluster.online import OnlineClusterer, Story
@@ -48,12 +49,12 @@ class Combined(OnlineClusterer):
         self.sums: dict[str, Any] = {}
         self.current: Any = None
 
-    def assign(self, article_id: str, vec: Vector, when: datetime | None) -> Any:
+    def assign(self, article_id: str, vec: Vector, when: datetime | None, ids: Any = None) -> Any:
         self.current = self.emb[article_id]
-        return super().assign(article_id, vec, when)
+        return super().assign(article_id, vec, when, ids)
 
-    def score(self, vec: Vector, story: Story) -> float:
-        text = super().score(vec, story)
+    def score_of(self, query: Query, story: Story) -> float:
+        text = super().score_of(query, story)
         total = self.sums.get(story.id)
         if total is None:
             return text

@@ -9,13 +9,14 @@ story. Each new story joins a storyline (:mod:`storylens.cluster.storylines`).
 
 from __future__ import annotations
 
-import sys
+import gc
 import time
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from storylens.cluster.dense import Ids
 from storylens.cluster.features import Counts, Vector, Vectorizer, article_terms
 from storylens.cluster.online import (
     SPLIT_WINDOW,
@@ -114,7 +115,7 @@ class StoryBuilder:
             float(settings.get("cluster.storyline_threshold")),
             float(settings.get("cluster.storyline_window_days")),
         )
-        self.vectorizer = Vectorizer()
+        self.vectorizer = Vectorizer(self.clusterer.terms)
         self.story_of: dict[str, str] = {}
         self.title_terms: dict[str, Counts] = {}
         self.heads: dict[str, tuple[str, bool, str | None]] = {}  # id → title, derived, outlet
@@ -137,15 +138,13 @@ class StoryBuilder:
         )
         return counts, title_counts
 
-    def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> Vector:
-        intern = sys.intern  # one string per term, however many articles and stories hold it
-        counts = {intern(t): c for t, c in counts.items()}
-        self.vectorizer.observe(counts)
+    def _observe(self, row: Row, counts: Counts, title_counts: Counts) -> tuple[Vector, Ids]:
         self.title_terms[row.id] = title_counts
         self.heads[row.id] = (row.title, row.title_derived, row.outlet)
-        vec = self.vectors[row.id] = self.vectorizer.vector(counts)
+        vec, ids = self.vectorizer.add(counts)
+        self.vectors[row.id] = vec
         self.when[row.id] = row.published
-        return vec
+        return vec, ids
 
     def _joined(self, story_id: str) -> None:
         """Bookkeeping after a story grew: forget vectors no split check will read again."""
@@ -168,7 +167,7 @@ class StoryBuilder:
             self.title_terms.pop(article_id, None)
             self.when.pop(article_id, None)
         self.titles.pop(story_id, None)
-        story.centroid = {}
+        story.centroid, story.arrays = {}, None
 
     def replay(
         self,
@@ -180,7 +179,7 @@ class StoryBuilder:
     ) -> None:
         """Restore a stored assignment: same state as when it was made, no new decision
         (``storyline``: the story's stored storyline, restored the first time it is seen)."""
-        vec = self._observe(row, counts, title_counts)
+        vec, _ = self._observe(row, counts, title_counts)
         self.closed.pop(story_id, None)  # (a stored assignment made by other rules reopens it)
         self.clusterer.add(story_id, row.id, vec, row.published)
         self.story_of[row.id] = story_id
@@ -202,7 +201,7 @@ class StoryBuilder:
 
         A story that has grown enough since its last check is then checked for a split; the
         members that moved are collected in :attr:`moved` (the new article may be one)."""
-        vec = self._observe(row, counts, title_counts)
+        vec, ids = self._observe(row, counts, title_counts)
         followed = self.story_of.get(canonical) if canonical is not None else None
         if followed in self.closed:
             followed = None  # closed: an undated copy too is scored like any report
@@ -213,7 +212,7 @@ class StoryBuilder:
             self.clusterer.add(decision.story_id, row.id, vec, row.published)
             kind = "copy"
         else:
-            decision = self.clusterer.assign(row.id, vec, row.published)
+            decision = self.clusterer.assign(row.id, vec, row.published, ids)
             kind = "new" if decision.new else "joined"
         self.story_of[row.id] = decision.story_id
         if decision.new:
@@ -406,12 +405,13 @@ def cluster_store(
     known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
     lines = line_table.links(conn)
     members: list[story_table.Membership] = []
-    for row, counts, title_counts in builder.features(rows):
-        if row.id in known:
-            story_id = known[row.id]
-            builder.replay(row, counts, title_counts, story_id, lines.get(story_id))
-        else:
-            members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
+    with _collector_paused():
+        for row, counts, title_counts in builder.features(rows):
+            if row.id in known:
+                story_id = known[row.id]
+                builder.replay(row, counts, title_counts, story_id, lines.get(story_id))
+            else:
+                members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
     moved, split = builder.take_moved()
     members = [
         replace(m, story_id=moved[m.article_id], decision="split") if m.article_id in moved else m
@@ -438,6 +438,21 @@ def cluster_store(
         time.perf_counter() - started,
     )
     return report, builder
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the loop over the articles: the loop keeps
+    hundreds of thousands of small dicts alive (vectors, centroids, counts), every full
+    collection walks them all, and they hold no reference cycles (reference counting frees
+    them). 9% of the cluster stage's time on finescoop."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _story_row(

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from operator import mul
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from storylens.cluster.dense import Ids, Terms
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -96,23 +103,40 @@ def article_terms(item: tuple[str, str, str, float, int]) -> tuple[str, Counts, 
 
 
 class Vectorizer:
-    """Online TF-IDF: document frequencies grow as articles arrive."""
+    """Online TF-IDF: document frequencies grow as articles arrive.
 
-    def __init__(self) -> None:
-        self.df: Counter[str] = Counter()
+    The terms and their document frequencies live in ``terms`` (:class:`~storylens.cluster.
+    dense.Terms`, shared with the clusterer): one table lookup per term gives its id (the
+    clusterer's arrays use it) and its canonical string (one string per term, however many
+    articles and stories hold it)."""
+
+    def __init__(self, terms: Terms | None = None) -> None:
+        from storylens.cluster.dense import Terms
+
+        self.terms = terms if terms is not None else Terms()
         self.n = 0
 
-    def observe(self, counts: Counts) -> None:
+    def add(self, counts: Counts) -> tuple[Vector, Ids]:
+        """Count an article's terms in the document frequencies, then return its unit-length
+        TF-IDF vector (sublinear TF, smoothed IDF: ``(1 + ln c) · (ln(n / (1 + df)) + 1)``,
+        ``n`` the articles seen, this one included, plus one) and its terms' ids."""
         self.n += 1
-        self.df.update(counts.keys())
-
-    def vector(self, counts: Counts) -> Vector:
-        """Unit-length TF-IDF vector (sublinear TF, smoothed IDF)."""
         n = self.n + 1
+        terms = self.terms
+        found = terms.lookup(list(counts))
+        ids = np.array(found, dtype=np.intp)
+        df = terms.df
+        df[ids] += 1
+        log = math.log
         vec = {
-            t: (1.0 + math.log(c)) * (math.log(n / (1 + self.df.get(t, 0))) + 1.0)
-            for t, c in counts.items()
+            t: (1.0 + log(c)) * (log(n / (1 + d)) + 1.0)
+            for t, c, d in zip(
+                map(terms.names.__getitem__, found), counts.values(), df[ids].tolist(), strict=True
+            )
             if c > 0
         }
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
+        if len(vec) < len(found):
+            ids = ids[np.fromiter(counts.values(), float, len(found)) > 0]
+        weights = vec.values()
+        norm = math.sqrt(sum(map(mul, weights, weights))) or 1.0
+        return {t: v / norm for t, v in vec.items()}, ids

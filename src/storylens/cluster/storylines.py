@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from storylens.cluster.features import Vector
+from storylens.cluster.online import dot, heaviest
 
 CENTROID_TERMS = 400  # terms kept per storyline centroid
 INDEX_TERMS = 40  # of those, terms a storyline is findable by
@@ -37,8 +38,8 @@ LINE_TERMS = 60  # an article's heaviest terms that count in its storyline
 def names_boosted(vec: Vector) -> Vector:
     """The vector's heaviest ``LINE_TERMS`` terms, names weighted up, of unit length (what a
     storyline compares and adds up: its subject, at a fraction of the cost of every word)."""
-    boosted = ((t, w * NAME_BOOST if t.startswith("E:") else w) for t, w in vec.items())
-    out = dict(heapq.nlargest(LINE_TERMS, boosted, key=lambda kv: kv[1]))
+    boosted = {t: w * NAME_BOOST if t.startswith("E:") else w for t, w in vec.items()}
+    out = dict(heaviest(boosted, LINE_TERMS))
     norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
     return {t: w / norm for t, w in out.items()}
 
@@ -104,16 +105,13 @@ class StorylineLinker:
             line.norm = math.sqrt(sum(v * v for v in line.centroid.values()))
         if not line.norm:
             return 0.0
-        small, large = (
-            (vec, line.centroid) if len(vec) < len(line.centroid) else (line.centroid, vec)
-        )
-        return sum(w * large.get(t, 0.0) for t, w in small.items()) / line.norm
+        return dot(vec, line.centroid) / line.norm
 
     def link(self, event_id: str, article_id: str, vec: Vector, when: datetime | None) -> Link:
         """Place a new event (started by ``article_id`` with ``vec``) in a storyline."""
         self._expire(when)
         query = names_boosted(vec)
-        top = heapq.nlargest(QUERY_TERMS, query.items(), key=lambda kv: kv[1])
+        top = heaviest(query, QUERY_TERMS)
         overlap: dict[str, float] = defaultdict(float)
         for term, weight in top:
             for line_id in self.index.get(term, ()):
@@ -170,12 +168,11 @@ class StorylineLinker:
         looked up once per new event, not per report: this keeps a report's cost small)."""
         centroid = line.centroid
         if line.closed_terms is None:  # a closed storyline's terms stay as they closed
+            get = centroid.get
             for t, w in vec.items():
-                centroid[t] = centroid.get(t, 0.0) + w
+                centroid[t] = get(t, 0.0) + w
         if len(centroid) > 2 * CENTROID_TERMS:
-            line.centroid = dict(
-                heapq.nlargest(CENTROID_TERMS, centroid.items(), key=lambda kv: kv[1])
-            )
+            line.centroid = dict(heaviest(centroid, CENTROID_TERMS))
         line.norm = -1.0  # computed when next scored
         line.grows += 1
         if when is not None:
@@ -186,9 +183,7 @@ class StorylineLinker:
                 heapq.heappush(self.expiry, (when, line.id))
         if line.grows > REINDEX and line.grows % REINDEX:
             return
-        top = {
-            t for t, _ in heapq.nlargest(INDEX_TERMS, line.centroid.items(), key=lambda kv: kv[1])
-        }
+        top = {t for t, _ in heaviest(line.centroid, INDEX_TERMS)}
         if (
             line.last_seen is not None
             and self.latest is not None
@@ -206,5 +201,5 @@ class StorylineLinker:
         if line.closed_terms is not None:
             return line.closed_terms[:n]
         centroid = line.centroid
-        words = [(t, w) for t, w in centroid.items() if not t.startswith(("E:", "#"))]
-        return [t for t, _ in heapq.nlargest(n, words, key=lambda kv: kv[1])]
+        words = {t: w for t, w in centroid.items() if not t.startswith(("E:", "#"))}
+        return [t for t, _ in heaviest(words, n)]
