@@ -422,6 +422,11 @@ def test_csv_export_escapes_cells_a_spreadsheet_would_run(tmp_path: Path) -> Non
     assert evil["outlet"] == "'+Town Courier"
     fine = next(r for r in rows if r is not evil)
     assert fine["title"] == plain["title"] and fine["outlet"] == "Town Courier"
+    # the export reads back as it was: the escape is taken off again by the CSV reader
+    with Store(tmp_path / "again.db") as again:
+        ingest(again, [str(out)], load_settings(environ={}))
+        back = again.conn.execute("SELECT title, outlet FROM articles").fetchall()
+    assert (hostile["title"], "+Town Courier") in [tuple(r) for r in back]
 
 
 # --- 12. uploads over the limit ------------------------------------------------------------------

@@ -17,6 +17,9 @@ Precision = Literal["day", "minute", "second"]
 
 # How a report that names no outlet is shown, everywhere: its file or URL is a detail beside it.
 UNKNOWN_OUTLET = "unknown outlet"
+# What a spreadsheet runs as a formula: CSV exports put ``'`` before a cell that starts so, and
+# the CSV reader takes it off again, so an export reads back as it was.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(slots=True)

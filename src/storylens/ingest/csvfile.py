@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from storylens.errors import InputError
 from storylens.ingest.fields import record_to_item
-from storylens.models import Problem, RawItem
+from storylens.models import FORMULA_START, Problem, RawItem
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -29,10 +29,19 @@ def read(text: str, origin: str) -> Iterator[RawItem | Problem]:
                 yield Problem(origin, f"row {index + 1} has more cells than the header", index)
                 continue
             try:
-                yield record_to_item(dict(row), origin, "csv", index)
+                yield record_to_item(_unescaped(row), origin, "csv", index)
             except InputError as exc:
                 yield Problem(origin, f"row {index + 1}: {exc.message}", index)
     except csv.Error as exc:
         yield Problem(origin, f"CSV cannot be parsed after row {index + 1}: {exc}", index + 1)
     if index < 0:
         raise InputError("CSV has a header but no rows")
+
+
+def _unescaped(row: dict[str, str]) -> dict[str, str]:
+    """A row with the CSV-injection escape of storylens's own export taken off: a cell that a
+    spreadsheet would run as a formula was written as ``'=…``; it reads back as ``=…``."""
+    return {
+        k: v[1:] if isinstance(v, str) and v[:1] == "'" and v[1:].startswith(FORMULA_START) else v
+        for k, v in row.items()
+    }

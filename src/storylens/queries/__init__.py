@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from storylens.errors import NotFoundError, StorylensError
-from storylens.models import UNKNOWN_OUTLET, Article
+from storylens.models import FORMULA_START, UNKNOWN_OUTLET, Article
 from storylens.store import Store, fetches
 from storylens.store.articles import find_ids, get_article, select_articles, sightings
 from storylens.store.runs import interrupted_runs
@@ -172,9 +172,6 @@ def export_rows(store: Store, outlet: str | None = None) -> Iterator[dict[str, A
             record["body"] = a.body
             yield {k: record[k] for k in EXPORT_FIELDS}
         offset += page
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
