@@ -514,6 +514,14 @@ def test_a_run_killed_with_sigkill_is_marked_interrupted_and_stats_and_problems_
     problems = runner.invoke(app, ["problems", "--db", str(db)])
     assert "Run 1 (ingest, started" in problems.output and "was interrupted" in problems.output
     assert f"storylens ingest {folder}" in problems.output.replace("\n", "")
+    # … and the web app's problems page
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/problems").text
+    assert "Interrupted runs" in page and f"storylens ingest {folder}" in page
 
     # the same command again completes it, and the warning goes
     subprocess.run(cmd, env=env, capture_output=True, check=True)

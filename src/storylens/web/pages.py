@@ -382,4 +382,7 @@ def _marked(snippet: str) -> Markup:
 @router.get("/problems", response_class=HTMLResponse)
 def problems(request: Request, state: State, page: PageNo = 1) -> HTMLResponse:
     rows, total = queries.problems_page(state.store, PER_PAGE, (page - 1) * PER_PAGE)
-    return state.render("problems.html", problems=rows, pager=pager(request, page, total))
+    return state.render(
+        "problems.html", problems=rows, pager=pager(request, page, total),
+        interrupted=queries.list_interrupted(state.store),
+    )  # fmt: skip
