@@ -280,6 +280,15 @@ def _compare_reports(store: Store, settings: Settings, bodies: dict[str, str]) -
     return story_comparison(store, story["id"])
 
 
+def _items(store: Store) -> list[Any]:
+    """The aligner's items of the store's one story (see compare/align.py)."""
+    from storylens.compare.align import make_items
+    from storylens.compare.story import load_reports
+
+    (story,) = list_stories(store)
+    return make_items(load_reports(store.conn, story["id"])[1])
+
+
 def test_a_figure_joined_on_its_value_does_not_make_a_conflict(
     store: Store, settings: Settings
 ) -> None:
@@ -342,17 +351,14 @@ def test_one_source_giving_two_counts_of_a_tally_revised_it(
 ) -> None:
     # the police gave 12, then 18, no day named: one source's two counts of a tally are the
     # source revising its count (an update); for a day both sentences name, a conflict
-    from storylens.compare.align import make_items
-    from storylens.compare.story import claim_status, load_reports
+    from storylens.compare.story import claim_status
 
     lead = "Riot police fought youths in the centre of Athens after the general strike march. "
     _compare_reports(store, settings, {
         "North Post": lead + f"Police said 12 people were injured in the riots{day}.",
         "South Ledger": lead + f"Police said 18 people had been injured in the violence{day}.",
     })  # fmt: skip
-    (story,) = list_stories(store)
-    _, reports, _ = load_reports(store.conn, story["id"])
-    injured = [it for it in make_items(reports) if it.head == "injured"]
+    injured = [it for it in _items(store) if it.head == "injured"]
     assert sorted(it.claim.text for it in injured) == ["12", "18"]
     assert claim_status(injured)[0] == status
 
@@ -364,8 +370,7 @@ def test_a_toll_given_as_a_floor_then_many_times_larger_is_an_update(
     # first reports of a quake: "at least one" dead; by the evening 24 — both can hold, but it
     # is the toll rising, not two estimates of one figure (and no day or clock says so);
     # "at least 20" against 24 is one estimate of it
-    from storylens.compare.align import make_items
-    from storylens.compare.story import claim_status, load_reports
+    from storylens.compare.story import claim_status
 
     lead = "A strong earthquake struck the mountain province of Aceh, flattening houses. "
     _compare_reports(store, settings, {
@@ -374,9 +379,7 @@ def test_a_toll_given_as_a_floor_then_many_times_larger_is_an_update(
         "South Ledger": lead + "The quake left 24 people dead and over 200 injured, officials "
         "said.",
     })  # fmt: skip
-    (story,) = list_stories(store)
-    _, reports, _ = load_reports(store.conn, story["id"])
-    items = make_items(reports)
+    items = _items(store)
     dead = [it for it in items if it.head == "dead"]
     assert len(dead) == 2 and "24" in [it.claim.text for it in dead]
     assert claim_status(dead)[0] == status
