@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import repeat
 
 from storylens.cluster.features import Counts, Vector, Vectorizer, article_terms
 from storylens.cluster.online import (
@@ -177,9 +178,20 @@ class StoryBuilder:
         title_counts: Counts,
         story_id: str,
         storyline: line_table.EventLink | None = None,
+        decision: str | None = None,
     ) -> None:
         """Restore a stored assignment: same state as when it was made, no new decision
-        (``storyline``: the story's stored storyline, restored the first time it is seen)."""
+        (``storyline``: the story's stored storyline, restored the first time it is seen).
+
+        ``decision`` (the stored one) says what the placement did to the clock: a ``new`` or
+        ``joined`` article was scored (the stories that had closed by its date were taken out
+        of reach then, and are evicted here at the same point, so a replay holds the open
+        stories only, as the process that placed them did); a ``new`` one also linked a
+        storyline (closing the storylines past their window)."""
+        if decision in ("new", "joined"):
+            self.clusterer.expire(row.published)
+        if decision == "new":
+            self.linker.expire(row.published)
         vec = self._observe(row, counts, title_counts)
         self.closed.pop(story_id, None)  # (a stored assignment made by other rules reopens it)
         self.clusterer.add(story_id, row.id, vec, row.published)
@@ -403,13 +415,16 @@ def cluster_store(
     builder = StoryBuilder(settings, story_table.positions(conn), mapper)
     rows = _rows(store)
     canonical = canonical_of(conn)
-    known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    known = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute("SELECT article_id, story_id, decision FROM story_members")
+    }
     lines = line_table.links(conn)
     members: list[story_table.Membership] = []
     for row, counts, title_counts in builder.features(rows):
         if row.id in known:
-            story_id = known[row.id]
-            builder.replay(row, counts, title_counts, story_id, lines.get(story_id))
+            story_id, decision = known[row.id]
+            builder.replay(row, counts, title_counts, story_id, lines.get(story_id), decision)
         else:
             members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
     moved, split = builder.take_moved()
@@ -453,11 +468,12 @@ def _story_row(
     members = story.members
     candidates = [m for m in pool or members if m in heads]
     titled = [m for m in candidates if not heads[m][1]] or candidates
-    centroid = story.centroid
+    weight = story.centroid.get
+    zeros = repeat(0.0)  # (map stops at the shorter: the title's words)
 
     def closeness(article_id: str) -> tuple[float, str]:
-        words = title_terms[article_id]
-        return sum(centroid.get(t, 0.0) for t in words) / (1 + len(words)), article_id
+        words = title_terms[article_id]  # the same sum, in the same order, at C speed
+        return sum(map(weight, words, zeros)) / (1 + len(words)), article_id
 
     best = max(titled, key=closeness)
     outlets = list(dict.fromkeys(o for m in members if m in heads and (o := heads[m][2])))

@@ -198,7 +198,7 @@ class OnlineClusterer:
             story.closes = closes
             heapq.heappush(self.expiry, (closes, story.id))
 
-    def _expire(self, when: datetime | None) -> None:
+    def expire(self, when: datetime | None) -> None:
         """Take stories that closed (quiet for longer than the window, or open for longer than
         the span) out of the index.
 
@@ -240,7 +240,7 @@ class OnlineClusterer:
 
     def assign(self, article_id: str, vec: Vector, when: datetime | None) -> Decision:
         """Choose a story for an article (and add it there)."""
-        self._expire(when)
+        self.expire(when)
         scored = sorted(
             (
                 (self.score(vec, story) * self.decay(story, when), sid)
