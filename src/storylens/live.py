@@ -5,13 +5,15 @@ and hands each article to the stages' own live objects: the store (``write_artic
 :class:`~storylens.dedupe.LiveDedupe` (against the near-duplicate index kept in the store),
 :class:`~storylens.cluster.StoryBuilder` (the open stories, in memory; closed ones evicted),
 :class:`~storylens.enrich.run.Enricher` and :func:`~storylens.compare.run.compare_changed`
-(only the stories the article changed). The slow part, parsing, runs before the write
+(only the stories the article changed; a story compared on more than ``compare_max`` reports
+is deferred to :meth:`LivePipeline.compare_deferred`). The slow part, parsing, runs before the write
 transaction; everything one article changes is then written in **one** transaction, so a
 killed process leaves each article whole or absent.
 
 Added in publication order, articles come out exactly as a batch :func:`~storylens.pipeline.run`
-over the same articles makes them (stories, storylines, duplicates, enrichment, comparisons):
-``tests/test_live.py`` checks it.
+over the same articles makes them (stories, storylines, duplicates, enrichment, comparisons,
+once the deferred ones are compared; a stored comparison's heading is the story's when it was
+made, and is read from the story): ``tests/test_live.py`` checks it.
 """
 
 from __future__ import annotations
@@ -287,6 +289,7 @@ def ingest_live(
                 done.append(added)
                 field = "duplicates" if added.outcome == "duplicate" else added.outcome
                 setattr(report.counts, field, getattr(report.counts, field) + 1)
+        pipeline.compare_deferred()  # one ingest is one round: the large stories, once each
         status = "done"
     finally:
         report.counts.problems = len(report.problems)
