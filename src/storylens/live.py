@@ -5,13 +5,15 @@ and hands each article to the stages' own live objects: the store (``write_artic
 :class:`~storylens.dedupe.LiveDedupe` (against the near-duplicate index kept in the store),
 :class:`~storylens.cluster.StoryBuilder` (the open stories, in memory; closed ones evicted),
 :class:`~storylens.enrich.run.Enricher` and :func:`~storylens.compare.run.compare_changed`
-(only the stories the article changed). The slow part, parsing, runs before the write
+(only the stories the article changed; a story compared on more than ``compare_max`` reports
+is deferred to :meth:`LivePipeline.compare_deferred`). The slow part, parsing, runs before the write
 transaction; everything one article changes is then written in **one** transaction, so a
 killed process leaves each article whole or absent.
 
 Added in publication order, articles come out exactly as a batch :func:`~storylens.pipeline.run`
-over the same articles makes them (stories, storylines, duplicates, enrichment, comparisons):
-``tests/test_live.py`` checks it.
+over the same articles makes them (stories, storylines, duplicates, enrichment, comparisons,
+once the deferred ones are compared; a stored comparison's heading is the story's when it was
+made, and is read from the story): ``tests/test_live.py`` checks it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Added:
     changed: tuple[str, ...] = ()  # stories written (the article's, and any a split changed)
     enriched: bool = False
     compared: int = 0  # comparisons computed
+    deferred: int = 0  # stories too large to re-compare in the add (see compare_deferred)
     ms: float = 0.0  # the whole add
     parse_ms: float = 0.0  # of which parsing (spaCy), before the transaction
 
@@ -67,9 +70,16 @@ class LivePipeline:
     """
 
     def __init__(
-        self, store: Store, settings: Settings, *, enrich: bool = True, catch_up: bool = True
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        enrich: bool = True,
+        catch_up: bool = True,
+        compare_max: int | None = None,
     ) -> None:
         from storylens.cluster import cluster_store
+        from storylens.compare.run import LIVE_MAX_REPORTS
         from storylens.dedupe import LiveDedupe
 
         check_order()
@@ -84,6 +94,10 @@ class LivePipeline:
         self.stories = cluster_store(store, settings)[1]  # replays, places what is unplaced
         self.lock = threading.RLock()  # one add at a time (the API's and watch's threads)
         self.reloads = 0
+        # an add re-compares a story made from up to this many reports; larger ones wait for
+        # compare_deferred (after a watch round, at close): their cost grows with the square
+        self.compare_max = LIVE_MAX_REPORTS if compare_max is None else compare_max
+        self.deferred: dict[str, None] = {}
         self.enricher: Any = None
         if enrich:
             from storylens.enrich.run import Enricher
@@ -95,8 +109,31 @@ class LivePipeline:
         # checkpoints in a thread of their own, not inside whichever add's commit fills the log
         self.checkpoints = store.background_checkpoints()
 
+    def compare_deferred(self) -> int:
+        """Compare and store the stories the adds since the last call left behind (too large
+        to compare in an add), one transaction each; return how many were computed. ``watch``
+        calls it when a round of polls is done, :meth:`close` at the end."""
+        from storylens.compare.run import compare_changed
+
+        computed = 0
+        while self.deferred:
+            with self.lock:
+                if not self.deferred:
+                    break
+                story_id = next(iter(self.deferred))
+                with self.store.transaction():
+                    if self.store.conn.execute(
+                        "SELECT 1 FROM stories WHERE id = ?", (story_id,)
+                    ).fetchone():
+                        computed += compare_changed(self.store, [story_id]).computed
+                    self.deferred.pop(story_id, None)
+        return computed
+
     def close(self) -> None:
-        """Stop the background checkpoints (the store stays open)."""
+        """Compare the stories left behind, stop the background checkpoints (the store stays
+        open)."""
+        if self.enricher is not None:
+            self.compare_deferred()
         if self.checkpoints is not None:
             self.checkpoints.stop()
             self.checkpoints = None
@@ -193,9 +230,17 @@ class LivePipeline:
                 # a surname folded into a full name changes the facts of those articles' stories
                 done.changed = tuple(dict.fromkeys([*done.changed, *self._stories(folded_into)]))
             if self.enricher is not None and done.changed:
-                done.compared = compare_changed(
-                    self.store, list(done.changed), renamed=frozenset(relabelled)
+                changed = compare_changed(
+                    self.store,
+                    list(done.changed),
+                    renamed=frozenset(relabelled),
+                    max_reports=self.compare_max,
                 )
+                done.compared, done.deferred = changed.computed, len(changed.deferred)
+                self.deferred.update(dict.fromkeys(changed.deferred))
+                for story_id in done.changed:  # compared now: no longer behind
+                    if story_id not in changed.deferred:
+                        self.deferred.pop(story_id, None)
             if also is not None:
                 also(conn)
         done.ms, done.parse_ms = (time.perf_counter() - started) * 1000, parse_ms
@@ -244,6 +289,7 @@ def ingest_live(
                 done.append(added)
                 field = "duplicates" if added.outcome == "duplicate" else added.outcome
                 setattr(report.counts, field, getattr(report.counts, field) + 1)
+        pipeline.compare_deferred()  # one ingest is one round: the large stories, once each
         status = "done"
     finally:
         report.counts.problems = len(report.problems)

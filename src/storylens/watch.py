@@ -204,6 +204,8 @@ class Watcher:
                     self.poll(source)
                     if tick:
                         tick()
+            # a round is done: the stories too large to re-compare in an add, once each
+            self.pipeline.compare_deferred()
             if once:
                 break
             with self.store.transaction() as conn:

@@ -28,6 +28,7 @@ from storylens.cluster.online import (
     dot as _dot,
 )
 from storylens.cluster.storylines import StorylineLinker
+from storylens.cluster.titles import story_row
 from storylens.config import Settings
 from storylens.models import Article
 from storylens.parallel import Mapper, parallel_map
@@ -176,9 +177,20 @@ class StoryBuilder:
         title_counts: Counts,
         story_id: str,
         storyline: line_table.EventLink | None = None,
+        decision: str | None = None,
     ) -> None:
         """Restore a stored assignment: same state as when it was made, no new decision
-        (``storyline``: the story's stored storyline, restored the first time it is seen)."""
+        (``storyline``: the story's stored storyline, restored the first time it is seen).
+
+        ``decision`` (the stored one) says what the placement did to the clock: a ``new`` or
+        ``joined`` article was scored (the stories that had closed by its date were taken out
+        of reach then, and are evicted here at the same point, so a replay holds the open
+        stories only, as the process that placed them did); a ``new`` one also linked a
+        storyline (closing the storylines past their window)."""
+        if decision in ("new", "joined"):
+            self.clusterer.expire(row.published)
+        if decision == "new":
+            self.linker.expire(row.published)
         vec, _ = self._observe(row, counts, title_counts)
         self.closed.pop(story_id, None)  # (a stored assignment made by other rules reopens it)
         self.clusterer.add(story_id, row.id, vec, row.published)
@@ -322,7 +334,7 @@ class StoryBuilder:
             return self.closed[story_id]
         known = self.titles.get(story_id)
         pool = [known, newcomer] if newcomer and known else None
-        row, best = _story_row(self.clusterer, story_id, self.heads, self.title_terms, pool)
+        row, best = story_row(self.clusterer, story_id, self.heads, self.title_terms, pool)
         self.titles[story_id] = best
         return row
 
@@ -402,14 +414,17 @@ def cluster_store(
     builder = StoryBuilder(settings, story_table.positions(conn), mapper)
     rows = _rows(store)
     canonical = canonical_of(conn)
-    known = dict(conn.execute("SELECT article_id, story_id FROM story_members").fetchall())
+    known = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute("SELECT article_id, story_id, decision FROM story_members")
+    }
     lines = line_table.links(conn)
     members: list[story_table.Membership] = []
     with _collector_paused():
         for row, counts, title_counts in builder.features(rows):
             if row.id in known:
-                story_id = known[row.id]
-                builder.replay(row, counts, title_counts, story_id, lines.get(story_id))
+                story_id, decision = known[row.id]
+                builder.replay(row, counts, title_counts, story_id, lines.get(story_id), decision)
             else:
                 members.append(builder.place(row, counts, title_counts, canonical.get(row.id)))
     moved, split = builder.take_moved()
@@ -453,36 +468,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _story_row(
-    clusterer: OnlineClusterer,
-    story_id: str,
-    heads: dict[str, tuple[str, bool, str | None]],
-    title_terms: dict[str, Counts],
-    pool: list[str] | None = None,
-) -> tuple[story_table.StoryRow, str]:
-    """A story's row: its title is the member headline closest to the centroid (among
-    ``pool`` when given). Returns the row and the article the title comes from."""
-    story = clusterer.stories[story_id]
-    members = story.members
-    candidates = [m for m in pool or members if m in heads]
-    titled = [m for m in candidates if not heads[m][1]] or candidates
-    centroid = story.centroid
-
-    def closeness(article_id: str) -> tuple[float, str]:
-        words = title_terms[article_id]
-        return sum(centroid.get(t, 0.0) for t in words) / (1 + len(words)), article_id
-
-    best = max(titled, key=closeness)
-    outlets = list(dict.fromkeys(o for m in members if m in heads and (o := heads[m][2])))
-    row = story_table.StoryRow(
-        id=story_id,
-        title=heads[best][0],
-        first_seen=story.first_seen.isoformat() if story.first_seen else None,
-        last_seen=story.last_seen.isoformat() if story.last_seen else None,
-        size=len(members),
-        outlets=outlets,
-        terms=clusterer.top_terms(story_id),
-    )
-    return row, best

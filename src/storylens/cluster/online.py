@@ -215,7 +215,7 @@ class OnlineClusterer:
             story.closes = closes
             heapq.heappush(self.expiry, (closes, story.id))
 
-    def _expire(self, when: datetime | None) -> None:
+    def expire(self, when: datetime | None) -> None:
         """Take stories that closed (quiet for longer than the window, or open for longer than
         the span) out of the index.
 
@@ -270,7 +270,7 @@ class OnlineClusterer:
     ) -> Decision:
         """Choose a story for an article (and add it there); ``ids``: its terms' ids, when
         the vectorizer gave them."""
-        self._expire(when)
+        self.expire(when)
         live = [
             story for sid in self.candidates(vec) if self.live(story := self.stories[sid], when)
         ]

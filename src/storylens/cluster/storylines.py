@@ -82,7 +82,7 @@ class StorylineLinker:
             return True
         return abs((when - line.last_seen).total_seconds()) <= self.window * 86400
 
-    def _expire(self, when: datetime | None) -> None:
+    def expire(self, when: datetime | None) -> None:
         if when is None:
             return
         if self.latest is None or when > self.latest:
@@ -109,7 +109,7 @@ class StorylineLinker:
 
     def link(self, event_id: str, article_id: str, vec: Vector, when: datetime | None) -> Link:
         """Place a new event (started by ``article_id`` with ``vec``) in a storyline."""
-        self._expire(when)
+        self.expire(when)
         query = names_boosted(vec)
         top = heaviest(query, QUERY_TERMS)
         overlap: dict[str, float] = defaultdict(float)

@@ -19,6 +19,7 @@ those outlets reporting it.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -48,7 +49,7 @@ from storylens.models import (
 )
 from storylens.store import enrich as enrich_store
 from storylens.store.articles import get_article
-from storylens.store.stories import get_story, members
+from storylens.store.stories import StoryRow, get_story, members
 
 ALGORITHM = "7"  # part of every stored comparison's hash: change it when the rules change
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
@@ -76,19 +77,57 @@ class Report:
         self.column = self.column or self.outlet
 
 
-def members_hash(conn: sqlite3.Connection, story_id: str) -> str:
-    """Changes when the story's members, their enrichment or the comparison rules
-    (:data:`ALGORITHM`) change: a stored comparison with another hash is stale."""
+def compared_reports(conn: sqlite3.Connection, story_id: str) -> list[tuple[str, str]]:
+    """The reports a comparison of the story is made from, with their enrichment's hash:
+    its first :data:`MAX_ARTICLES` members in time order (undated last), near copies left out
+    (the same reports :func:`load_reports` reads)."""
     rows = conn.execute(
         "SELECT m.article_id, coalesce(e.content_hash, '') FROM story_members m"
-        " LEFT JOIN enrichments e ON e.article_id = m.article_id WHERE m.story_id = ?"
-        " ORDER BY m.article_id",
-        (story_id,),
+        " JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN enrichments e ON e.article_id = m.article_id"
+        " LEFT JOIN duplicates d ON d.article_id = m.article_id AND d.kind = 'near'"
+        " WHERE m.story_id = ? AND d.article_id IS NULL"
+        " ORDER BY a.published IS NULL, a.published, a.id LIMIT ?",
+        (story_id, MAX_ARTICLES),
     )
+    return [(r[0], r[1]) for r in rows]
+
+
+def members_hash(
+    conn: sqlite3.Connection, story_id: str, reports: list[tuple[str, str]] | None = None
+) -> str:
+    """Changes when the reports a comparison is made from (:func:`compared_reports`), their
+    enrichment or the comparison rules (:data:`ALGORITHM`) change: a stored comparison with
+    another hash is stale. A report that joins a story after the first
+    :data:`MAX_ARTICLES` (or a near copy) changes no fact: the stored comparison stays
+    current, and its heading is read from the story (:func:`with_story`)."""
     digest = hashlib.blake2b(ALGORITHM.encode(), digest_size=12)
-    for aid, h in rows:
+    for aid, h in sorted(compared_reports(conn, story_id) if reports is None else reports):
         digest.update(f"{aid}:{h};".encode())
     return digest.hexdigest()
+
+
+def with_story(data: Comparison, found: StoryRow) -> Comparison:
+    """A stored comparison with the story's heading as it is now (title, span, size,
+    outlets, terms) and the capped note saying of how many reports: what a comparison made
+    now from the same reports holds."""
+    data.story = Story(
+        found.id, found.title, found.first_seen, found.last_seen, found.size,
+        list(found.outlets), list(found.terms),
+    )  # fmt: skip
+    rest = _CAPPED.sub("", data.note or "") or None
+    data.note = _note(found.size, data.compared, rest)
+    return data
+
+
+_CAPPED = re.compile(r"^Compared on its first \d+ reports of \d+ \(near copies left out\)(; )?")
+
+
+def _note(size: int, compared: int, note: str | None) -> str | None:
+    if size > compared and compared == MAX_ARTICLES:
+        capped = f"Compared on its first {MAX_ARTICLES} reports of {size}"
+        return f"{capped} (near copies left out)" + (f"; {note}" if note else "")
+    return note
 
 
 def load_reports(
@@ -174,9 +213,7 @@ def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:
     for i, fact in enumerate(facts):
         fact.id = f"{fact.kind[0]}{i + 1}"
     by_id = {r.id: r for r in reports}
-    if story.size > len(reports) and len(reports) == MAX_ARTICLES:
-        capped = f"Compared on its first {MAX_ARTICLES} reports of {story.size}"
-        note = f"{capped} (near copies left out)" + (f"; {note}" if note else "")
+    note = _note(story.size, len(reports), note)
     return Comparison(
         story=story,
         outlets=outlets,

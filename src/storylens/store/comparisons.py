@@ -112,6 +112,11 @@ def save(conn: sqlite3.Connection, story_id: str, members: str, data: Comparison
     )
 
 
+def drop(conn: sqlite3.Connection, story_id: str) -> None:
+    """Forget a story's stored comparison (read afresh until it is stored again)."""
+    conn.execute("DELETE FROM comparisons WHERE story_id = ?", (story_id,))
+
+
 def stale(
     conn: sqlite3.Connection, min_size: int = 2, story_ids: list[str] | None = None
 ) -> list[str]:
