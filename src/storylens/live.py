@@ -32,6 +32,7 @@ from storylens.models import Article, Enrichment, Problem
 from storylens.pipeline import STAGES, IngestReport, check_order, run
 from storylens.store import Store
 from storylens.store.articles import get_article, learned_hosts, relabel_one, write_article
+from storylens.store.stories import get_story
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -122,9 +123,7 @@ class LivePipeline:
                     break
                 story_id = next(iter(self.deferred))
                 with self.store.transaction():
-                    if self.store.conn.execute(
-                        "SELECT 1 FROM stories WHERE id = ?", (story_id,)
-                    ).fetchone():
+                    if get_story(self.store.conn, story_id) is not None:
                         computed += compare_changed(self.store, [story_id]).computed
                     self.deferred.pop(story_id, None)
         return computed

@@ -251,7 +251,8 @@ def link(a: Item, b: Item) -> float | None:
     if not convertible(a.claim.unit, b.claim.unit) or other_years(a, b) or other_kinds(a, b):
         return None
     f = pair_features(a, b)
-    if same_thing(a, b) is None and f["context"] + f["near"] < VALUE_ALONE:
+    unread = not f["same_thing"] and not f["other_thing"]  # same_thing(a, b) is None
+    if unread and f["context"] + f["near"] < VALUE_ALONE:
         return None  # a claim whose subject could not be read never joins on its value alone
     score = BIAS + sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items())
     if f["disjoint"] or f["disjoint_later"]:
@@ -278,13 +279,15 @@ TALLIES = frozenset({"dead", "injured", "detained", "missing", "displaced"})
 TOLL_RISE = 2.0  # a floor this many times below another report's figure is an earlier count
 
 
+def _one_tally(a: Item, b: Item) -> bool:
+    return a.head in TALLIES and a.head == b.head
+
+
 def rising_toll(a: Item, b: Item) -> bool:
     """A tally one report gives as a floor ("killing at least one") and another as a figure
     many times larger ("24 dead"): both can hold, but they are two moments of a toll that rose,
     not two estimates of one figure, even when neither sentence says when."""
-    if a.head not in TALLIES or a.head != b.head:
-        return False
-    return any(
+    return _one_tally(a, b) and any(
         low.hi is None and low.lo and high.lo is not None and high.lo >= TOLL_RISE * low.lo
         for low, high in ((a.claim, b.claim), (b.claim, a.claim))
     )
@@ -295,7 +298,7 @@ def revised_count(a: Item, b: Item) -> bool:
     for ("police said 12 people were injured" / "police said 18 people had been injured"): the
     source revised its count. Different sources' figures, or one source's for a day both
     sentences name, stay a conflict."""
-    if a.head not in TALLIES or a.head != b.head or a.when.day or b.when.day:
+    if not _one_tally(a, b) or a.when.day or b.when.day:
         return False
     said_a, said_b = (a.claim.attribution or "").lower(), (b.claim.attribution or "").lower()
     return bool(said_a) and said_a == said_b

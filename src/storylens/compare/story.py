@@ -55,7 +55,6 @@ ALGORITHM = "7"  # part of every stored comparison's hash: change it when the ru
 MAX_ARTICLES = 80  # the earliest reports of a very large story are compared
 MAX_ENTITIES = 30
 MAX_SINGLE_STATEMENTS = 12  # per outlet: the most informative sentences only one outlet has
-UNKNOWN = UNKNOWN_OUTLET
 ENTITY_LABELS = ("PERSON", "ORG", "PLACE", "EVENT", "FAC", "LAW")
 
 
@@ -195,8 +194,8 @@ def outlet_label(a: Article) -> str:
     if a.outlet:
         return a.outlet
     if a.url:
-        return urlsplit(a.url).netloc.removeprefix("www.") or UNKNOWN
-    return UNKNOWN
+        return urlsplit(a.url).netloc.removeprefix("www.") or UNKNOWN_OUTLET
+    return UNKNOWN_OUTLET
 
 
 def compare_story(conn: sqlite3.Connection, story_id: str) -> Comparison:

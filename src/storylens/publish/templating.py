@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from storylens.models import UNKNOWN_OUTLET
 from storylens.publish.bidi import neutralise
 
 
@@ -40,4 +41,5 @@ def environment(package: str) -> Any:
         finalize=_finalize,
     )
     env.filters["verbatim"] = verbatim
+    env.globals["unknown_outlet"] = UNKNOWN_OUTLET  # how a report of no known outlet is named
     return env

@@ -21,7 +21,6 @@ from storylens.store import Store
 from storylens.store import profiles as table
 from storylens.store.profiles import TYPES, OutletProfile
 
-UNKNOWN = UNKNOWN_OUTLET
 NONE = "not profiled"  # the bucket of outlets without a profile, or without that field
 
 
@@ -98,7 +97,7 @@ def _members(store: Store, story_ids: list[str]) -> list[tuple[str, str, str | N
     counts: dict[tuple[str, str, str | None], int] = defaultdict(int)
     for story, outlet, domain, url in rows:
         host = _domain(domain, url)
-        counts[(story, outlet or host or UNKNOWN, host)] += 1
+        counts[(story, outlet or host or UNKNOWN_OUTLET, host)] += 1
     return [(s, o, d, n) for (s, o, d), n in counts.items()]
 
 
@@ -143,7 +142,7 @@ def coverage(store: Store, story_ids: list[str], known: Profiles | None = None) 
         "scale": known.scale,
         "profiles": len(known.items),
         "reports": sum(outlets.values()),
-        "outlets": len([o for o in outlets if o != UNKNOWN]),
+        "outlets": len([o for o in outlets if o != UNKNOWN_OUTLET]),
         "profiled_reports": profiled,
         "leaning": bars("leaning") if known.scale else [],
         "country": bars("country"),
@@ -222,7 +221,7 @@ def blindspots(
     ).fetchall()
     for story, outlet, domain, url in rows:
         host = _domain(domain, url)
-        name = outlet or host or UNKNOWN
+        name = outlet or host or UNKNOWN_OUTLET
         p = known.of(name, host)
         side = known.side(p.leaning if p else None)
         if side is None:
