@@ -139,12 +139,7 @@ def main() -> int:
             live.add(article)
             timings.append((time.perf_counter() - started) * 1000)
         live.close()
-        timings.sort()
-        pct = {p: timings[min(len(timings) - 1, int(len(timings) * p / 100))] for p in (50, 95, 99)}
-        print(
-            f"add one article       p50 {pct[50]:.1f} ms, p95 {pct[95]:.1f} ms,"
-            f" p99 {pct[99]:.1f} ms (200 adds)"
-        )
+        print(f"add one article       {finescoop.pct(timings)} (200 adds)")
         print("target                p95 < 20 ms")
         print(f"peak RSS              {peak_mb()}")
     return 0

@@ -51,3 +51,10 @@ def unpacked(corpus: Path) -> Iterator[tuple[Path, Path]]:
         with tarfile.open(corpus) as tar:
             tar.extractall(tmp, filter="data")
         yield Path(tmp) / "posts", Path(tmp)
+
+
+def pct(values: list[float]) -> str:
+    """p50 / p95 / p99 of latencies given in milliseconds."""
+    v = sorted(values)
+    at = {p: v[min(len(v) - 1, int(len(v) * p / 100))] for p in (50, 95, 99)}
+    return f"p50 {at[50]:6.1f} ms  p95 {at[95]:6.1f} ms  p99 {at[99]:6.1f} ms"

@@ -59,12 +59,6 @@ def rss_mb() -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def pct(values: list[float]) -> str:
-    v = sorted(values)
-    at = {p: v[min(len(v) - 1, int(len(v) * p / 100))] for p in (50, 95, 99)}
-    return f"p50 {at[50]:6.1f} ms  p95 {at[95]:6.1f} ms  p99 {at[99]:6.1f} ms"
-
-
 def build(args: Any, tmp: Path, posts: Path) -> tuple[Path, Path]:
     from storylens.enrich.run import run_enrich
     from storylens.pipeline import ingest, run
@@ -156,10 +150,10 @@ def live(db: Path, holdout: Path) -> None:
         now, peak = rss_mb()
     for name, done in (("store+dedupe+cluster", plain), ("every stage", full)):
         added = [d for d in done if d.outcome == "added"]
-        print(f"add ({name:20}) {pct([d.ms for d in added])}  ({len(added)} adds)")
+        print(f"add ({name:20}) {finescoop.pct([d.ms for d in added])}  ({len(added)} adds)")
         if name == "every stage":
-            print(f"  of which parsing      {pct([d.parse_ms for d in added])}")
-            print(f"  the rest              {pct([d.ms - d.parse_ms for d in added])}")
+            print(f"  of which parsing      {finescoop.pct([d.parse_ms for d in added])}")
+            print(f"  the rest              {finescoop.pct([d.ms - d.parse_ms for d in added])}")
     joined = sum(d.decision != "new" for d in full)
     compared = sum(d.compared for d in full)
     deferred = sum(d.deferred for d in full)

@@ -2,7 +2,7 @@
 
 Ingests every ``--step``-th of the first ``--articles`` finescoop posts, then prints, one
 thread, the cost per article of each component run alone over the article's paragraphs, and
-the p50/p95 of ``nlp.pipe`` over one article's paragraphs with the whole pipeline, without the
+the p50/p95/p99 of ``nlp.pipe`` over one article's paragraphs with the whole pipeline, without the
 entity recogniser and without the parser (the live add parses one article at a time):
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/parse_components.py [--articles 2000 --step 10]
@@ -10,7 +10,6 @@ entity recogniser and without the parser (the live add parses one article at a t
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import finescoop
@@ -19,10 +18,6 @@ from storylens.enrich import nlp
 from storylens.enrich.run import article_work
 from storylens.pipeline import ingest
 from storylens.store import Store
-
-
-def pct(seconds: list[float], q: int) -> float:
-    return statistics.quantiles([s * 1000 for s in seconds], n=100)[q - 1]
 
 
 def main() -> None:
@@ -53,9 +48,9 @@ def main() -> None:
             for paragraphs in articles:
                 started = time.perf_counter()
                 list(model.pipe(paragraphs, batch_size=64))
-                costs.append(time.perf_counter() - started)
+                costs.append((time.perf_counter() - started) * 1000)
         label = f"without {left_out[0]}" if left_out else "whole pipeline"
-        print(f"nlp.pipe, {label:26} p50 {pct(costs, 50):5.0f} ms  p95 {pct(costs, 95):5.0f} ms")
+        print(f"nlp.pipe, {label:26} {finescoop.pct(costs)}")
 
 
 if __name__ == "__main__":
